@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// swift-gali: length extrapolation for LLaMA-architecture models (GALI and baselines).
+///
+/// Layers, bottom to top (arrows point down only):
+/// CKernels (C, SIMD with runtime CPU dispatch) ← Tensor ← Transformer ← Extrapolation ← GALI
+/// ← Experiments ← GaliCommandLine ← gali (executable).
+let package = Package(
+    name: "swift-gali",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Transformer", targets: ["Transformer"]),
+        .library(name: "Extrapolation", targets: ["Extrapolation"]),
+        .library(name: "GALI", targets: ["GALI"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
+        .executable(name: "gali", targets: ["gali"]),
+    ],
+    targets: [
+        .target(name: "CKernels"),
+        .target(name: "Tensor", dependencies: ["CKernels"]),
+        .target(name: "Transformer", dependencies: ["Tensor"]),
+        .target(name: "Extrapolation", dependencies: ["Transformer"]),
+        .target(name: "GALI", dependencies: ["Extrapolation"]),
+        .target(name: "Experiments", dependencies: ["GALI"]),
+        .target(name: "GaliCommandLine", dependencies: ["Experiments"]),
+        .executableTarget(name: "gali", dependencies: ["GaliCommandLine"]),
+
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer"]),
+        .testTarget(name: "ExtrapolationTests", dependencies: ["Extrapolation"]),
+        .testTarget(name: "GALITests", dependencies: ["GALI"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["GaliCommandLine"]),
+        .testTarget(name: "ModelTests", dependencies: ["GALI", "Experiments"]),
+        // Uses only the public API, the way a user's own package would.
+        .testTarget(name: "CustomMethodTests", dependencies: ["Extrapolation"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,216 @@
+import Tensor
+
+/// Where one tensor lives inside a GGUF file.
+public struct GGUFTensorInfo: Sendable, Equatable {
+    /// Tensor name as stored (`blk.0.attn_q.weight`, ...).
+    public let name: String
+    /// Extents, outermost first (GGUF stores them innermost first; this reverses them).
+    public let shape: [Int]
+    /// Element type.
+    public let dtype: DType
+    /// Byte offset from the start of the file.
+    public let fileOffset: Int
+    /// Size of the tensor's data in bytes.
+    public let byteCount: Int
+}
+
+/// A parsed GGUF file (versions 2 and 3): metadata, tensor directory and memory-mapped data.
+///
+/// Parsing checks every count and offset against the file size before using it, so a truncated
+/// or corrupt file throws a `ModelFileError` naming the file and the problem.
+public final class GGUFFile: @unchecked Sendable {
+    /// Path the file was opened from.
+    public let path: String
+    /// GGUF format version (2 or 3).
+    public let version: UInt32
+    /// Metadata key/value pairs.
+    public let metadata: [String: GGUFValue]
+    /// Metadata keys in file order.
+    public let metadataKeys: [String]
+    /// Tensor directory, in file order.
+    public let tensorInfos: [GGUFTensorInfo]
+    /// Data alignment (`general.alignment`, default 32).
+    public let alignment: Int
+    /// File size in bytes.
+    public var fileSize: Int { storage.byteCount }
+
+    let storage: TensorStorage
+    private let tensorIndex: [String: Int]
+
+    private static let magic: UInt32 = 0x4655_4747  // "GGUF" read little-endian
+    private static let maximumArrayDepth = 8
+
+    /// Opens and parses the file at `path`, mapping it into memory.
+    public init(path: String) throws {
+        let storage: TensorStorage
+        do { storage = try MappedFile.map(path: path) } catch let error as TensorError {
+            throw ModelFileError(path: path, reason: error.description)
+        }
+        self.path = path
+        self.storage = storage
+        var reader = ByteReader(storage: storage, path: path)
+        let magic = try reader.read(UInt32.self, "the magic number")
+        guard magic == GGUFFile.magic else {
+            throw reader.failure("not a GGUF file (magic bytes are \(GGUFFile.hex(magic)), expected \"GGUF\")")
+        }
+        version = try reader.read(UInt32.self, "the version")
+        guard version == 2 || version == 3 else {
+            throw reader.failure("GGUF version \(version) is not supported (only 2 and 3)")
+        }
+        // A tensor info takes at least 8 (name length) + 4 (dims) + 4 (type) + 8 (offset) bytes;
+        // a metadata entry at least 8 (key length) + 4 (type) + 1 (value).
+        let tensorCount = try reader.read(UInt64.self, "the tensor count")
+        let entryCount = try reader.read(UInt64.self, "the metadata count")
+        guard entryCount <= UInt64(reader.remaining / 13) else {
+            throw reader.failure("metadata count \(entryCount) is impossible for a file of \(storage.byteCount) bytes")
+        }
+        guard tensorCount <= UInt64(reader.remaining / 24) else {
+            throw reader.failure("tensor count \(tensorCount) is impossible for a file of \(storage.byteCount) bytes")
+        }
+
+        var metadata: [String: GGUFValue] = [:]
+        var keys: [String] = []
+        for index in 0..<Int(entryCount) {
+            let key = try reader.readString("metadata key #\(index)")
+            let type = try reader.read(UInt32.self, "the type of metadata \"\(key)\"")
+            let value = try GGUFFile.readValue(type: type, reader: &reader, key: key, depth: 0)
+            if metadata.updateValue(value, forKey: key) != nil {
+                throw reader.failure("metadata key \"\(key)\" appears twice")
+            }
+            keys.append(key)
+        }
+        self.metadata = metadata
+        self.metadataKeys = keys
+
+        let alignmentValue = metadata["general.alignment"]?.intValue ?? 32
+        guard alignmentValue > 0, alignmentValue <= 1 << 20, alignmentValue & (alignmentValue - 1) == 0 else {
+            throw reader.failure("general.alignment \(alignmentValue) is not a power of two up to 1 MiB")
+        }
+        alignment = alignmentValue
+
+        var rawInfos: [(name: String, shape: [Int], type: UInt32, offset: UInt64)] = []
+        for index in 0..<Int(tensorCount) {
+            let name = try reader.readString("the name of tensor #\(index)")
+            let dimensions = try reader.read(UInt32.self, "the rank of tensor \"\(name)\"")
+            guard dimensions >= 1, dimensions <= 4 else {
+                throw reader.failure("tensor \"\(name)\" has \(dimensions) dimensions (1 to 4 allowed)")
+            }
+            var extents: [Int] = []
+            for _ in 0..<dimensions {
+                let extent = try reader.read(UInt64.self, "the shape of tensor \"\(name)\"")
+                guard extent <= UInt64(Int32.max) else {
+                    throw reader.failure("tensor \"\(name)\" has an extent of \(extent)")
+                }
+                extents.append(Int(extent))
+            }
+            let type = try reader.read(UInt32.self, "the type of tensor \"\(name)\"")
+            let offset = try reader.read(UInt64.self, "the data offset of tensor \"\(name)\"")
+            rawInfos.append((name, Array(extents.reversed()), type, offset))
+        }
+        let dataStart = (reader.position + alignment - 1) / alignment * alignment
+
+        var infos: [GGUFTensorInfo] = []
+        var index: [String: Int] = [:]
+        for raw in rawInfos {
+            guard let dtype = DType(rawValue: raw.type) else {
+                throw reader.failure("tensor \"\(raw.name)\" has element type \(raw.type) (\(GGUFFile.typeName(raw.type))), which is not supported")
+            }
+            let elements = raw.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+            guard let last = raw.shape.last, last % dtype.blockSize == 0,
+                  let bytes = dtype.byteCount(elements: elements), elements <= Int(Int32.max) * 64 else {
+                throw reader.failure("tensor \"\(raw.name)\" with shape \(raw.shape) does not fit whole \(dtype) blocks")
+            }
+            guard raw.offset <= UInt64(storage.byteCount), raw.offset % UInt64(alignment) == 0 else {
+                throw reader.failure("tensor \"\(raw.name)\" data offset \(raw.offset) is misaligned or outside the file")
+            }
+            let start = dataStart + Int(raw.offset)
+            guard start <= storage.byteCount, bytes <= storage.byteCount - start else {
+                throw reader.failure("tensor \"\(raw.name)\" data (\(bytes) bytes at \(start)) runs past the end of the file (\(storage.byteCount) bytes)")
+            }
+            guard index.updateValue(infos.count, forKey: raw.name) == nil else {
+                throw reader.failure("tensor \"\(raw.name)\" appears twice")
+            }
+            infos.append(GGUFTensorInfo(name: raw.name, shape: raw.shape, dtype: dtype, fileOffset: start, byteCount: bytes))
+        }
+        self.tensorInfos = infos
+        self.tensorIndex = index
+    }
+
+    /// The tensor named `name`, viewing the mapped file (no copy).
+    public func tensor(named name: String) throws -> Tensor {
+        guard let position = tensorIndex[name] else {
+            throw ModelFileError(path: path, reason: "has no tensor named \"\(name)\"")
+        }
+        let info = tensorInfos[position]
+        return try Tensor(storage: storage, dtype: info.dtype, shape: info.shape, byteOffset: info.fileOffset)
+    }
+
+    /// Whether a tensor named `name` exists.
+    public func hasTensor(named name: String) -> Bool { tensorIndex[name] != nil }
+
+    private static func readValue(type: UInt32, reader: inout ByteReader, key: String, depth: Int) throws -> GGUFValue {
+        let what = "the value of \"\(key)\""
+        switch type {
+        case 0: return .uint8(try reader.read(UInt8.self, what))
+        case 1: return .int8(try reader.read(Int8.self, what))
+        case 2: return .uint16(try reader.read(UInt16.self, what))
+        case 3: return .int16(try reader.read(Int16.self, what))
+        case 4: return .uint32(try reader.read(UInt32.self, what))
+        case 5: return .int32(try reader.read(Int32.self, what))
+        case 6: return .float32(try reader.readFloat(what))
+        case 7:
+            let byte = try reader.read(UInt8.self, what)
+            guard byte <= 1 else { throw reader.failure("\(what) is a bool stored as \(byte)") }
+            return .bool(byte == 1)
+        case 8: return .string(try reader.readString(what))
+        case 9:
+            guard depth < maximumArrayDepth else { throw reader.failure("\(what) nests arrays more than \(maximumArrayDepth) deep") }
+            let elementType = try reader.read(UInt32.self, "the element type of \(what)")
+            guard let size = minimumSize(of: elementType) else {
+                throw reader.failure("\(what) is an array of unknown type \(elementType)")
+            }
+            let count = try reader.readCount("the length of \(what)", minimumItemSize: size)
+            var items: [GGUFValue] = []
+            items.reserveCapacity(count)
+            for _ in 0..<count {
+                items.append(try readValue(type: elementType, reader: &reader, key: key, depth: depth + 1))
+            }
+            return .array(items)
+        case 10: return .uint64(try reader.read(UInt64.self, what))
+        case 11: return .int64(try reader.read(Int64.self, what))
+        case 12: return .float64(try reader.readDouble(what))
+        default: throw reader.failure("\(what) has unknown value type \(type)")
+        }
+    }
+
+    /// Smallest encoded size of a value of GGUF type `type`, or nil for unknown types.
+    private static func minimumSize(of type: UInt32) -> Int? {
+        switch type {
+        case 0, 1, 7: return 1
+        case 2, 3: return 2
+        case 4, 5, 6: return 4
+        case 8: return 8
+        case 9: return 12
+        case 10, 11, 12: return 8
+        default: return nil
+        }
+    }
+
+    private static func hex(_ value: UInt32) -> String {
+        let bytes = withUnsafeBytes(of: value.littleEndian) { Array($0) }
+        return bytes.map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined(separator: " ")
+    }
+
+    /// ggml's name for a type id, including types this library does not support.
+    static func typeName(_ type: UInt32) -> String {
+        if let dtype = DType(rawValue: type) { return dtype.description }
+        let names: [UInt32: String] = [4: "Q4_2", 5: "Q4_3", 9: "Q8_1", 10: "Q2_K", 11: "Q3_K", 15: "Q8_K",
+                                       16: "IQ2_XXS", 17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S", 20: "IQ4_NL",
+                                       21: "IQ3_S", 22: "IQ2_S", 23: "IQ4_XS", 24: "I8", 25: "I16", 26: "I32",
+                                       27: "I64", 28: "F64", 29: "IQ1_M"]
+        return names[type] ?? "unknown"
+    }
+}
