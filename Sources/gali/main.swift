@@ -1,7 +1,8 @@
-import Transformer
-import Foundation
+import GaliCommandLine
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-let file = try GGUFFile(path: CommandLine.arguments[1])
-print(file.version, file.tensorInfos.count, file.alignment)
-for key in file.metadataKeys { print(key, file.metadata[key]!.summary) }
-for info in file.tensorInfos.prefix(14) { print(info.name, info.shape, info.dtype) }
+exit(GaliTool.run(Array(CommandLine.arguments.dropFirst())))
