@@ -98,4 +98,7 @@ enum {
     whose cosines and sines (head_dim/2 each) are given; cos/sin already include any scaling. */
 void gk_rope(float *x, int64_t heads, int64_t head_dim, const float *cos_table, const float *sin_table, int convention);
 
+
+#include "gk_attention.h"
+
 #endif

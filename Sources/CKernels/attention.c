@@ -1,0 +1,349 @@
+/* Fused causal attention (see gk_attention.h).
+
+   One source, compiled for several instruction sets: the kernel body uses Clang vector
+   extensions (16 floats = one AVX-512 register, four SSE/NEON registers) inside an
+   always-inline function that wrappers with target attributes instantiate; the run-time CPU
+   check picks the widest wrapper.
+
+   Work is split into tasks of (kv head, block of queries, range of keys). Each task keeps, for
+   every (query, head) row, the running maximum, the running sum and the weighted value sum of
+   an online softmax. When keys are split across tasks (short query blocks against long
+   caches, as in decoding) the partial states are merged at the end in a fixed order, so the
+   result does not depend on the thread count. */
+#include "CKernels.h"
+#include <math.h>
+#include <string.h>
+
+/* Vectors pass between always-inline helpers only, so the ABI note does not apply. */
+#pragma clang diagnostic ignored "-Wpsabi"
+
+typedef float v16f __attribute__((ext_vector_type(16)));
+typedef int32_t v16i __attribute__((ext_vector_type(16)));
+
+enum { QUERY_BLOCK = 16, KEY_SPLIT = 1024 };
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+ALWAYS_INLINE v16f load16(const float *p) { v16f v; memcpy(&v, p, sizeof v); return v; }
+ALWAYS_INLINE void store16(float *p, v16f v) { memcpy(p, &v, sizeof v); }
+ALWAYS_INLINE v16f splat(float x) { return (v16f)x; }
+ALWAYS_INLINE float hmax(v16f v) {
+    float m = v[0];
+    for (int i = 1; i < 16; i++) m = v[i] > m ? v[i] : m;
+    return m;
+}
+ALWAYS_INLINE float hsum(v16f v) {
+    float s = 0;
+    for (int i = 0; i < 16; i++) s += v[i];
+    return s;
+}
+
+/* exp on 16 lanes: 2^k * p(r), |relative error| < 2e-7 on [-87, 88]; -inf gives 0. */
+ALWAYS_INLINE v16f exp16(v16f x) {
+    const v16f lo = splat(-87.3f), hi = splat(88.7f);
+    v16f clamped = x < lo ? lo : (x > hi ? hi : x);
+    v16f k = __builtin_elementwise_floor(clamped * splat(1.44269504088896341f) + splat(0.5f));
+    v16f r = clamped - k * splat(0.693359375f);
+    r = r - k * splat(-2.12194440e-4f);
+    v16f p = splat(1.9875691500e-4f);
+    p = p * r + splat(1.3981999507e-3f);
+    p = p * r + splat(8.3334519073e-3f);
+    p = p * r + splat(4.1665795894e-2f);
+    p = p * r + splat(1.6666665459e-1f);
+    p = p * r + splat(5.0000001201e-1f);
+    p = p * (r * r) + r + splat(1.0f);
+    v16i bits = (__builtin_convertvector(k, v16i) + 127) << 23;
+    v16f scale;
+    memcpy(&scale, &bits, sizeof scale);
+    v16f result = p * scale;
+    return x < lo ? splat(0.0f) : result;
+}
+
+/* ---- Counter-based random numbers (splitmix64 finaliser over the counters) ------------ */
+
+static inline uint64_t mix64(uint64_t z) {
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static inline uint64_t noise_bits(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j, uint64_t stream) {
+    uint64_t h = mix64(seed ^ (stream * 0xd6e8feb86659fd93ull));
+    h = mix64(h ^ (uint64_t)(uint32_t)layer);
+    h = mix64(h ^ (uint64_t)(uint32_t)head);
+    h = mix64(h ^ (uint64_t)i);
+    return mix64(h ^ (uint64_t)j);
+}
+
+float gk_noise_uniform(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j) {
+    return (float)((noise_bits(seed, layer, head, i, j, 1) >> 40) * (1.0 / 16777216.0));
+}
+
+float gk_noise_normal(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j) {
+    /* Box-Muller from two independent uniforms in (0, 1]. */
+    double u1 = ((noise_bits(seed, layer, head, i, j, 2) >> 11) + 1) * (1.0 / 9007199254740992.0);
+    double u2 = (noise_bits(seed, layer, head, i, j, 3) >> 11) * (1.0 / 9007199254740992.0);
+    return (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
+}
+
+/* ---- Helpers shared by every instantiation -------------------------------------------- */
+
+/* View used by query q for key j: the number of thresholds above j. */
+static inline int view_of(const gk_attention_args *a, int64_t q, int64_t j) {
+    int view = 0;
+    if (a->view_count > 1) {
+        const int32_t *t = a->thresholds + q * (a->view_count - 1);
+        while (view < a->view_count - 1 && j < t[view]) view++;
+    }
+    return view;
+}
+
+static inline float key_element(const gk_attention_args *a, int view, int32_t g, int64_t j, int t) {
+    return a->keys[view][g * a->key_head_stride + (j / GK_KEY_BLOCK) * a->head_dim * GK_KEY_BLOCK + t * GK_KEY_BLOCK + j % GK_KEY_BLOCK];
+}
+
+float gk_attention_logit(const gk_attention_args *a, int64_t q, int32_t h, int64_t j) {
+    int view = view_of(a, q, j);
+    int32_t g = h / (a->heads / a->kv_heads);
+    const float *query = a->queries[view] + (q * a->heads + h) * a->head_dim;
+    float sum = 0;
+    for (int t = 0; t < a->head_dim; t++) sum += query[t] * key_element(a, view, g, j, t);
+    return sum * a->logit_scale;
+}
+
+static float noise_value(const gk_attention_args *a, int64_t q, int32_t h, int64_t j) {
+    const gk_attention_noise *n = a->noise;
+    if (n->only_interpolated && !n->interpolated_keys[j]) return 0;
+    int64_t i = a->first_query_index + q;
+    float sigma = n->scale_std ? (float)(i - j) / (float)n->total_key_count * n->std_base : 1.0f;
+    if (n->kind == GK_NOISE_GAUSSIAN) {
+        float offset = n->row_offset ? n->row_offset[q * a->heads + h] : 0.0f;
+        return gk_noise_normal(n->seed, n->layer, h, i, j) * sigma + offset;
+    }
+    float scale = n->row_scale ? n->row_scale[q * a->heads + h] : 1.0f;
+    return gk_noise_uniform(n->seed, n->layer, h, i, j) * sigma * scale;
+}
+
+/* ---- The kernel body ------------------------------------------------------------------- */
+
+typedef struct {
+    const gk_attention_args *args;
+    int64_t query_blocks, key_splits, split_length;
+    float *partial;   /* [query_blocks * QUERY_BLOCK][heads][key_splits][head_dim + 2] */
+} attention_job;
+
+/* Logits of one (query, head) row against the 16 keys of block kb, for every view the row uses
+   in this block, selected per key, scaled; invalid keys get -inf. */
+ALWAYS_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h, int32_t g, int64_t kb,
+                                int64_t key_begin, int64_t key_end) {
+    const int64_t i = a->first_query_index + q;
+    const int64_t j0 = kb * GK_KEY_BLOCK;
+    const int d = a->head_dim;
+    int first_view = view_of(a, q, j0 + GK_KEY_BLOCK - 1), last_view = view_of(a, q, j0);
+    v16f logits = splat(-INFINITY);
+    v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    v16i key = lane + (int32_t)j0;
+    for (int view = first_view; view <= last_view; view++) {
+        const float *query = a->queries[view] + (q * a->heads + h) * d;
+        const float *block = a->keys[view] + g * a->key_head_stride + kb * d * GK_KEY_BLOCK;
+        v16f acc0 = splat(0), acc1 = splat(0);
+        int t = 0;
+        for (; t + 1 < d; t += 2) {
+            acc0 += splat(query[t]) * load16(block + t * GK_KEY_BLOCK);
+            acc1 += splat(query[t + 1]) * load16(block + (t + 1) * GK_KEY_BLOCK);
+        }
+        if (t < d) acc0 += splat(query[t]) * load16(block + t * GK_KEY_BLOCK);
+        v16f dots = (acc0 + acc1) * splat(a->logit_scale);
+        if (first_view == last_view) {
+            logits = dots;
+        } else {
+            /* lanes whose view is `view`: thresholds decide */
+            v16i in_view = (v16i)(lane >= 0);
+            const int32_t *thr = a->thresholds + q * (a->view_count - 1);
+            if (view > 0) in_view = in_view & (key < thr[view - 1]);
+            if (view < a->view_count - 1) in_view = in_view & (key >= thr[view]);
+            logits = in_view ? dots : logits;
+        }
+    }
+    if (a->noise) {
+        for (int l = 0; l < GK_KEY_BLOCK; l++) {
+            int64_t j = j0 + l;
+            if (j < a->key_count) logits[l] += noise_value(a, q, h, j);
+        }
+    }
+    v16i valid = (key <= (int32_t)i) & (key < (int32_t)key_end) & (key >= (int32_t)key_begin);
+    return valid ? logits : splat(-INFINITY);
+}
+
+ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task) {
+    const gk_attention_args *a = job->args;
+    const int group = a->heads / a->kv_heads, d = a->head_dim;
+    int64_t split = task % job->key_splits;
+    int64_t rest = task / job->key_splits;
+    int64_t qb = rest % job->query_blocks;
+    int32_t g = (int32_t)(rest / job->query_blocks);
+    int64_t q_begin = qb * QUERY_BLOCK, q_end = q_begin + QUERY_BLOCK;
+    if (q_end > a->query_count) q_end = a->query_count;
+    int64_t key_begin = split * job->split_length;
+    int64_t key_end = key_begin + job->split_length;
+    if (key_end > a->key_count) key_end = a->key_count;
+
+    float acc[512];   /* head_dim <= 512, checked in valid_args */
+    for (int64_t q = q_begin; q < q_end; q++) {
+        int64_t i = a->first_query_index + q;
+        int64_t last_key = i < key_end - 1 ? i : key_end - 1;
+        for (int hh = 0; hh < group; hh++) {
+            int32_t h = g * group + hh;
+            float running_max = -INFINITY, running_sum = 0;
+            memset(acc, 0, sizeof(float) * (size_t)d);
+            if (last_key >= key_begin) {
+                for (int64_t kb = key_begin / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
+                    v16f logits = block_logits(a, q, h, g, kb, key_begin, key_end);
+                    float block_max = hmax(logits);
+                    if (block_max == -INFINITY) continue;
+                    float new_max = block_max > running_max ? block_max : running_max;
+                    float alpha = running_max == -INFINITY ? 0.0f : expf(running_max - new_max);
+                    v16f p = exp16(logits - splat(new_max));
+                    running_sum = running_sum * alpha + hsum(p);
+                    running_max = new_max;
+                    const float *value_rows = a->values + g * a->value_head_stride + kb * GK_KEY_BLOCK * d;
+                    int t = 0;
+                    for (; t + 16 <= d; t += 16) {
+                        v16f o = load16(acc + t) * splat(alpha);
+                        for (int l = 0; l < GK_KEY_BLOCK; l++) {
+                            if (p[l] != 0.0f) o += splat(p[l]) * load16(value_rows + l * d + t);
+                        }
+                        store16(acc + t, o);
+                    }
+                    for (; t < d; t++) {
+                        float o = acc[t] * alpha;
+                        for (int l = 0; l < GK_KEY_BLOCK; l++) if (p[l] != 0.0f) o += p[l] * value_rows[l * d + t];
+                        acc[t] = o;
+                    }
+                }
+            }
+            float *state = job->partial + (((q * a->heads + h) * job->key_splits) + split) * (d + 2);
+            state[0] = running_max;
+            state[1] = running_sum;
+            memcpy(state + 2, acc, sizeof(float) * (size_t)d);
+        }
+    }
+}
+
+static void attention_task_portable(void *context, int64_t task, int thread) {
+    (void)thread;
+    attention_task_body(context, task);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma")))
+static void attention_task_avx512(void *context, int64_t task, int thread) {
+    (void)thread;
+    attention_task_body(context, task);
+}
+
+__attribute__((target("avx2,fma")))
+static void attention_task_avx2(void *context, int64_t task, int thread) {
+    (void)thread;
+    attention_task_body(context, task);
+}
+#endif
+
+/* ---- Entry points ---------------------------------------------------------------------- */
+
+static int valid_args(const gk_attention_args *a) {
+    if (a->query_count < 0 || a->key_count < 0 || a->heads <= 0 || a->kv_heads <= 0 || a->head_dim <= 0) return 0;
+    if (a->head_dim > 512 || a->heads % a->kv_heads != 0) return 0;
+    if (a->view_count < 1 || a->view_count > GK_MAX_VIEWS) return 0;
+    if (a->view_count > 1 && !a->thresholds) return 0;
+    if (a->first_query_index < 0 || a->first_query_index + a->query_count > a->key_count) return 0;
+    if (a->key_count > INT32_MAX) return 0;
+    return 1;
+}
+
+static void plan(const gk_attention_args *a, attention_job *job) {
+    job->args = a;
+    job->query_blocks = (a->query_count + QUERY_BLOCK - 1) / QUERY_BLOCK;
+    /* Split keys only when there are few query blocks (decoding); fixed rule, not thread-based. */
+    job->key_splits = 1;
+    if (job->query_blocks * a->kv_heads < 16 && a->key_count > 2 * KEY_SPLIT)
+        job->key_splits = (a->key_count + KEY_SPLIT - 1) / KEY_SPLIT;
+    job->split_length = job->key_splits == 1 ? (a->key_count > 0 ? a->key_count : 1) : KEY_SPLIT;
+}
+
+size_t gk_attention_scratch_bytes(const gk_attention_args *a) {
+    attention_job job;
+    plan(a, &job);
+    return (size_t)(job.query_blocks * QUERY_BLOCK) * (size_t)a->heads * (size_t)job.key_splits * (size_t)(a->head_dim + 2) * sizeof(float) + 64;
+}
+
+int gk_attention(struct gk_pool *pool, const gk_attention_args *a, void *scratch) {
+    if (!valid_args(a)) return -1;
+    if (a->query_count == 0) return 0;
+    attention_job job;
+    plan(a, &job);
+    job.partial = scratch;
+    gk_task_fn fn = attention_task_portable;
+#if defined(__x86_64__)
+    uint32_t features = gk_cpu_features();
+    if (features & GK_CPU_AVX512) fn = attention_task_avx512;
+    else if (features & GK_CPU_AVX2) fn = attention_task_avx2;
+#endif
+    gk_pool_run(pool, (int64_t)a->kv_heads * job.query_blocks * job.key_splits, fn, &job);
+
+    /* Merge the key splits of every row in split order and normalise. */
+    const int d = a->head_dim;
+    for (int64_t q = 0; q < a->query_count; q++) {
+        for (int32_t h = 0; h < a->heads; h++) {
+            const float *states = job.partial + ((q * a->heads + h) * job.key_splits) * (d + 2);
+            float maximum = -INFINITY;
+            for (int64_t s = 0; s < job.key_splits; s++) {
+                float m = states[s * (d + 2)];
+                if (m > maximum) maximum = m;
+            }
+            float *out = a->output + (q * a->heads + h) * d;
+            memset(out, 0, sizeof(float) * (size_t)d);
+            float total = 0;
+            if (maximum != -INFINITY) {
+                for (int64_t s = 0; s < job.key_splits; s++) {
+                    const float *state = states + s * (d + 2);
+                    if (state[0] == -INFINITY) continue;
+                    float weight = expf(state[0] - maximum);
+                    total += state[1] * weight;
+                    for (int t = 0; t < d; t++) out[t] += state[2 + t] * weight;
+                }
+                float inverse = 1.0f / total;
+                for (int t = 0; t < d; t++) out[t] *= inverse;
+            }
+            if (a->row_log_sum_exp) a->row_log_sum_exp[q * a->heads + h] = maximum + logf(total);
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    const gk_attention_args *args;
+    float *row_max;
+} row_max_job;
+
+static void row_max_task(void *context, int64_t task, int thread) {
+    (void)thread;
+    const row_max_job *job = context;
+    const gk_attention_args *a = job->args;
+    int64_t q = task / a->heads;
+    int32_t h = (int32_t)(task % a->heads);
+    float maximum = -INFINITY;
+    for (int64_t j = 0; j < a->key_count; j++) {
+        float logit = gk_attention_logit(a, q, h, j);
+        if (logit > maximum) maximum = logit;
+    }
+    job->row_max[q * a->heads + h] = maximum;
+}
+
+int gk_attention_row_max(struct gk_pool *pool, const gk_attention_args *a, float *row_max) {
+    if (a->view_count < 1 || a->view_count > GK_MAX_VIEWS || a->heads <= 0 || a->kv_heads <= 0 || a->heads % a->kv_heads != 0) return -1;
+    row_max_job job = { a, row_max };
+    gk_pool_run(pool, a->query_count * a->heads, row_max_task, &job);
+    return 0;
+}

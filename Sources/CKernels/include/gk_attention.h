@@ -1,0 +1,71 @@
+#ifndef GK_ATTENTION_H
+#define GK_ATTENTION_H
+/* Fused causal attention with per-(query, key) choice among several rotations ("views"),
+   online softmax, optional logit noise. No [heads, q, k] matrix is ever formed. */
+#include <stddef.h>
+#include <stdint.h>
+
+struct gk_pool;
+
+enum { GK_MAX_VIEWS = 4, GK_KEY_BLOCK = 16 };
+
+/** Noise added to logits (GALI). For query sequence index i and key index j over K keys:
+    sigma = scale_std ? (i - j) / K * std_base : 1;
+    gaussian: noise = row_offset + sigma * N(0, 1); uniform: noise = U(0, 1) * sigma * row_scale.
+    Random numbers come from a counter-based generator keyed by (seed, layer, head, i, j), so
+    they do not depend on tiling or threads. */
+enum { GK_NOISE_GAUSSIAN = 1, GK_NOISE_UNIFORM = 2 };
+typedef struct {
+    int kind;
+    uint64_t seed;
+    int32_t layer;
+    int only_interpolated;              /* add noise only where interpolated_keys[j] != 0 */
+    const uint8_t *interpolated_keys;   /* [key_count] */
+    int scale_std;
+    float std_base;
+    int64_t total_key_count;            /* K */
+    const float *row_offset;            /* [query_count][heads] or NULL (0) */
+    const float *row_scale;             /* [query_count][heads] or NULL (1) */
+} gk_attention_noise;
+
+/** Keys are stored per kv head in blocks of GK_KEY_BLOCK keys, each block transposed:
+    element t of key j of kv head g lives at keys[g * key_head_stride + (j / 16) * head_dim * 16
+    + t * 16 + j % 16]. Values are rows: values[g * value_head_stride + j * head_dim + t]. */
+typedef struct {
+    int64_t query_count;                 /* m */
+    int64_t first_query_index;           /* sequence index of query 0 */
+    int64_t key_count;                   /* keys 0..<key_count exist; query i sees keys j <= i */
+    int32_t heads, kv_heads, head_dim;
+    int32_t view_count;                  /* 1...GK_MAX_VIEWS */
+    const float *queries[GK_MAX_VIEWS];  /* [query_count][heads][head_dim], rotated per view */
+    const float *keys[GK_MAX_VIEWS];     /* blocked-transposed, see above */
+    int64_t key_head_stride;
+    const float *values;
+    int64_t value_head_stride;
+    /* [query_count][view_count - 1]: view 0 covers keys j >= t[0], view 1 covers
+       t[1] <= j < t[0], ..., view v-1 covers j < t[v-2]. NULL when view_count == 1. */
+    const int32_t *thresholds;
+    float logit_scale;                   /* multiplies q·k (normally 1/sqrt(head_dim)) */
+    const gk_attention_noise *noise;     /* NULL: no noise */
+    float *output;                       /* [query_count][heads][head_dim] */
+    float *row_log_sum_exp;              /* optional [query_count][heads]: log Σ exp(logit) */
+} gk_attention_args;
+
+/** Scratch bytes gk_attention needs for these arguments. */
+size_t gk_attention_scratch_bytes(const gk_attention_args *args);
+/** Runs the attention on the pool. Returns 0, or -1 for invalid arguments. */
+int gk_attention(struct gk_pool *pool, const gk_attention_args *args, void *scratch);
+
+/** Maximum over every key 0..<key_count (no causal mask) of the selected, scaled logit, per
+    query and head: [query_count][heads] into row_max. Used by GALI's uniform noise. */
+int gk_attention_row_max(struct gk_pool *pool, const gk_attention_args *args, float *row_max);
+
+/** The logit the kernel uses for query q (0-based within the call), head h and key j, noise
+    excluded: one value, for tests and analysis tools. */
+float gk_attention_logit(const gk_attention_args *args, int64_t q, int32_t h, int64_t j);
+
+/** Standard-normal and uniform numbers of the counter-based generator (for tests). */
+float gk_noise_normal(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j);
+float gk_noise_uniform(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j);
+
+#endif

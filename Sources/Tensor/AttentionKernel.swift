@@ -1,0 +1,215 @@
+import CKernels
+
+/// Random noise added to attention logits (GALI's option), reproducible from a seed.
+///
+/// For query at sequence index `i` and key `j` over `totalKeyCount` keys:
+/// `sigma = scaleStandardDeviation ? (i - j) / K * standardDeviationBase : 1`;
+/// gaussian noise is `rowOffset + sigma · N(0,1)`, uniform noise is `U(0,1) · sigma · rowScale`.
+/// Random numbers are a pure function of `(seed, layer, head, i, j)`.
+public struct AttentionNoise {
+    /// The distribution.
+    public enum Kind: Sendable { case gaussian, uniform }
+    public var kind: Kind
+    public var seed: UInt64
+    public var layer: Int
+    /// Per key: 1 where the key's logit is interpolated; noise goes only there when
+    /// `onlyInterpolated` is set.
+    public var interpolatedKeys: UnsafePointer<UInt8>?
+    public var onlyInterpolated: Bool
+    public var scaleStandardDeviation: Bool
+    public var standardDeviationBase: Float
+    /// `K` of the formula: keys in the whole forward step.
+    public var totalKeyCount: Int
+    /// Per (query, head): mean of gaussian noise (nil = 0).
+    public var rowOffset: UnsafePointer<Float>?
+    /// Per (query, head): multiplier of uniform noise (nil = 1).
+    public var rowScale: UnsafePointer<Float>?
+
+    public init(kind: Kind, seed: UInt64, layer: Int, interpolatedKeys: UnsafePointer<UInt8>?, onlyInterpolated: Bool,
+                scaleStandardDeviation: Bool, standardDeviationBase: Float, totalKeyCount: Int,
+                rowOffset: UnsafePointer<Float>? = nil, rowScale: UnsafePointer<Float>? = nil) {
+        self.kind = kind
+        self.seed = seed
+        self.layer = layer
+        self.interpolatedKeys = interpolatedKeys
+        self.onlyInterpolated = onlyInterpolated
+        self.scaleStandardDeviation = scaleStandardDeviation
+        self.standardDeviationBase = standardDeviationBase
+        self.totalKeyCount = totalKeyCount
+        self.rowOffset = rowOffset
+        self.rowScale = rowScale
+    }
+
+    /// The standard-normal number the generator gives for these counters.
+    public static func normal(seed: UInt64, layer: Int, head: Int, query: Int, key: Int) -> Float {
+        gk_noise_normal(seed, Int32(layer), Int32(head), Int64(query), Int64(key))
+    }
+
+    /// The uniform number in [0, 1) the generator gives for these counters.
+    public static func uniform(seed: UInt64, layer: Int, head: Int, query: Int, key: Int) -> Float {
+        gk_noise_uniform(seed, Int32(layer), Int32(head), Int64(query), Int64(key))
+    }
+}
+
+/// Layout of keys for `AttentionKernel`: per key/value head, blocks of 16 keys, each block
+/// stored transposed (`[headDimension][16]`), so 16 logits come from one vector FMA per
+/// dimension.
+public enum KeyBlockLayout {
+    /// Keys per block.
+    public static let blockSize = Int(GK_KEY_BLOCK)
+
+    /// Floats needed per key/value head for `capacity` keys (rounded up to whole blocks).
+    public static func floatsPerHead(capacity: Int, headDimension: Int) -> Int {
+        (capacity + blockSize - 1) / blockSize * blockSize * headDimension
+    }
+
+    /// Offset of element `t` of key `j` within one head's region.
+    @inline(__always)
+    public static func offset(key j: Int, element t: Int, headDimension: Int) -> Int {
+        (j / blockSize) * headDimension * blockSize + t * blockSize + j % blockSize
+    }
+
+    /// Writes `vector` (headDimension floats) as key `j` into one head's region at `base`.
+    @inline(__always)
+    public static func store(_ vector: UnsafePointer<Float>, key j: Int, headDimension: Int, into base: UnsafeMutablePointer<Float>) {
+        let block = base + (j / blockSize) * headDimension * blockSize + j % blockSize
+        for t in 0..<headDimension { block[t * blockSize] = vector[t] }
+    }
+}
+
+/// Causal multi-head attention with grouped key/value heads, computed tile by tile with an
+/// online softmax (memory O(tile), never `[heads, queries, keys]`).
+///
+/// Each (query, key) pair takes its logit from one of up to four *views* (differently rotated
+/// copies of queries and keys), chosen by per-query key thresholds; this is the seam through
+/// which position-remapping methods (SelfExtend, ChunkLlama, GALI) plug in.
+public final class AttentionKernel: @unchecked Sendable {
+    /// Largest number of views.
+    public static let maximumViews = Int(GK_MAX_VIEWS)
+
+    /// Everything one call needs. Pointers must stay valid during `run`.
+    public struct Arguments {
+        public var queryCount: Int
+        /// Sequence index of the first query; query `q` sees keys `0...firstQueryIndex + q`.
+        public var firstQueryIndex: Int
+        /// Keys `0..<keyCount` exist.
+        public var keyCount: Int
+        public var heads: Int
+        public var keyValueHeads: Int
+        public var headDimension: Int
+        /// Per view: queries `[queryCount][heads][headDimension]`.
+        public var queries: [UnsafePointer<Float>]
+        /// Per view: keys in `KeyBlockLayout`, heads `keyHeadStride` floats apart.
+        public var keys: [UnsafePointer<Float>]
+        public var keyHeadStride: Int
+        /// Values `[kvHead][key][headDimension]`, heads `valueHeadStride` floats apart.
+        public var values: UnsafePointer<Float>
+        public var valueHeadStride: Int
+        /// `[queryCount][views - 1]`: view 0 covers keys `j >= t[0]`, view `v` covers
+        /// `t[v] <= j < t[v-1]`, the last view the keys below. Nil for one view.
+        public var thresholds: UnsafePointer<Int32>?
+        /// Multiplies `q·k` (normally `1/sqrt(headDimension)`).
+        public var logitScale: Float
+        public var noise: AttentionNoise?
+        /// Result `[queryCount][heads][headDimension]`.
+        public var output: UnsafeMutablePointer<Float>
+        /// Optional `[queryCount][heads]`: the log-sum-exp of each row's logits.
+        public var rowLogSumExp: UnsafeMutablePointer<Float>?
+
+        public init(queryCount: Int, firstQueryIndex: Int, keyCount: Int, heads: Int, keyValueHeads: Int, headDimension: Int,
+                    queries: [UnsafePointer<Float>], keys: [UnsafePointer<Float>], keyHeadStride: Int,
+                    values: UnsafePointer<Float>, valueHeadStride: Int, thresholds: UnsafePointer<Int32>?,
+                    logitScale: Float, noise: AttentionNoise? = nil, output: UnsafeMutablePointer<Float>,
+                    rowLogSumExp: UnsafeMutablePointer<Float>? = nil) {
+            self.queryCount = queryCount
+            self.firstQueryIndex = firstQueryIndex
+            self.keyCount = keyCount
+            self.heads = heads
+            self.keyValueHeads = keyValueHeads
+            self.headDimension = headDimension
+            self.queries = queries
+            self.keys = keys
+            self.keyHeadStride = keyHeadStride
+            self.values = values
+            self.valueHeadStride = valueHeadStride
+            self.thresholds = thresholds
+            self.logitScale = logitScale
+            self.noise = noise
+            self.output = output
+            self.rowLogSumExp = rowLogSumExp
+        }
+    }
+
+    private let pool: ThreadPool
+    private var scratch: UnsafeMutableRawPointer?
+    private var scratchBytes = 0
+
+    /// Creates a kernel that runs on `pool`.
+    public init(pool: ThreadPool) { self.pool = pool }
+
+    deinit { scratch?.deallocate() }
+
+    /// Computes the attention output (and optionally row log-sum-exps).
+    public func run(_ arguments: Arguments) throws {
+        try withCArguments(arguments) { cArguments in
+            let needed = gk_attention_scratch_bytes(&cArguments)
+            if needed > scratchBytes {
+                scratch?.deallocate()
+                scratch = UnsafeMutableRawPointer.allocate(byteCount: needed, alignment: 64)
+                scratchBytes = needed
+            }
+            guard gk_attention(pool.pool, &cArguments, scratch) == 0 else {
+                throw TensorError.invalidShape("attention arguments are inconsistent (\(arguments.queryCount) queries from \(arguments.firstQueryIndex), \(arguments.keyCount) keys, \(arguments.heads)/\(arguments.keyValueHeads) heads of \(arguments.headDimension))")
+            }
+        }
+    }
+
+    /// Per (query, head), the largest logit over all `keyCount` keys, ignoring the causal mask.
+    public func rowMaximum(_ arguments: Arguments, into result: UnsafeMutablePointer<Float>) throws {
+        try withCArguments(arguments) { cArguments in
+            guard gk_attention_row_max(pool.pool, &cArguments, result) == 0 else {
+                throw TensorError.invalidShape("attention arguments are inconsistent")
+            }
+        }
+    }
+
+    /// The logit the kernel uses for query `q`, head `h`, key `j` (noise excluded).
+    public static func logit(_ arguments: Arguments, query q: Int, head h: Int, key j: Int) throws -> Float {
+        try withCArguments(arguments) { cArguments in gk_attention_logit(&cArguments, Int64(q), Int32(h), Int64(j)) }
+    }
+
+    private static func withCArguments<R>(_ a: Arguments, _ body: (inout gk_attention_args) throws -> R) throws -> R {
+        guard a.queries.count >= 1, a.queries.count <= maximumViews, a.keys.count == a.queries.count else {
+            throw TensorError.invalidShape("attention needs 1...\(maximumViews) views with queries and keys for each, got \(a.queries.count) and \(a.keys.count)")
+        }
+        func tuple(_ pointers: [UnsafePointer<Float>]) -> (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) {
+            let p = pointers.map(Optional.some) + Array(repeating: nil, count: maximumViews - pointers.count)
+            return (p[0], p[1], p[2], p[3])
+        }
+        var cNoise = gk_attention_noise()
+        if let noise = a.noise {
+            cNoise = gk_attention_noise(kind: noise.kind == .gaussian ? Int32(GK_NOISE_GAUSSIAN) : Int32(GK_NOISE_UNIFORM),
+                                        seed: noise.seed, layer: Int32(noise.layer), only_interpolated: noise.onlyInterpolated ? 1 : 0,
+                                        interpolated_keys: noise.interpolatedKeys, scale_std: noise.scaleStandardDeviation ? 1 : 0,
+                                        std_base: noise.standardDeviationBase, total_key_count: Int64(noise.totalKeyCount),
+                                        row_offset: noise.rowOffset, row_scale: noise.rowScale)
+            if noise.onlyInterpolated && noise.interpolatedKeys == nil {
+                throw TensorError.invalidShape("noise restricted to interpolated keys needs the interpolated-key mask")
+            }
+        }
+        return try withUnsafePointer(to: &cNoise) { noisePointer in
+            var c = gk_attention_args(query_count: Int64(a.queryCount), first_query_index: Int64(a.firstQueryIndex),
+                                      key_count: Int64(a.keyCount), heads: Int32(a.heads), kv_heads: Int32(a.keyValueHeads),
+                                      head_dim: Int32(a.headDimension), view_count: Int32(a.queries.count),
+                                      queries: tuple(a.queries), keys: tuple(a.keys), key_head_stride: Int64(a.keyHeadStride),
+                                      values: a.values, value_head_stride: Int64(a.valueHeadStride), thresholds: a.thresholds,
+                                      logit_scale: a.logitScale, noise: a.noise == nil ? nil : noisePointer,
+                                      output: a.output, row_log_sum_exp: a.rowLogSumExp)
+            return try body(&c)
+        }
+    }
+
+    private func withCArguments<R>(_ a: Arguments, _ body: (inout gk_attention_args) throws -> R) throws -> R {
+        try AttentionKernel.withCArguments(a, body)
+    }
+}

@@ -1,0 +1,201 @@
+import XCTest
+@testable import Tensor
+
+/// Compares the fused attention kernel with a naive twin that materialises every logit.
+final class AttentionKernelTests: XCTestCase {
+    struct Case {
+        var queries: Int, firstQuery: Int, keys: Int, heads: Int, kvHeads: Int, dim: Int, views: Int
+    }
+
+    /// Random problem with blocked keys; returns arrays the naive twin also reads.
+    struct Problem {
+        var c: Case
+        var q: [[Float]]      // per view [queries][heads][dim]
+        var k: [[Float]]      // per view [kvHeads][keys][dim] (row layout for the twin)
+        var v: [Float]        // [kvHeads][keys][dim]
+        var thresholds: [Int32]
+        var interpolated: [UInt8]
+    }
+
+    func makeProblem(_ c: Case, seed: UInt64) -> Problem {
+        var rng = SplitMix(seed: seed)
+        func random(_ n: Int) -> [Float] { (0..<n).map { _ in rng.nextFloat() * 2 - 1 } }
+        let q = (0..<c.views).map { _ in random(c.queries * c.heads * c.dim) }
+        let k = (0..<c.views).map { _ in random(c.kvHeads * c.keys * c.dim) }
+        let v = random(c.kvHeads * c.keys * c.dim)
+        var thresholds: [Int32] = []
+        for query in 0..<c.queries {
+            let i = c.firstQuery + query
+            // decreasing thresholds inside 0...i+1, e.g. a neighbour window and a chunk edge
+            var t: [Int32] = (0..<(c.views - 1)).map { _ in Int32(Int(rng.next() % UInt64(i + 2))) }
+            t.sort(by: >)
+            thresholds += t
+        }
+        let interpolated = (0..<c.keys).map { _ in UInt8(rng.next() % 2) }
+        return Problem(c: c, q: q, k: k, v: v, thresholds: thresholds, interpolated: interpolated)
+    }
+
+    /// The obvious implementation: for each row, every logit, softmax, weighted sum (Double).
+    func naive(_ p: Problem, scale: Float, noise: ((Int, Int, Int) -> Double)?) -> [Float] {
+        let c = p.c
+        var out = [Float](repeating: 0, count: c.queries * c.heads * c.dim)
+        let group = c.heads / c.kvHeads
+        for query in 0..<c.queries {
+            let i = c.firstQuery + query
+            for h in 0..<c.heads {
+                let g = h / group
+                var logits: [Double] = []
+                for j in 0...i {
+                    var view = 0
+                    while view < c.views - 1 && j < Int(p.thresholds[query * (c.views - 1) + view]) { view += 1 }
+                    var dot = 0.0
+                    for t in 0..<c.dim {
+                        dot += Double(p.q[view][(query * c.heads + h) * c.dim + t]) * Double(p.k[view][(g * c.keys + j) * c.dim + t])
+                    }
+                    logits.append(dot * Double(scale) + (noise?(query, h, j) ?? 0))
+                }
+                let m = logits.max()!
+                let weights = logits.map { exp($0 - m) }
+                let total = weights.reduce(0, +)
+                for t in 0..<c.dim {
+                    var sum = 0.0
+                    for j in 0...i { sum += weights[j] * Double(p.v[(g * c.keys + j) * c.dim + t]) }
+                    out[(query * c.heads + h) * c.dim + t] = Float(sum / total)
+                }
+            }
+        }
+        return out
+    }
+
+    func runKernel(_ p: Problem, scale: Float, noise: AttentionNoise?) throws -> [Float] {
+        let c = p.c
+        let pool = try ThreadPool(threadCount: 2)
+        let kernel = AttentionKernel(pool: pool)
+        let stride = KeyBlockLayout.floatsPerHead(capacity: c.keys, headDimension: c.dim)
+        var blocked = [[Float]](repeating: [Float](repeating: .nan, count: stride * c.kvHeads), count: c.views)
+        for view in 0..<c.views {
+            blocked[view].withUnsafeMutableBufferPointer { dst in
+                p.k[view].withUnsafeBufferPointer { src in
+                    for g in 0..<c.kvHeads {
+                        for j in 0..<c.keys {
+                            KeyBlockLayout.store(src.baseAddress! + (g * c.keys + j) * c.dim, key: j, headDimension: c.dim,
+                                                 into: dst.baseAddress! + g * stride)
+                        }
+                    }
+                }
+            }
+        }
+        // pad unused key slots with NaN-free zeros so masked lanes never read NaN into sums
+        for view in 0..<c.views { for index in blocked[view].indices where blocked[view][index].isNaN { blocked[view][index] = 0 } }
+        var output = [Float](repeating: .nan, count: c.queries * c.heads * c.dim)
+        let paddedValues = p.v + [Float](repeating: 0, count: KeyBlockLayout.blockSize * c.dim)
+        let queryPointers = p.q.map { array -> UnsafeMutablePointer<Float> in
+            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: array.count)
+            pointer.initialize(from: array, count: array.count)
+            return pointer
+        }
+        let keyPointers = blocked.map { array -> UnsafeMutablePointer<Float> in
+            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: array.count)
+            pointer.initialize(from: array, count: array.count)
+            return pointer
+        }
+        defer { (queryPointers + keyPointers).forEach { $0.deallocate() } }
+        try paddedValues.withUnsafeBufferPointer { values in
+            try p.thresholds.withUnsafeBufferPointer { thresholds in
+                try output.withUnsafeMutableBufferPointer { out in
+                    let arguments = AttentionKernel.Arguments(
+                        queryCount: c.queries, firstQueryIndex: c.firstQuery, keyCount: c.keys, heads: c.heads,
+                        keyValueHeads: c.kvHeads, headDimension: c.dim, queries: queryPointers.map { UnsafePointer($0) },
+                        keys: keyPointers.map { UnsafePointer($0) }, keyHeadStride: stride, values: values.baseAddress!,
+                        valueHeadStride: c.keys * c.dim, thresholds: c.views > 1 ? thresholds.baseAddress : nil,
+                        logitScale: scale, noise: noise, output: out.baseAddress!)
+                    try kernel.run(arguments)
+                }
+            }
+        }
+        return output
+    }
+
+    func assertClose(_ a: [Float], _ b: [Float], tolerance: Float, _ message: String) {
+        XCTAssertEqual(a.count, b.count)
+        var worst: Float = 0
+        for (x, y) in zip(a, b) { worst = max(worst, abs(x - y)) }
+        XCTAssertLessThan(worst, tolerance, message)
+    }
+
+    func testMatchesNaiveAcrossShapesAndViews() throws {
+        let cases = [
+            Case(queries: 1, firstQuery: 0, keys: 1, heads: 1, kvHeads: 1, dim: 16, views: 1),
+            Case(queries: 5, firstQuery: 0, keys: 5, heads: 4, kvHeads: 2, dim: 64, views: 1),
+            Case(queries: 37, firstQuery: 0, keys: 37, heads: 9, kvHeads: 3, dim: 64, views: 2),
+            Case(queries: 20, firstQuery: 50, keys: 70, heads: 6, kvHeads: 3, dim: 32, views: 3),
+            Case(queries: 3, firstQuery: 2500, keys: 2503, heads: 4, kvHeads: 1, dim: 24, views: 2),  // key splits
+            Case(queries: 1, firstQuery: 4999, keys: 5000, heads: 2, kvHeads: 2, dim: 20, views: 4),
+        ]
+        for (index, c) in cases.enumerated() {
+            let problem = makeProblem(c, seed: UInt64(index + 1))
+            let scale = 1 / Float(c.dim).squareRoot()
+            let expected = naive(problem, scale: scale, noise: nil)
+            let actual = try runKernel(problem, scale: scale, noise: nil)
+            assertClose(actual, expected, tolerance: 2e-5, "case \(index): \(c)")
+        }
+    }
+
+    func testGaussianNoiseMatchesNaive() throws {
+        let c = Case(queries: 12, firstQuery: 30, keys: 42, heads: 4, kvHeads: 2, dim: 32, views: 1)
+        let problem = makeProblem(c, seed: 99)
+        let offsets = (0..<(c.queries * c.heads)).map { Float($0 % 7) * 0.1 - 0.3 }
+        let scale: Float = 0.2
+        let expected = naive(problem, scale: scale) { q, h, j in
+            guard problem.interpolated[j] != 0 else { return 0 }
+            let i = c.firstQuery + q
+            let sigma = Double(Float(i - j) / Float(c.keys) * 1.5)
+            return Double(AttentionNoise.normal(seed: 7, layer: 3, head: h, query: i, key: j)) * sigma + Double(offsets[q * c.heads + h])
+        }
+        let actual = try problem.interpolated.withUnsafeBufferPointer { mask in
+            try offsets.withUnsafeBufferPointer { offsetPointer in
+                let noise = AttentionNoise(kind: .gaussian, seed: 7, layer: 3, interpolatedKeys: mask.baseAddress,
+                                           onlyInterpolated: true, scaleStandardDeviation: true, standardDeviationBase: 1.5,
+                                           totalKeyCount: c.keys, rowOffset: offsetPointer.baseAddress)
+                return try runKernel(problem, scale: scale, noise: noise)
+            }
+        }
+        assertClose(actual, expected, tolerance: 2e-5, "gaussian noise")
+    }
+
+    func testNoiseGeneratorIsDeterministicAndDistributed() {
+        var sum = 0.0, squares = 0.0
+        let n = 20000
+        for index in 0..<n {
+            let z = Double(AttentionNoise.normal(seed: 1, layer: 0, head: 0, query: index / 100, key: index % 100))
+            sum += z
+            squares += z * z
+        }
+        XCTAssertEqual(sum / Double(n), 0, accuracy: 0.05)
+        XCTAssertEqual(squares / Double(n), 1, accuracy: 0.05)
+        XCTAssertEqual(AttentionNoise.uniform(seed: 5, layer: 1, head: 2, query: 3, key: 4),
+                       AttentionNoise.uniform(seed: 5, layer: 1, head: 2, query: 3, key: 4))
+        XCTAssertNotEqual(AttentionNoise.uniform(seed: 5, layer: 1, head: 2, query: 3, key: 4),
+                          AttentionNoise.uniform(seed: 6, layer: 1, head: 2, query: 3, key: 4))
+    }
+
+    func testInconsistentArgumentsThrow() throws {
+        let c = Case(queries: 4, firstQuery: 0, keys: 4, heads: 3, kvHeads: 2, dim: 8, views: 1)  // 3 heads over 2 kv heads
+        let problem = makeProblem(c, seed: 3)
+        XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: nil))
+    }
+}
+
+/// Small deterministic generator for test data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+    mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) }
+}
