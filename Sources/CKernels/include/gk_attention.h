@@ -68,4 +68,29 @@ float gk_attention_logit(const gk_attention_args *args, int64_t q, int32_t h, in
 float gk_noise_normal(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j);
 float gk_noise_uniform(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j);
 
+
+/* ---- Rotary position embedding for attention inputs ------------------------------------- */
+
+/** cos and sin of angle p * inv_freq[i] (float32 product, as the references compute it) for
+    each position, scaled by `scaling`: rows of half_dim values, into cos_out/sin_out. Integer
+    positions below table_positions are copied from the table rows instead (same values). */
+void gk_rotary_angles(const float *inv_freq, int32_t half_dim, float scaling, const float *positions, int64_t count,
+                      const float *cos_table, const float *sin_table, int64_t table_positions,
+                      float *cos_out, float *sin_out);
+
+/** Rotates `rows` rows of `heads` vectors (row r at input + r * input_stride) into
+    output + r * output_stride with the angles of row r (cos/sin rows of head_dim/2 values). */
+void gk_rotate_rows(struct gk_pool *pool, const float *input, int64_t input_stride, float *output, int64_t output_stride,
+                    int64_t rows, int32_t heads, int32_t head_dim, const float *cos_rows, const float *sin_rows, int convention);
+
+/** Rotates keys first..first+count-1 (unrotated rows: key j of kv head g at
+    keys[j * row_stride + g * head_dim]) into the blocked key layout at out (heads
+    out_head_stride floats apart), key j with angle row j of cos_rows/sin_rows. With cos2_rows,
+    key j becomes (1 - w_j) * R1 k_j + w_j * R2 k_j with w = weight2. Angle rows and weights are
+    indexed by absolute key index. */
+void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row_stride, int64_t first, int64_t count,
+                            int32_t kv_heads, int32_t head_dim, const float *cos_rows, const float *sin_rows,
+                            const float *cos2_rows, const float *sin2_rows, const float *weight2, int convention,
+                            float *out, int64_t out_head_stride);
+
 #endif

@@ -1,0 +1,116 @@
+/* Rotary position embedding of attention inputs: angle tables, rotation of query rows, and
+   rotation of keys into the blocked key layout, including GALI's blend of two rotations. */
+#include "CKernels.h"
+#include <math.h>
+#include <string.h>
+
+enum { MAX_HEAD_DIM = 512, ROWS_PER_TASK = 64 };
+
+void gk_rotary_angles(const float *inv_freq, int32_t half_dim, float scaling, const float *positions, int64_t count,
+                      const float *cos_table, const float *sin_table, int64_t table_positions,
+                      float *cos_out, float *sin_out) {
+    for (int64_t r = 0; r < count; r++) {
+        float position = positions[r];
+        float *c = cos_out + r * half_dim, *s = sin_out + r * half_dim;
+        if (position >= 0 && position < (float)table_positions && position == floorf(position)) {
+            int64_t row = (int64_t)position;
+            memcpy(c, cos_table + row * half_dim, sizeof(float) * (size_t)half_dim);
+            memcpy(s, sin_table + row * half_dim, sizeof(float) * (size_t)half_dim);
+            continue;
+        }
+        for (int32_t i = 0; i < half_dim; i++) {
+            float angle = position * inv_freq[i];
+            c[i] = (float)cos((double)angle) * scaling;
+            s[i] = (float)sin((double)angle) * scaling;
+        }
+    }
+}
+
+static inline void rotate_vector(const float *in, float *out, int32_t head_dim, const float *c, const float *s, int convention) {
+    int32_t half = head_dim / 2;
+    if (convention == GK_ROPE_ADJACENT) {
+        for (int32_t i = 0; i < half; i++) {
+            float x0 = in[2 * i], x1 = in[2 * i + 1];
+            out[2 * i] = x0 * c[i] - x1 * s[i];
+            out[2 * i + 1] = x1 * c[i] + x0 * s[i];
+        }
+    } else {
+        for (int32_t i = 0; i < half; i++) {
+            float x0 = in[i], x1 = in[i + half];
+            out[i] = x0 * c[i] - x1 * s[i];
+            out[i + half] = x1 * c[i] + x0 * s[i];
+        }
+    }
+}
+
+typedef struct {
+    const float *input;
+    int64_t input_stride;
+    float *output;
+    int64_t output_stride, rows;
+    int32_t heads, head_dim;
+    const float *cos_rows, *sin_rows;
+    int convention;
+} rows_job;
+
+static void rotate_rows_task(void *context, int64_t task, int thread) {
+    (void)thread;
+    const rows_job *job = context;
+    int32_t half = job->head_dim / 2;
+    int64_t first = task * ROWS_PER_TASK, last = first + ROWS_PER_TASK;
+    if (last > job->rows) last = job->rows;
+    for (int64_t row = first; row < last; row++) {
+        for (int32_t h = 0; h < job->heads; h++) {
+            rotate_vector(job->input + row * job->input_stride + h * job->head_dim,
+                          job->output + row * job->output_stride + h * job->head_dim, job->head_dim,
+                          job->cos_rows + row * half, job->sin_rows + row * half, job->convention);
+        }
+    }
+}
+
+void gk_rotate_rows(struct gk_pool *pool, const float *input, int64_t input_stride, float *output, int64_t output_stride,
+                    int64_t rows, int32_t heads, int32_t head_dim, const float *cos_rows, const float *sin_rows, int convention) {
+    rows_job job = { input, input_stride, output, output_stride, rows, heads, head_dim, cos_rows, sin_rows, convention };
+    gk_pool_run(pool, (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK, rotate_rows_task, &job);
+}
+
+typedef struct {
+    const float *keys;
+    int64_t row_stride, first, count;
+    int32_t kv_heads, head_dim;
+    const float *cos_rows, *sin_rows, *cos2_rows, *sin2_rows, *weight2;
+    int convention;
+    float *out;
+    int64_t out_head_stride;
+} keys_job;
+
+static void rotate_keys_task(void *context, int64_t task, int thread) {
+    (void)thread;
+    const keys_job *job = context;
+    const int32_t d = job->head_dim, half = d / 2;
+    float rotated[MAX_HEAD_DIM], rotated2[MAX_HEAD_DIM];
+    int64_t begin = job->first + task * ROWS_PER_TASK, end = begin + ROWS_PER_TASK;
+    if (end > job->first + job->count) end = job->first + job->count;
+    for (int64_t j = begin; j < end; j++) {
+        float w = job->cos2_rows ? job->weight2[j] : 0.0f;
+        for (int32_t g = 0; g < job->kv_heads; g++) {
+            const float *key = job->keys + j * job->row_stride + g * d;
+            rotate_vector(key, rotated, d, job->cos_rows + j * half, job->sin_rows + j * half, job->convention);
+            if (w != 0) {
+                rotate_vector(key, rotated2, d, job->cos2_rows + j * half, job->sin2_rows + j * half, job->convention);
+                for (int32_t t = 0; t < d; t++) rotated[t] = (1 - w) * rotated[t] + w * rotated2[t];
+            }
+            float *block = job->out + g * job->out_head_stride + (j / GK_KEY_BLOCK) * d * GK_KEY_BLOCK + j % GK_KEY_BLOCK;
+            for (int32_t t = 0; t < d; t++) block[t * GK_KEY_BLOCK] = rotated[t];
+        }
+    }
+}
+
+void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row_stride, int64_t first, int64_t count,
+                            int32_t kv_heads, int32_t head_dim, const float *cos_rows, const float *sin_rows,
+                            const float *cos2_rows, const float *sin2_rows, const float *weight2, int convention,
+                            float *out, int64_t out_head_stride) {
+    keys_job job = { keys, row_stride, first, count, kv_heads, head_dim, cos_rows, sin_rows, cos2_rows, sin2_rows,
+                     weight2, convention, out, out_head_stride };
+    gk_pool_run(pool, (count + ROWS_PER_TASK - 1) / ROWS_PER_TASK, rotate_keys_task, &job);
+}

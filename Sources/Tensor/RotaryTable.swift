@@ -1,0 +1,111 @@
+import CKernels
+
+/// cos and sin rows for a list of positions: `count` rows of `pairCount` values each.
+public final class RotaryAngles: @unchecked Sendable {
+    /// Rows of cosines.
+    public let cosines: FloatBuffer
+    /// Rows of sines.
+    public let sines: FloatBuffer
+    /// Number of rows.
+    public private(set) var count = 0
+    /// Values per row.
+    public private(set) var pairCount = 0
+
+    public init() {
+        cosines = FloatBuffer()
+        sines = FloatBuffer()
+    }
+
+    func resize(count: Int, pairCount: Int) {
+        self.count = count
+        self.pairCount = pairCount
+        cosines.ensure(count * pairCount)
+        sines.ensure(count * pairCount)
+    }
+}
+
+/// Rotary embedding for one set of frequencies: computes angle rows for positions (integer
+/// positions from a cached table when many are asked for) and rotates query rows and keys.
+public final class RotaryTable: @unchecked Sendable {
+    /// The frequencies.
+    public let frequencies: RotaryFrequencies
+    /// Pair convention of the weights.
+    public let convention: RotaryConvention
+    private var tableCosines: [Float] = []
+    private var tableSines: [Float] = []
+    private var tablePositions = 0
+
+    /// Lists at least this long use (and grow) the integer-position table.
+    static let tableThreshold = 256
+    /// The table never grows past this many positions.
+    static let tableLimit = 1 << 20
+
+    public init(frequencies: RotaryFrequencies, convention: RotaryConvention) {
+        self.frequencies = frequencies
+        self.convention = convention
+    }
+
+    private var cConvention: Int32 { convention == .adjacentPairs ? Int32(GK_ROPE_ADJACENT) : Int32(GK_ROPE_HALF_SPLIT) }
+
+    /// Fills `angles` with the cos/sin rows of `positions`.
+    public func computeAngles(_ positions: UnsafeBufferPointer<Float>, into angles: RotaryAngles) {
+        let half = frequencies.pairCount
+        angles.resize(count: positions.count, pairCount: half)
+        if positions.count >= RotaryTable.tableThreshold {
+            var highest: Float = -1
+            for position in positions where position == position.rounded(.down) { highest = max(highest, position) }
+            if highest >= Float(tablePositions) && highest < Float(RotaryTable.tableLimit) { growTable(to: Int(highest) + 1) }
+        }
+        frequencies.inverseFrequencies.withUnsafeBufferPointer { inverse in
+            tableCosines.withUnsafeBufferPointer { c in
+                tableSines.withUnsafeBufferPointer { s in
+                    gk_rotary_angles(inverse.baseAddress, Int32(half), frequencies.attentionScaling, positions.baseAddress,
+                                     Int64(positions.count), c.baseAddress, s.baseAddress, Int64(tablePositions),
+                                     angles.cosines.pointer, angles.sines.pointer)
+                }
+            }
+        }
+    }
+
+    private func growTable(to wanted: Int) {
+        let target = min(max(wanted, tablePositions * 2), RotaryTable.tableLimit)
+        let half = frequencies.pairCount
+        let positions = (tablePositions..<target).map { Float($0) }
+        let angles = RotaryAngles()
+        angles.resize(count: positions.count, pairCount: half)
+        frequencies.inverseFrequencies.withUnsafeBufferPointer { inverse in
+            positions.withUnsafeBufferPointer { p in
+                gk_rotary_angles(inverse.baseAddress, Int32(half), frequencies.attentionScaling, p.baseAddress, Int64(p.count),
+                                 nil, nil, 0, angles.cosines.pointer, angles.sines.pointer)
+            }
+        }
+        tableCosines += UnsafeBufferPointer(start: angles.cosines.pointer, count: positions.count * half)
+        tableSines += UnsafeBufferPointer(start: angles.sines.pointer, count: positions.count * half)
+        tablePositions = target
+    }
+
+    /// Rotates `rows` rows of `heads` vectors, row `r` with angle row `r` of `angles`, from
+    /// `input` (rows `inputStride` apart) into `output` (rows `outputStride` apart).
+    public func rotateRows(_ input: UnsafePointer<Float>, inputStride: Int, into output: UnsafeMutablePointer<Float>,
+                           outputStride: Int, rows: Int, heads: Int, headDimension: Int, angles: RotaryAngles,
+                           firstAngle: Int = 0, pool: ThreadPool) {
+        let offset = firstAngle * angles.pairCount
+        gk_rotate_rows(pool.pool, input, Int64(inputStride), output, Int64(outputStride), Int64(rows), Int32(heads),
+                       Int32(headDimension), angles.cosines.pointer + offset, angles.sines.pointer + offset, cConvention)
+    }
+
+    /// Rotates keys `range` (unrotated rows `rowStride` floats apart; kv head `g` at offset
+    /// `g·headDimension`) into `KeyBlockLayout` at `output`, key `j` with angle row `j - angleOffset`.
+    /// With `blend`, key `j` becomes `(1-w_j)·R₁k + w_j·R₂k`.
+    public func rotateKeys(_ keys: UnsafePointer<Float>, rowStride: Int, range: Range<Int>, keyValueHeads: Int,
+                           headDimension: Int, angles: RotaryAngles,
+                           blend: (angles: RotaryAngles, weight: UnsafePointer<Float>)? = nil,
+                           into output: UnsafeMutablePointer<Float>, outputHeadStride: Int, angleOffset: Int = 0, pool: ThreadPool) {
+        let shift = -angleOffset * angles.pairCount
+        gk_rotate_keys_blocked(pool.pool, keys, Int64(rowStride), Int64(range.lowerBound), Int64(range.count),
+                               Int32(keyValueHeads), Int32(headDimension), angles.cosines.pointer + shift,
+                               angles.sines.pointer + shift, blend.map { $0.angles.cosines.pointer + shift },
+                               blend.map { $0.angles.sines.pointer + shift }, blend.map { $0.weight - angleOffset },
+                               cConvention, output, Int64(outputHeadStride))
+    }
+}

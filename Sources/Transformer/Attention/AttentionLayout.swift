@@ -1,0 +1,148 @@
+import Tensor
+
+/// How one forward step positions its attention: the seam every extrapolation method plugs into.
+///
+/// A step adds `count` tokens after `cached` ones; its queries are the new tokens and its keys
+/// are all `cached + count` tokens (causal by sequence index). The layout gives up to four
+/// *views*, each a rotation of the queries paired with a rotation of the keys, and for each new
+/// query the key thresholds that decide which view supplies the logit of each (query, key) pair:
+/// view 0 covers keys `j >= t[0]` (the nearest), view 1 covers `t[1] <= j < t[0]`, and so on.
+///
+/// * Frequency methods (linear, NTK, YaRN, ...) use one view with their frequencies.
+/// * SelfExtend uses two views (neighbour and grouped positions) split at `i - window + 1`.
+/// * ChunkLlama uses three views (same, previous and older chunks) sharing one key rotation.
+/// * GALI uses one view whose keys blend two rotations (attention-logit interpolation is linear
+///   in the key, so blending keys equals blending the two logits).
+public struct AttentionLayout: Sendable {
+    /// Key rotations the cache keeps: for each slot, how the step's new keys are rotated before
+    /// they are stored. Slots are fixed for a session; a key never changes once stored.
+    public var cachedKeys: [CachedKeyRotation]
+    /// The views, nearest first.
+    public var views: [AttentionView]
+    /// `[count][views.count - 1]` thresholds (sequence indices), one row per new token; empty
+    /// with a single view.
+    public var thresholds: [Int32]
+    /// Extra factor on every logit, on top of `1/sqrt(headDimension)` (ChunkLlama's mscale²).
+    public var logitScale: Float
+    /// Noise added to logits (GALI), or nil.
+    public var noise: LogitNoise?
+
+    public init(cachedKeys: [CachedKeyRotation], views: [AttentionView], thresholds: [Int32] = [],
+                logitScale: Float = 1, noise: LogitNoise? = nil) {
+        self.cachedKeys = cachedKeys
+        self.views = views
+        self.thresholds = thresholds
+        self.logitScale = logitScale
+        self.noise = noise
+    }
+
+    /// Whether the whole step must run as one batch: noise whose mean or scale comes from
+    /// statistics over every key of the step needs all of the step's keys at once.
+    public var requiresWholeStep: Bool { noise.map { $0.meanFromRow || $0.maximumFromRow } ?? false }
+
+    /// Checks the layout's shape for a step of `count` new tokens after `cached`.
+    public func validate(cached: Int, count: Int) throws {
+        let total = cached + count
+        func fail(_ message: String) -> AttentionLayoutError { AttentionLayoutError(message: message) }
+        guard !views.isEmpty, views.count <= AttentionKernel.maximumViews else {
+            throw fail("a layout needs 1...\(AttentionKernel.maximumViews) views, not \(views.count)")
+        }
+        guard thresholds.count == (views.count == 1 ? 0 : count * (views.count - 1)) || (views.count == 1 && thresholds.isEmpty) else {
+            throw fail("\(views.count) views need \(count * (views.count - 1)) thresholds, not \(thresholds.count)")
+        }
+        for slot in cachedKeys where slot.newKeyPositions.count != count {
+            throw fail("a cached key rotation needs \(count) positions, not \(slot.newKeyPositions.count)")
+        }
+        for view in views {
+            guard view.queryPositions.count == count else {
+                throw fail("a view needs \(count) query positions, not \(view.queryPositions.count)")
+            }
+            switch view.keys {
+            case .cached(let slot):
+                guard slot >= 0, slot < cachedKeys.count else { throw fail("a view uses key slot \(slot) of \(cachedKeys.count)") }
+            case .positioned(let positions):
+                guard positions.count == total else { throw fail("repositioned keys need \(total) positions, not \(positions.count)") }
+            case .blended(let upper, let lower, let weight):
+                guard upper.count == total, lower.count == total, weight.count == total else {
+                    throw fail("blended keys need \(total) positions and weights")
+                }
+            }
+        }
+        if noise != nil && !views.contains(where: { if case .blended = $0.keys { return true } else { return false } }) {
+            throw fail("logit noise needs a view with blended keys")
+        }
+    }
+}
+
+/// How new keys of a step are rotated before they enter a cache slot.
+public struct CachedKeyRotation: Sendable {
+    /// Frequencies of the rotation.
+    public var frequencies: RotaryFrequencies
+    /// One position per new token.
+    public var newKeyPositions: [Float]
+
+    public init(frequencies: RotaryFrequencies, newKeyPositions: [Float]) {
+        self.frequencies = frequencies
+        self.newKeyPositions = newKeyPositions
+    }
+}
+
+/// One rotation of queries and keys.
+public struct AttentionView: Sendable {
+    /// Frequencies for the queries (and for keys repositioned in this step).
+    public var frequencies: RotaryFrequencies
+    /// One position per new token.
+    public var queryPositions: [Float]
+    /// Where the keys come from.
+    public var keys: ViewKeys
+
+    public init(frequencies: RotaryFrequencies, queryPositions: [Float], keys: ViewKeys) {
+        self.frequencies = frequencies
+        self.queryPositions = queryPositions
+        self.keys = keys
+    }
+}
+
+/// The keys of a view.
+public enum ViewKeys: Sendable {
+    /// Keys as rotated when they entered cache slot `slot`.
+    case cached(slot: Int)
+    /// Every key rotated afresh at these positions (one per key of the step).
+    case positioned([Float])
+    /// Every key `j` becomes `(1 - w_j)·R(upper_j)k_j + w_j·R(lower_j)k_j`: the logit of the pair
+    /// is then the interpolation of the logits at the two positions.
+    case blended(upper: [Float], lower: [Float], lowerWeight: [Float])
+}
+
+/// Noise added to the logits of a blended view (GALI's option), reproducible from `seed`.
+public struct LogitNoise: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case gaussian, uniform }
+    public var kind: Kind
+    /// Add noise only where the key is interpolated (blend weight ≠ 0).
+    public var onlyInterpolated: Bool
+    /// Gaussian: mean is the row mean of the logits over all keys of the step (else 0).
+    public var meanFromRow: Bool
+    /// Standard deviation `(i - j) / K · standardDeviationBase` (else 1).
+    public var scaleStandardDeviation: Bool
+    public var standardDeviationBase: Float
+    /// Uniform: multiply by the row maximum of the logits over all keys of the step (else 1).
+    public var maximumFromRow: Bool
+    public var seed: UInt64
+
+    public init(kind: Kind, onlyInterpolated: Bool, meanFromRow: Bool, scaleStandardDeviation: Bool,
+                standardDeviationBase: Float, maximumFromRow: Bool, seed: UInt64) {
+        self.kind = kind
+        self.onlyInterpolated = onlyInterpolated
+        self.meanFromRow = meanFromRow
+        self.scaleStandardDeviation = scaleStandardDeviation
+        self.standardDeviationBase = standardDeviationBase
+        self.maximumFromRow = maximumFromRow
+        self.seed = seed
+    }
+}
+
+/// A layout that does not fit the step it was made for.
+public struct AttentionLayoutError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { "invalid attention layout: \(message)" }
+}

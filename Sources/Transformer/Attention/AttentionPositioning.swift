@@ -1,0 +1,61 @@
+import Tensor
+
+/// What the model tells a positioning scheme about itself.
+public struct PositioningContext: Sendable {
+    /// The model's own RoPE frequencies (base and dimension from the checkpoint).
+    public var baseFrequencies: RotaryFrequencies
+    /// RoPE base of the checkpoint.
+    public var ropeBase: Double
+    /// Rotated dimensions per head.
+    public var rotaryDimension: Int
+    /// Length the checkpoint was trained for.
+    public var contextLength: Int
+
+    public init(baseFrequencies: RotaryFrequencies, ropeBase: Double, rotaryDimension: Int, contextLength: Int) {
+        self.baseFrequencies = baseFrequencies
+        self.ropeBase = ropeBase
+        self.rotaryDimension = rotaryDimension
+        self.contextLength = contextLength
+    }
+}
+
+/// The positions-and-logits seam: decides, for each forward step, how queries and keys are
+/// rotated and combined. The unmodified model (`StandardPositioning`) is one conforming type;
+/// every extrapolation method is another.
+///
+/// Conforming types are immutable values: the layout of a step depends only on how many tokens
+/// are cached and how many the step adds.
+public protocol AttentionPositioning: Sendable {
+    /// Number of rotated copies of each key the cache keeps (the slots layouts refer to).
+    func cachedKeySlotCount(context: PositioningContext) -> Int
+    /// Whether keys are also cached unrotated, for layouts that reposition them every step.
+    func keepsUnrotatedKeys(context: PositioningContext) -> Bool
+    /// How `count` new tokens after `cached` split into forward steps (lengths summing to
+    /// `count`). Each step gets one layout; the engine may still compute a step in smaller
+    /// batches unless the layout requires the whole step at once.
+    func stepLengths(cached: Int, adding count: Int, context: PositioningContext) -> [Int]
+    /// The layout of a step adding `count` tokens after `cached`.
+    func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout
+}
+
+extension AttentionPositioning {
+    public func cachedKeySlotCount(context: PositioningContext) -> Int { 1 }
+    public func keepsUnrotatedKeys(context: PositioningContext) -> Bool { false }
+    public func stepLengths(cached: Int, adding count: Int, context: PositioningContext) -> [Int] { count > 0 ? [count] : [] }
+
+    /// The ordinary layout: positions `cached..<cached+count`, keys rotated once when cached.
+    public func standardLayout(cached: Int, adding count: Int, frequencies: RotaryFrequencies) -> AttentionLayout {
+        let positions = (cached..<(cached + count)).map { Float($0) }
+        return AttentionLayout(cachedKeys: [CachedKeyRotation(frequencies: frequencies, newKeyPositions: positions)],
+                               views: [AttentionView(frequencies: frequencies, queryPositions: positions, keys: .cached(slot: 0))])
+    }
+}
+
+/// The unmodified model: positions `0..<n` with the checkpoint's own frequencies.
+public struct StandardPositioning: AttentionPositioning {
+    public init() {}
+
+    public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
+        standardLayout(cached: cached, adding: count, frequencies: context.baseFrequencies)
+    }
+}

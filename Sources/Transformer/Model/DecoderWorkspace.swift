@@ -1,0 +1,47 @@
+import Tensor
+
+/// Activation buffers of one session, sized for its largest batch and grown only when a
+/// larger one arrives, so steady-state forward passes allocate nothing.
+final class DecoderWorkspace {
+    let hidden = FloatBuffer()
+    let normed = FloatBuffer()
+    let queries = FloatBuffer()
+    let keys = FloatBuffer()
+    let values = FloatBuffer()
+    let attentionOutput = FloatBuffer()
+    let projection = FloatBuffer()
+    let gate = FloatBuffer()
+    let up = FloatBuffer()
+    let logits = FloatBuffer()
+    /// Per view: rotated queries.
+    let viewQueries = (0..<AttentionKernel.maximumViews).map { _ in FloatBuffer() }
+    /// Per view: keys rotated for this step (views whose keys are not cached).
+    let viewKeys = (0..<AttentionKernel.maximumViews).map { _ in FloatBuffer() }
+    /// Positions of the current batch's rows, per view.
+    let positions = (0..<AttentionKernel.maximumViews).map { _ in FloatBuffer() }
+    /// Noise: row statistics and key sums.
+    let noiseRows = FloatBuffer()
+    let keySums = FloatBuffer()
+    var interpolatedKeys: [UInt8] = []
+    var thresholds: [Int32] = []
+
+    /// Rows of logits computed at once by the output head.
+    static let logitRowsPerBlock = 16
+
+    func reserve(rows: Int, configuration c: LlamaConfiguration) {
+        let queryWidth = c.headCount * c.headDimension, keyWidth = c.keyValueHeadCount * c.headDimension
+        hidden.ensure(rows * c.hiddenSize)
+        normed.ensure(rows * c.hiddenSize)
+        queries.ensure(rows * queryWidth)
+        keys.ensure(rows * keyWidth)
+        values.ensure(rows * keyWidth)
+        attentionOutput.ensure(rows * queryWidth)
+        projection.ensure(rows * c.hiddenSize)
+        gate.ensure(rows * c.intermediateSize)
+        up.ensure(rows * c.intermediateSize)
+        logits.ensure(min(rows, DecoderWorkspace.logitRowsPerBlock) * c.vocabularySize)
+        for buffer in viewQueries { buffer.ensure(rows * queryWidth) }
+        for buffer in positions { buffer.ensure(rows) }
+        noiseRows.ensure(rows * c.headCount)
+    }
+}

@@ -1,0 +1,167 @@
+import Tensor
+
+extension InferenceSession {
+    /// Runs one batch of a step through every layer: `batchTokens` are the step's rows `rows`,
+    /// the step starting at sequence index `stepStart`. Leaves the final-normed hidden states in
+    /// `workspace.normed` for the output head.
+    func runBatch(_ batchTokens: [Int], layout: AttentionLayout, angles: StepAngles, stepStart: Int, rows: Range<Int>) throws {
+        let c = model.configuration
+        let count = batchTokens.count
+        let width = c.hiddenSize
+        let x = workspace.hidden.pointer, normed = workspace.normed.pointer
+        let linear = model.linear
+        let embedding = model.weights.tokenEmbedding
+        for (row, token) in batchTokens.enumerated() {
+            Kernels.dequantize(embedding.rowPointer(token), dtype: embedding.dtype, count: width, into: x + row * width)
+        }
+        for layer in 0..<c.layerCount {
+            let weights = model.weights.layers[layer]
+            weights.attentionNorm.withUnsafeBufferPointer { norm in
+                Kernels.rmsNorm(x, weight: norm.baseAddress!, epsilon: c.rmsNormEpsilon, rows: count, dimension: width, into: normed)
+            }
+            linear.apply(weights.query, input: normed, rows: count, output: workspace.queries.pointer)
+            linear.apply(weights.key, input: normed, rows: count, output: workspace.keys.pointer)
+            linear.apply(weights.value, input: normed, rows: count, output: workspace.values.pointer)
+            try attend(layer: layer, layout: layout, angles: angles, stepStart: stepStart, rows: rows)
+            linear.apply(weights.output, input: workspace.attentionOutput.pointer, rows: count, output: workspace.projection.pointer)
+            Kernels.add(workspace.projection.pointer, into: x, count: count * width)
+
+            weights.feedForwardNorm.withUnsafeBufferPointer { norm in
+                Kernels.rmsNorm(x, weight: norm.baseAddress!, epsilon: c.rmsNormEpsilon, rows: count, dimension: width, into: normed)
+            }
+            linear.apply(weights.gate, input: normed, rows: count, output: workspace.gate.pointer)
+            linear.apply(weights.up, input: normed, rows: count, output: workspace.up.pointer)
+            Kernels.siluMultiply(gate: workspace.gate.pointer, up: workspace.up.pointer, count: count * c.intermediateSize,
+                                 into: workspace.gate.pointer)
+            linear.apply(weights.down, input: workspace.gate.pointer, rows: count, output: workspace.projection.pointer)
+            Kernels.add(workspace.projection.pointer, into: x, count: count * width)
+        }
+        model.weights.finalNorm.withUnsafeBufferPointer { norm in
+            Kernels.rmsNorm(x, weight: norm.baseAddress!, epsilon: c.rmsNormEpsilon, rows: count, dimension: width, into: normed)
+        }
+    }
+
+    /// Attention of one layer for the batch: caches the new keys and values, rotates queries
+    /// (and repositioned keys) for every view, and runs the fused kernel into
+    /// `workspace.attentionOutput`.
+    private func attend(layer: Int, layout: AttentionLayout, angles: StepAngles, stepStart: Int, rows: Range<Int>) throws {
+        let c = model.configuration
+        let pool = model.pool
+        let d = c.headDimension, kvHeads = c.keyValueHeadCount
+        let keyWidth = kvHeads * d, queryWidth = c.headCount * d
+        let count = rows.count
+        let first = stepStart + rows.lowerBound
+        let keyCount = first + count
+        let newKeys = UnsafePointer(workspace.keys.pointer)
+
+        cache.storeValues(layer, from: workspace.values.pointer, rowStride: keyWidth, first: first, rows: count)
+        if cache.keepsUnrotatedKeys {
+            cache.storeUnrotatedKeys(layer, from: newKeys, rowStride: keyWidth, first: first, rows: count)
+        }
+        for (slot, rotation) in angles.slotKeys.enumerated() {
+            rotation.table.rotateKeys(newKeys - first * keyWidth, rowStride: keyWidth, range: first..<keyCount, keyValueHeads: kvHeads,
+                                      headDimension: d, angles: rotation.angles, into: cache.keys(layer, slot: slot),
+                                      outputHeadStride: cache.keyHeadStride, angleOffset: stepStart, pool: pool)
+        }
+
+        var queries: [UnsafePointer<Float>] = []
+        var keys: [UnsafePointer<Float>] = []
+        var blendedView: Int?
+        for (index, view) in layout.views.enumerated() {
+            let query = angles.viewQueries[index]
+            let rotated = workspace.viewQueries[index].pointer
+            query.table.rotateRows(workspace.queries.pointer, inputStride: queryWidth, into: rotated, outputStride: queryWidth,
+                                   rows: count, heads: c.headCount, headDimension: d, angles: query.angles,
+                                   firstAngle: rows.lowerBound, pool: pool)
+            queries.append(UnsafePointer(rotated))
+            switch view.keys {
+            case .cached(let slot):
+                keys.append(UnsafePointer(cache.keys(layer, slot: slot)))
+            case .positioned, .blended:
+                guard let prepared = angles.viewKeys[index] else { continue }
+                let stride = cache.keyHeadStride
+                let buffer = workspace.viewKeys[index].ensure(kvHeads * stride)
+                let unrotated = UnsafePointer(cache.unrotatedKeys(layer))
+                if let blend = prepared.blend {
+                    blendedView = index
+                    blend.weights.withUnsafeBufferPointer { weights in
+                        query.table.rotateKeys(unrotated, rowStride: keyWidth, range: 0..<keyCount, keyValueHeads: kvHeads,
+                                               headDimension: d, angles: prepared.angles,
+                                               blend: (blend.angles, weights.baseAddress!), into: buffer,
+                                               outputHeadStride: stride, pool: pool)
+                    }
+                } else {
+                    query.table.rotateKeys(unrotated, rowStride: keyWidth, range: 0..<keyCount, keyValueHeads: kvHeads,
+                                           headDimension: d, angles: prepared.angles, into: buffer, outputHeadStride: stride, pool: pool)
+                }
+                keys.append(UnsafePointer(buffer))
+            }
+        }
+
+        let logitScale = layout.logitScale / Float(d).squareRoot()
+        let thresholdOffset = rows.lowerBound * (layout.views.count - 1)
+        try layout.thresholds.withUnsafeBufferPointer { thresholds in
+            let arguments = AttentionKernel.Arguments(
+                queryCount: count, firstQueryIndex: first, keyCount: keyCount, heads: c.headCount, keyValueHeads: kvHeads,
+                headDimension: d, queries: queries, keys: keys, keyHeadStride: cache.keyHeadStride,
+                values: cache.values(layer), valueHeadStride: cache.valueHeadStride,
+                thresholds: layout.views.count > 1 ? thresholds.baseAddress! + thresholdOffset : nil,
+                logitScale: logitScale, output: workspace.attentionOutput.pointer)
+            if let noise = layout.noise, let blendedView, let blend = angles.viewKeys[blendedView]?.blend {
+                try withNoise(noise, layer: layer, arguments: arguments, blendedView: blendedView, weights: blend.weights,
+                              stepKeyCount: stepStart + layout.views[0].queryPositions.count) { noisy in
+                    try attention.run(noisy)
+                }
+            } else {
+                try attention.run(arguments)
+            }
+        }
+    }
+
+    /// Sets up GALI-style noise for one kernel call: the interpolated-key mask, and row means
+    /// (gaussian, mean from the row) or row maxima (uniform, scale from the row) over every key
+    /// of the step.
+    private func withNoise(_ noise: LogitNoise, layer: Int, arguments: AttentionKernel.Arguments, blendedView: Int,
+                           weights: [Float], stepKeyCount: Int, _ body: (AttentionKernel.Arguments) throws -> Void) throws {
+        let c = model.configuration
+        let d = c.headDimension
+        workspace.interpolatedKeys = weights.prefix(arguments.keyCount).map { $0 != 0 ? 1 : 0 }
+        let rowCount = arguments.queryCount * c.headCount
+        let rowStatistics = workspace.noiseRows.ensure(rowCount)
+        if noise.meanFromRow {
+            // The mean logit of a row is q · mean(k) (times the logit scale): logits are linear in k.
+            let stride = arguments.keyHeadStride
+            let sums = workspace.keySums.ensure(c.keyValueHeadCount * d)
+            let keysPointer = arguments.keys[blendedView]
+            for g in 0..<c.keyValueHeadCount {
+                for t in 0..<d {
+                    var total: Float = 0
+                    for j in 0..<arguments.keyCount {
+                        total += keysPointer[g * stride + KeyBlockLayout.offset(key: j, element: t, headDimension: d)]
+                    }
+                    sums[g * d + t] = total
+                }
+            }
+            let group = c.headCount / c.keyValueHeadCount
+            for q in 0..<arguments.queryCount {
+                for h in 0..<c.headCount {
+                    let dot = Kernels.dot(arguments.queries[blendedView] + (q * c.headCount + h) * d, sums + (h / group) * d, count: d)
+                    rowStatistics[q * c.headCount + h] = dot * arguments.logitScale / Float(arguments.keyCount)
+                }
+            }
+        } else if noise.maximumFromRow {
+            try attention.rowMaximum(arguments, into: rowStatistics)
+        }
+        try workspace.interpolatedKeys.withUnsafeBufferPointer { mask in
+            var noisy = arguments
+            noisy.noise = AttentionNoise(
+                kind: noise.kind == .gaussian ? .gaussian : .uniform, seed: noise.seed, layer: layer,
+                interpolatedKeys: mask.baseAddress, onlyInterpolated: noise.onlyInterpolated,
+                scaleStandardDeviation: noise.scaleStandardDeviation, standardDeviationBase: noise.standardDeviationBase,
+                totalKeyCount: stepKeyCount,
+                rowOffset: noise.meanFromRow ? UnsafePointer(rowStatistics) : nil,
+                rowScale: noise.maximumFromRow ? UnsafePointer(rowStatistics) : nil)
+            try body(noisy)
+        }
+    }
+}

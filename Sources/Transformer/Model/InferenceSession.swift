@@ -1,0 +1,149 @@
+import Foundation
+import Tensor
+
+/// Which rows of logits a forward pass produces.
+public enum LogitSelection: Sendable {
+    /// None (prefill only).
+    case none
+    /// Only the row of the last appended token (generation).
+    case last
+    /// Every appended token's row (scoring). Rows are produced a few at a time; an
+    /// `n × vocabulary` matrix is never kept.
+    case all
+}
+
+/// One sequence being processed by a model: the tokens so far, their keys and values, and the
+/// positioning scheme that decides how attention sees them.
+public final class InferenceSession {
+    /// The model.
+    public let model: LlamaModel
+    /// The positioning scheme (unmodified model or an extrapolation method).
+    public let positioning: any AttentionPositioning
+    /// Largest number of tokens computed in one batch (a step may span several batches).
+    public let batchSize: Int
+    /// Tokens appended so far.
+    public private(set) var tokens: [Int] = []
+    /// Number of tokens appended so far.
+    public var count: Int { tokens.count }
+
+    let cache: KeyValueCache
+    let workspace = DecoderWorkspace()
+    let attention: AttentionKernel
+    var rotaryTables: [RotaryFrequencies: RotaryTable] = [:]
+    let anglePool = AnglePool()
+
+    init(model: LlamaModel, positioning: any AttentionPositioning, batchSize: Int) throws {
+        guard batchSize >= 1 else { throw InferenceError.invalidArgument("batch size must be at least 1, not \(batchSize)") }
+        self.model = model
+        self.positioning = positioning
+        self.batchSize = batchSize
+        let c = model.configuration
+        let context = model.positioningContext
+        let slots = positioning.cachedKeySlotCount(context: context)
+        guard slots >= 0, slots <= AttentionKernel.maximumViews else {
+            throw InferenceError.invalidArgument("a positioning scheme may keep 0...\(AttentionKernel.maximumViews) key rotations, not \(slots)")
+        }
+        cache = KeyValueCache(layerCount: c.layerCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
+                              slotCount: slots, keepsUnrotatedKeys: positioning.keepsUnrotatedKeys(context: context))
+        attention = AttentionKernel(pool: model.pool)
+    }
+
+    /// Reserves memory for `tokens` tokens in total, so a long prompt does not regrow the cache.
+    public func reserve(_ tokens: Int) { cache.reserve(tokens) }
+
+    /// Bytes held by the key/value cache.
+    public var cacheBytes: Int { cache.allocatedBytes }
+
+    /// Forgets all tokens (keeps allocated memory).
+    public func reset() {
+        tokens.removeAll()
+        cache.removeAll()
+    }
+
+    /// Runs `newTokens` through the model after the tokens already in the session.
+    ///
+    /// `onLogits(index, row)` receives the logits (vocabulary-sized, valid only during the call)
+    /// of each selected token, `index` being the token's position in the session; the row predicts
+    /// token `index + 1`.
+    public func append(_ newTokens: [Int], logits selection: LogitSelection = .last,
+                       onLogits: (Int, UnsafeBufferPointer<Float>) throws -> Void = { _, _ in }) throws {
+        guard !newTokens.isEmpty else { return }
+        let vocabulary = model.configuration.vocabularySize
+        if let bad = newTokens.first(where: { $0 < 0 || $0 >= vocabulary }) {
+            throw InferenceError.invalidArgument("token id \(bad) is outside the vocabulary (0..<\(vocabulary))")
+        }
+        model.forwardLock.lock()
+        defer { model.forwardLock.unlock() }
+
+        let context = model.positioningContext
+        let steps = positioning.stepLengths(cached: count, adding: newTokens.count, context: context)
+        guard steps.allSatisfy({ $0 > 0 }), steps.reduce(0, +) == newTokens.count else {
+            throw InferenceError.invalidArgument("the positioning scheme split \(newTokens.count) tokens into steps \(steps)")
+        }
+        cache.reserve(count + newTokens.count)
+        let lastIndex = count + newTokens.count - 1
+        var consumed = 0
+        for stepLength in steps {
+            let stepStart = count
+            let layout = try positioning.layout(cached: stepStart, adding: stepLength, context: context)
+            try layout.validate(cached: stepStart, count: stepLength)
+            let angles = prepareAngles(for: layout)
+            let batch = layout.requiresWholeStep ? stepLength : min(batchSize, stepLength)
+            workspace.reserve(rows: batch, configuration: model.configuration)
+            var row = 0
+            while row < stepLength {
+                let rows = row..<min(row + batch, stepLength)
+                let batchTokens = newTokens[(consumed + rows.lowerBound)..<(consumed + rows.upperBound)]
+                try runBatch(Array(batchTokens), layout: layout, angles: angles, stepStart: stepStart, rows: rows)
+                tokens += batchTokens
+                cache.commit(count: tokens.count)
+                let first = stepStart + rows.lowerBound
+                switch selection {
+                case .none: break
+                case .all: try emitLogits(rows: 0..<rows.count, firstIndex: first, onLogits)
+                case .last:
+                    if first + rows.count - 1 == lastIndex { try emitLogits(rows: (rows.count - 1)..<rows.count, firstIndex: first, onLogits) }
+                }
+                row = rows.upperBound
+            }
+            consumed += stepLength
+        }
+    }
+
+    /// Applies the output head to the normalised final hidden states of `rows` of the last batch.
+    private func emitLogits(rows: Range<Int>, firstIndex: Int, _ onLogits: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
+        let c = model.configuration
+        let block = DecoderWorkspace.logitRowsPerBlock
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            let end = min(start + block, rows.upperBound)
+            let logits = workspace.logits.pointer
+            model.linear.apply(model.weights.outputHead, input: workspace.normed.pointer + start * c.hiddenSize,
+                               rows: end - start, output: logits)
+            for row in start..<end {
+                try onLogits(firstIndex + row, UnsafeBufferPointer(start: logits + (row - start) * c.vocabularySize, count: c.vocabularySize))
+            }
+            start = end
+        }
+    }
+
+    /// The rotary table for `frequencies` (built once per session).
+    func rotaryTable(_ frequencies: RotaryFrequencies) -> RotaryTable {
+        if let table = rotaryTables[frequencies] { return table }
+        if rotaryTables.count >= 16 { rotaryTables.removeAll() }  // e.g. dynamic NTK: new frequencies every step
+        let table = RotaryTable(frequencies: frequencies, convention: model.configuration.rotaryConvention)
+        rotaryTables[frequencies] = table
+        return table
+    }
+}
+
+/// A request the engine cannot carry out (bad token ids, inconsistent positioning schemes).
+public enum InferenceError: Error, CustomStringConvertible {
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .invalidArgument(let message): return message
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Tensor
+
+/// A loaded LLaMA-architecture decoder: configuration, memory-mapped weights, the thread pool
+/// that runs it and the precision of its linear layers. Sessions (`makeSession`) hold the
+/// per-sequence state; forward passes of all sessions of one model run one at a time.
+public final class LlamaModel: @unchecked Sendable {
+    /// Hyper-parameters.
+    public let configuration: LlamaConfiguration
+    /// Weights (memory-mapped where the file allows).
+    public let weights: LlamaWeights
+    /// Threads that run the kernels.
+    public let pool: ThreadPool
+    /// Precision of the linear layers.
+    public let precision: Precision
+    /// What positioning schemes learn about this model.
+    public let positioningContext: PositioningContext
+
+    let forwardLock = NSLock()
+    let linear: LinearKernel
+
+    /// Wraps a checkpoint for inference with `threadCount` threads (default: active cores).
+    public init(checkpoint: ModelCheckpoint, threadCount: Int? = nil, precision: Precision = .fast) throws {
+        let configuration = checkpoint.configuration
+        guard configuration.rotaryDimension == configuration.headDimension else {
+            throw ModelFileError(path: "model", reason: "partial rotary embedding (\(configuration.rotaryDimension) of \(configuration.headDimension) dimensions) is not supported")
+        }
+        self.configuration = configuration
+        self.weights = checkpoint.weights
+        self.pool = try ThreadPool(threadCount: threadCount ?? ThreadPool.activeProcessorCount)
+        self.precision = precision
+        self.linear = LinearKernel(pool: pool, precision: precision)
+        self.positioningContext = PositioningContext(
+            baseFrequencies: .standard(base: configuration.ropeBase, dimension: configuration.rotaryDimension),
+            ropeBase: configuration.ropeBase, rotaryDimension: configuration.rotaryDimension,
+            contextLength: configuration.contextLength)
+    }
+
+    /// A new, empty sequence using `positioning` (the unmodified model by default), computing
+    /// at most `batchSize` tokens per forward batch.
+    public func makeSession(positioning: any AttentionPositioning = StandardPositioning(), batchSize: Int = 512) throws -> InferenceSession {
+        try InferenceSession(model: self, positioning: positioning, batchSize: batchSize)
+    }
+}

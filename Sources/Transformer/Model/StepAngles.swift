@@ -1,0 +1,51 @@
+import Tensor
+
+/// The cos/sin rows one forward step needs, computed once per step and shared by every layer
+/// and batch of the step.
+struct StepAngles {
+    /// Per cached key slot: rows for the step's new keys.
+    var slotKeys: [(table: RotaryTable, angles: RotaryAngles)]
+    /// Per view: rows for the step's queries.
+    var viewQueries: [(table: RotaryTable, angles: RotaryAngles)]
+    /// Per view whose keys are repositioned: rows for every key (indexed by key), and for
+    /// blended keys the second rotation's rows and weights.
+    var viewKeys: [(angles: RotaryAngles, blend: (angles: RotaryAngles, weights: [Float])?)?]
+}
+
+/// Angle buffers reused from step to step.
+final class AnglePool {
+    private var buffers: [RotaryAngles] = []
+    private var used = 0
+
+    func reset() { used = 0 }
+
+    func next() -> RotaryAngles {
+        if used == buffers.count { buffers.append(RotaryAngles()) }
+        used += 1
+        return buffers[used - 1]
+    }
+}
+
+extension InferenceSession {
+    /// Computes every angle row the layout's rotations need.
+    func prepareAngles(for layout: AttentionLayout) -> StepAngles {
+        anglePool.reset()
+        func angles(_ frequencies: RotaryFrequencies, _ positions: [Float]) -> (table: RotaryTable, angles: RotaryAngles) {
+            let table = rotaryTable(frequencies)
+            let result = anglePool.next()
+            positions.withUnsafeBufferPointer { table.computeAngles($0, into: result) }
+            return (table, result)
+        }
+        let slots = layout.cachedKeys.map { angles($0.frequencies, $0.newKeyPositions) }
+        let queries = layout.views.map { angles($0.frequencies, $0.queryPositions) }
+        let keys = layout.views.map { view -> (angles: RotaryAngles, blend: (angles: RotaryAngles, weights: [Float])?)? in
+            switch view.keys {
+            case .cached: return nil
+            case .positioned(let positions): return (angles(view.frequencies, positions).angles, nil)
+            case .blended(let upper, let lower, let weight):
+                return (angles(view.frequencies, upper).angles, (angles(view.frequencies, lower).angles, weight))
+            }
+        }
+        return StepAngles(slotKeys: slots, viewQueries: queries, viewKeys: keys)
+    }
+}
