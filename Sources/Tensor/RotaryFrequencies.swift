@@ -20,14 +20,27 @@ public struct RotaryFrequencies: Sendable, Hashable {
     }
 
     /// The standard RoPE frequencies `base^(-2i/dimension)`, rounded as PyTorch computes them
-    /// in float32: the exponent `2i/dimension` in float32, the power, then `1/x` in float32.
+    /// in float32: base and exponent `2i/dimension` as float32, the power, then `1/x`.
     public static func standard(base: Double, dimension: Int) -> RotaryFrequencies {
-        let values = (0..<(dimension / 2)).map { index -> Float in
-            let exponent = Float(2 * index) / Float(dimension)
-            let power = Float(pow(base, Double(exponent)))
-            return 1 / power
+        RotaryFrequencies(inverseFrequencies: powers(base: base, dimension: dimension).map { 1 / $0 })
+    }
+
+    /// `base^(2i/dimension)` for each pair, in float32 as PyTorch computes it.
+    public static func powers(base: Double, dimension: Int) -> [Float] {
+        let roundedBase = Double(Float(base))
+        return (0..<(dimension / 2)).map { index -> Float in
+            Float(pow(roundedBase, Double(Float(2 * index) / Float(dimension))))
         }
-        return RotaryFrequencies(inverseFrequencies: values)
+    }
+
+    /// These frequencies divided by `factor` (positions scaled by `1/factor`).
+    public func dividedBy(_ factor: Float) -> RotaryFrequencies {
+        RotaryFrequencies(inverseFrequencies: inverseFrequencies.map { $0 / factor }, attentionScaling: attentionScaling)
+    }
+
+    /// These frequencies with cos and sin multiplied by `scaling`.
+    public func withAttentionScaling(_ scaling: Float) -> RotaryFrequencies {
+        RotaryFrequencies(inverseFrequencies: inverseFrequencies, attentionScaling: scaling)
     }
 
     /// Number of rotated pairs.

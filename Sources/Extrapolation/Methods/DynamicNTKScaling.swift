@@ -1,0 +1,42 @@
+import Foundation
+import Tensor
+import Transformer
+
+/// Dynamic NTK scaling (`dynamic_ntk`, alias `repro_dynamic_ntk`): for current length `L`
+/// (tokens after the step), if `L > W` the base is `b · ((s·L/W) − (s−1))^(d/(d−2))`, else `b`.
+///
+/// One forward step uses one base for all its tokens (so scoring N tokens in one pass uses
+/// `L = N` for every token, as the reference does). Keys enter the cache rotated with the base
+/// of their step and keep that rotation, as in Hugging Face transformers' implementation.
+public struct DynamicNTKScaling: PositionalExtrapolation {
+    public static let descriptor = MethodDescriptor(
+        name: "dynamic_ntk", aliases: ["repro_dynamic_ntk"],
+        summary: "Per step with length L > W: base b · ((s·L/W) − (s−1))^(d/(d−2)); cached keys keep their rotation.",
+        constraint: "W · factor ≥ target length",
+        parameters: [ParameterSpec("factor", .number(1...1e6), default: nil, "scaling factor s")])
+
+    public let originalWindow: Int
+    /// Scaling factor s.
+    public let factor: Double
+
+    public init(parameters: MethodParameters, originalWindow: Int) throws {
+        self.originalWindow = originalWindow
+        self.factor = try parameters.double("factor")
+    }
+
+    public var maximumLength: Int? { Int((Double(originalWindow) * factor).rounded(.down)) }
+
+    /// The base in use at length `length`.
+    public func base(atLength length: Int, base: Double, dimension: Int) -> Double {
+        guard length > originalWindow else { return base }
+        let term = factor * Double(length) / Double(originalWindow) - (factor - 1)
+        return base * pow(term, Double(dimension) / Double(dimension - 2))
+    }
+
+    public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
+        try checkLength(cached: cached, adding: count)
+        let scaled = base(atLength: cached + count, base: context.ropeBase, dimension: context.rotaryDimension)
+        return standardLayout(cached: cached, adding: count,
+                              frequencies: .standard(base: scaled, dimension: context.rotaryDimension))
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Tensor
+import Transformer
+
+/// Static NTK-aware scaling (`ntk`, alias `repro_ntk`): the RoPE base is replaced once by
+/// `b' = b · s^(d/(d-2))`.
+public struct NTKScaling: PositionalExtrapolation {
+    public static let descriptor = MethodDescriptor(
+        name: "ntk", aliases: ["repro_ntk"],
+        summary: "RoPE base b replaced by b · s^(d/(d-2)) for factor s and head dimension d.",
+        constraint: "W · factor ≥ target length",
+        parameters: [ParameterSpec("factor", .number(1...1e6), default: nil, "scaling factor s")])
+
+    public let originalWindow: Int
+    /// Scaling factor s.
+    public let factor: Double
+
+    public init(parameters: MethodParameters, originalWindow: Int) throws {
+        self.originalWindow = originalWindow
+        self.factor = try parameters.double("factor")
+    }
+
+    public var maximumLength: Int? { Int((Double(originalWindow) * factor).rounded(.down)) }
+
+    /// The scaled base for a model with base `base` and rotary dimension `dimension`.
+    public func scaledBase(base: Double, dimension: Int) -> Double {
+        base * pow(factor, Double(dimension) / Double(dimension - 2))
+    }
+
+    public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
+        try checkLength(cached: cached, adding: count)
+        let frequencies = RotaryFrequencies.standard(base: scaledBase(base: context.ropeBase, dimension: context.rotaryDimension),
+                                                     dimension: context.rotaryDimension)
+        return standardLayout(cached: cached, adding: count, frequencies: frequencies)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Tensor
+import Transformer
+
+/// YaRN (`yarn`, alias `repro_yarn`): per-dimension blend of interpolated (`inv_freq / s`) and
+/// original frequencies along a linear ramp between the correction dimensions of `beta_fast`
+/// and `beta_slow`, with cos and sin multiplied by `0.1·ln(s) + 1`.
+public struct YaRNScaling: PositionalExtrapolation {
+    public static let descriptor = MethodDescriptor(
+        name: "yarn", aliases: ["repro_yarn"],
+        summary: "inv_freq' = (inv_freq/s)·ramp + inv_freq·(1−ramp), ramp linear between dim(beta_fast) and dim(beta_slow) with dim(r) = d·ln(W/(2πr))/(2·ln b); cos, sin × (0.1·ln s + 1).",
+        constraint: "W · factor ≥ target length",
+        parameters: [
+            ParameterSpec("factor", .number(1...1e6), default: nil, "scaling factor s"),
+            ParameterSpec("beta_fast", .number(0...1e6), default: .double(32), "rotations where interpolation starts"),
+            ParameterSpec("beta_slow", .number(0...1e6), default: .double(1), "rotations where interpolation is complete"),
+        ])
+
+    public let originalWindow: Int
+    public let factor: Double
+    public let betaFast: Double
+    public let betaSlow: Double
+
+    public init(parameters: MethodParameters, originalWindow: Int) throws {
+        self.originalWindow = originalWindow
+        self.factor = try parameters.double("factor")
+        self.betaFast = try parameters.double("beta_fast")
+        self.betaSlow = try parameters.double("beta_slow")
+        guard betaFast > 0, betaSlow > 0 else {
+            throw ExtrapolationError.invalidConfiguration(method: Self.descriptor.name, message: "beta_fast and beta_slow must be positive")
+        }
+    }
+
+    public var maximumLength: Int? { Int((Double(originalWindow) * factor).rounded(.down)) }
+
+    /// `0.1·ln(s) + 1` (1 when s ≤ 1).
+    public var attentionFactor: Float { factor <= 1 ? 1 : Float(0.1 * log(factor) + 1) }
+
+    /// The correction range `(low, high)` of pair indices for a model with this base and
+    /// rotary dimension.
+    public func correctionRange(base: Double, dimension: Int) -> (low: Double, high: Double) {
+        func correctionDimension(_ rotations: Double) -> Double {
+            Double(dimension) * log(Double(originalWindow) / (rotations * 2 * Double.pi)) / (2 * log(base))
+        }
+        let low = max(correctionDimension(betaFast).rounded(.down), 0)
+        let high = min(correctionDimension(betaSlow).rounded(.up), Double(dimension - 1))
+        return (low, high)
+    }
+
+    /// YaRN's frequencies for a model with base `base` and rotary dimension `dimension`.
+    public func frequencies(base: Double, dimension: Int) -> RotaryFrequencies {
+        let powers = RotaryFrequencies.powers(base: base, dimension: dimension)
+        var (low, high) = correctionRange(base: base, dimension: dimension)
+        if low == high { high += 0.001 }
+        let s = Float(factor)
+        let values = powers.enumerated().map { index, power -> Float in
+            let ramp = min(max((Float(index) - Float(low)) / (Float(high) - Float(low)), 0), 1)
+            let extrapolationWeight = 1 - ramp
+            let interpolated = 1 / (s * power), extrapolated = 1 / power
+            return interpolated * (1 - extrapolationWeight) + extrapolated * extrapolationWeight
+        }
+        return RotaryFrequencies(inverseFrequencies: values, attentionScaling: attentionFactor)
+    }
+
+    public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
+        try checkLength(cached: cached, adding: count)
+        return standardLayout(cached: cached, adding: count,
+                              frequencies: frequencies(base: context.ropeBase, dimension: context.rotaryDimension))
+    }
+}

@@ -1,0 +1,52 @@
+import Tensor
+import Transformer
+
+/// A model loaded with a length-extrapolation method, ready to make sessions.
+public struct LoadedModel {
+    /// The decoder.
+    public let model: LlamaModel
+    /// The checkpoint it came from.
+    public let checkpoint: ModelCheckpoint
+    /// The method (also the sessions' positioning scheme).
+    public let method: any PositionalExtrapolation
+    /// The original window W the method was built for.
+    public var originalWindow: Int { method.originalWindow }
+
+    /// A new sequence using the method. `reserving` pre-sizes the cache for that many tokens.
+    public func makeSession(reserving tokens: Int = 0, batchSize: Int = 512) throws -> InferenceSession {
+        let session = try model.makeSession(positioning: method, batchSize: batchSize)
+        if tokens > 0 { session.reserve(tokens) }
+        return session
+    }
+}
+
+/// Loads a model and binds a method to it, mirroring the reference's
+/// `get_model_and_tokenizer(model, cfg, method, params, max_position_embeddings)`:
+/// ```swift
+/// let loaded = try ModelFactory.make(method: .selfExtend(groupSize: 4, windowSize: 1024),
+///                                    maxPositionEmbeddings: 4096, model: "/models/llama.gguf")
+/// ```
+public enum ModelFactory {
+    /// Loads the model at `model` (a GGUF file or a Hugging Face directory) and builds `method`
+    /// for original window `maxPositionEmbeddings` (default: the model's own context length).
+    public static func make(method: MethodSpec = .original, maxPositionEmbeddings: Int? = nil, model path: String,
+                            threads: Int? = nil, precision: Precision = .fast,
+                            registry: MethodRegistry = .shared) throws -> LoadedModel {
+        // Resolve the method first so a bad name or parameter fails before the model loads.
+        _ = try registry.make(method, originalWindow: maxPositionEmbeddings ?? 4096)
+        let checkpoint = try ModelCheckpoint.open(path: path)
+        let window = maxPositionEmbeddings ?? checkpoint.configuration.contextLength
+        let built = try registry.make(method, originalWindow: window)
+        let model = try LlamaModel(checkpoint: checkpoint, threadCount: threads, precision: precision)
+        return LoadedModel(model: model, checkpoint: checkpoint, method: built)
+    }
+
+    /// Like `make(method:...)` with the method given by name (or alias) and string-keyed
+    /// parameters, as config files and command lines give them.
+    public static func make(methodName: String, parameters: [String: ParameterValue] = [:], maxPositionEmbeddings: Int? = nil,
+                            model path: String, threads: Int? = nil, precision: Precision = .fast,
+                            registry: MethodRegistry = .shared) throws -> LoadedModel {
+        try make(method: MethodSpec(name: methodName, parameters: parameters), maxPositionEmbeddings: maxPositionEmbeddings,
+                 model: path, threads: threads, precision: precision, registry: registry)
+    }
+}
