@@ -32,8 +32,8 @@ public enum ModelFactory {
     public static func make(method: MethodSpec = .original, maxPositionEmbeddings: Int? = nil, model path: String,
                             threads: Int? = nil, precision: Precision = .fast,
                             registry: MethodRegistry = .shared) throws -> LoadedModel {
-        // Resolve the method first so a bad name or parameter fails before the model loads.
-        _ = try registry.make(method, originalWindow: maxPositionEmbeddings ?? 4096)
+        // Check the name and parameters first so that mistakes fail before the model loads.
+        _ = try MethodParameters(method.parameters, for: registry.type(named: method.name).descriptor)
         let checkpoint = try ModelCheckpoint.open(path: path)
         let window = maxPositionEmbeddings ?? checkpoint.configuration.contextLength
         let built = try registry.make(method, originalWindow: window)
