@@ -26,14 +26,16 @@ let package = Package(
         .target(name: "Experiments", dependencies: ["GALI"]),
         .target(name: "GaliCommandLine", dependencies: ["Experiments"]),
         .executableTarget(name: "gali", dependencies: ["GaliCommandLine"]),
+        // Locates test models and shared data; used by test targets only.
+        .target(name: "TestSupport"),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer"]),
-        .testTarget(name: "ExtrapolationTests", dependencies: ["Extrapolation"]),
-        .testTarget(name: "GALITests", dependencies: ["GALI"]),
+        .testTarget(name: "ExtrapolationTests", dependencies: ["Extrapolation", "TestSupport"]),
+        .testTarget(name: "GALITests", dependencies: ["GALI", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "CommandLineTests", dependencies: ["GaliCommandLine"]),
-        .testTarget(name: "ModelTests", dependencies: ["GALI", "Experiments"]),
+        .testTarget(name: "ModelTests", dependencies: ["GALI", "Experiments", "TestSupport"]),
         // Uses only the public API, the way a user's own package would.
         .testTarget(name: "CustomMethodTests", dependencies: ["Extrapolation"]),
     ],
