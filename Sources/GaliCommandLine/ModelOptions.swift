@@ -1,0 +1,54 @@
+import Extrapolation
+import Foundation
+import GALI
+import Tensor
+import Transformer
+
+/// The options every model-running command shares: which model, which method with which
+/// parameters, the original window, threads and precision.
+struct ModelOptions {
+    static let options: Set<String> = ["model", "method", "param", "ori-window", "threads", "max-pe"]
+    static let flags: Set<String> = ["exact"]
+
+    static let help = """
+      --model PATH        GGUF file or Hugging Face directory (default: the fetched SmolLM2)
+      --method NAME       extrapolation method (default: original; see `gali methods`)
+      --param KEY=VALUE   method parameter, repeatable (e.g. --param factor=4)
+      --ori-window N      original context window W (default: the model's context length)
+      --max-pe N          target length to check the method's constraints against
+      --threads N         threads (default: all active cores)
+      --exact             exact Float32 linear layers (default: fast 8-bit activations)
+    """
+
+    var modelPath: String
+    var method: MethodSpec
+    var originalWindow: Int?
+    var threads: Int?
+    var precision: Precision
+    var targetLength: Int?
+
+    init(_ arguments: ParsedArguments) throws {
+        modelPath = try DefaultModel.resolve(arguments.string("model"))
+        var parameters: [String: ParameterValue] = [:]
+        for item in arguments.strings("param") {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw CommandLineError("--param needs KEY=VALUE, not \"\(item)\"")
+            }
+            parameters[String(item[..<equals])] = ParameterValue(parsing: String(item[item.index(after: equals)...]))
+        }
+        method = MethodSpec(name: arguments.string("method") ?? "original", parameters: parameters)
+        originalWindow = try arguments.int("ori-window", in: 2...Int(Int32.max))
+        threads = try arguments.int("threads", in: 1...1024)
+        precision = arguments.flag("exact") ? .exact : .fast
+        targetLength = try arguments.int("max-pe", in: 1...Int(Int32.max))
+    }
+
+    /// Loads the model and method (GALI is registered first, like any plugin).
+    func load() throws -> LoadedModel {
+        GALIMethod.register()
+        let loaded = try ModelFactory.make(method: method, maxPositionEmbeddings: originalWindow, model: modelPath,
+                                           threads: threads, precision: precision)
+        if let targetLength { try loaded.method.validate(targetLength: targetLength) }
+        return loaded
+    }
+}
