@@ -41,11 +41,17 @@ public final class GGUFFile: @unchecked Sendable {
     private static let maximumArrayDepth = 8
 
     /// Opens and parses the file at `path`, mapping it into memory.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
         let storage: TensorStorage
         do { storage = try MappedFile.map(path: path) } catch let error as TensorError {
-            throw ModelFileError(path: path, reason: error.description)
+            throw ModelFileError(path: path, reason: GGUFFile.reason(of: error))
         }
+        try self.init(storage: storage, path: path)
+    }
+
+    /// Parses GGUF bytes already in memory (a mapped file or a buffer); `path` names them in
+    /// errors. Tensors view `storage`, which this object keeps alive.
+    public init(storage: TensorStorage, path: String) throws {
         self.path = path
         self.storage = storage
         var reader = ByteReader(storage: storage, path: path)
@@ -115,9 +121,17 @@ public final class GGUFFile: @unchecked Sendable {
             guard let dtype = DType(rawValue: raw.type) else {
                 throw reader.failure("tensor \"\(raw.name)\" has element type \(raw.type) (\(GGUFFile.typeName(raw.type))), which is not supported")
             }
-            let elements = raw.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+            var elements: Int? = 1
+            for extent in raw.shape {
+                guard let running = elements else { break }
+                let (product, overflow) = running.multipliedReportingOverflow(by: extent)
+                elements = overflow || product > Int(Int32.max) * 64 ? nil : product
+            }
+            guard let elements else {
+                throw reader.failure("tensor \"\(raw.name)\" with shape \(raw.shape) has too many elements")
+            }
             guard let last = raw.shape.last, last % dtype.blockSize == 0,
-                  let bytes = dtype.byteCount(elements: elements), elements <= Int(Int32.max) * 64 else {
+                  let bytes = dtype.byteCount(elements: elements) else {
                 throw reader.failure("tensor \"\(raw.name)\" with shape \(raw.shape) does not fit whole \(dtype) blocks")
             }
             guard raw.offset <= UInt64(storage.byteCount), raw.offset % UInt64(alignment) == 0 else {
@@ -132,8 +146,40 @@ public final class GGUFFile: @unchecked Sendable {
             }
             infos.append(GGUFTensorInfo(name: raw.name, shape: raw.shape, dtype: dtype, fileOffset: start, byteCount: bytes))
         }
+        // Tensors must not share bytes: sorted by offset, each must end before the next starts.
+        let byOffset = infos.sorted { ($0.fileOffset, $0.byteCount) < ($1.fileOffset, $1.byteCount) }
+        for (previous, next) in zip(byOffset, byOffset.dropFirst()) where previous.byteCount > 0 && next.byteCount > 0 {
+            guard previous.fileOffset + previous.byteCount <= next.fileOffset else {
+                throw reader.failure("tensors \"\(previous.name)\" and \"\(next.name)\" overlap (bytes \(previous.fileOffset)..<\(previous.fileOffset + previous.byteCount) and \(next.fileOffset)..<\(next.fileOffset + next.byteCount))")
+            }
+        }
         self.tensorInfos = infos
         self.tensorIndex = index
+        self.dataOffset = dataStart
+    }
+
+    /// Where the tensor data section starts (the end of the header, rounded up to `alignment`).
+    public let dataOffset: Int
+
+    /// The directory entry of the tensor named `name`, if present.
+    public func tensorInfo(named name: String) -> GGUFTensorInfo? {
+        tensorIndex[name].map { tensorInfos[$0] }
+    }
+
+    /// Number of tensors of each element type.
+    public var tensorCountsByType: [DType: Int] {
+        tensorInfos.reduce(into: [:]) { counts, info in counts[info.dtype, default: 0] += 1 }
+    }
+
+    /// Metadata value `key` as a string, or nil when absent or of another type.
+    public func string(_ key: String) -> String? { metadata[key]?.stringValue }
+
+    /// Metadata value `key` as an integer, or nil when absent or not an integer.
+    public func int(_ key: String) -> Int? { metadata[key]?.intValue }
+
+    static func reason(of error: TensorError) -> String {
+        if case .io(_, let reason) = error { return reason }
+        return error.description
     }
 
     /// The tensor named `name`, viewing the mapped file (no copy).
@@ -142,7 +188,11 @@ public final class GGUFFile: @unchecked Sendable {
             throw ModelFileError(path: path, reason: "has no tensor named \"\(name)\"")
         }
         let info = tensorInfos[position]
-        return try Tensor(storage: storage, dtype: info.dtype, shape: info.shape, byteOffset: info.fileOffset)
+        do {
+            return try Tensor(storage: storage, dtype: info.dtype, shape: info.shape, byteOffset: info.fileOffset)
+        } catch let error as TensorError {
+            throw ModelFileError(path: path, reason: "tensor \"\(name)\": \(GGUFFile.reason(of: error))")
+        }
     }
 
     /// Whether a tensor named `name` exists.
