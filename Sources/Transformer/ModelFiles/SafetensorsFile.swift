@@ -100,7 +100,7 @@ public final class SafetensorsFile: @unchecked Sendable {
                 continue
             }
             guard let fields = value as? [String: Any] else {
-                throw failure("header entry \"\(name)\" is not an object")
+                throw failure("header entry \(ModelFileError.quoted(name)) is not an object")
             }
             infos.append(try SafetensorsFile.tensorInfo(name: name, fields: fields, dataStart: dataStart,
                                                         dataSize: dataSize, failure: failure))
@@ -108,7 +108,7 @@ public final class SafetensorsFile: @unchecked Sendable {
         infos.sort { ($0.fileOffset, $0.byteCount, $0.name) < ($1.fileOffset, $1.byteCount, $1.name) }
         for (previous, next) in zip(infos, infos.dropFirst()) where previous.byteCount > 0 && next.byteCount > 0 {
             guard previous.fileOffset + previous.byteCount <= next.fileOffset else {
-                throw failure("tensors \"\(previous.name)\" and \"\(next.name)\" overlap")
+                throw failure("tensors \(ModelFileError.quoted(previous.name)) and \(ModelFileError.quoted(next.name)) overlap")
             }
         }
         var index: [String: Int] = [:]
@@ -121,37 +121,37 @@ public final class SafetensorsFile: @unchecked Sendable {
     private static func tensorInfo(name: String, fields: [String: Any], dataStart: Int, dataSize: Int,
                                    failure: (String) -> ModelFileError) throws -> SafetensorsTensorInfo {
         guard let dtypeName = fields["dtype"] as? String else {
-            throw failure("tensor \"\(name)\" has no string \"dtype\"")
+            throw failure("tensor \(ModelFileError.quoted(name)) has no string \"dtype\"")
         }
         guard let shapeValues = fields["shape"] as? [Any] else {
-            throw failure("tensor \"\(name)\" has no \"shape\" array")
+            throw failure("tensor \(ModelFileError.quoted(name)) has no \"shape\" array")
         }
         guard shapeValues.count <= 8 else {
-            throw failure("tensor \"\(name)\" has \(shapeValues.count) dimensions (at most 8 allowed)")
+            throw failure("tensor \(ModelFileError.quoted(name)) has \(shapeValues.count) dimensions (at most 8 allowed)")
         }
         var shape: [Int] = []
         var elements = 1
         for value in shapeValues {
             guard let extent = JSONFields.integer(value), extent >= 0 else {
-                throw failure("tensor \"\(name)\" has an invalid extent \(JSONFields.describe(value)) in its shape")
+                throw failure("tensor \(ModelFileError.quoted(name)) has an invalid extent \(JSONFields.describe(value)) in its shape")
             }
             let (product, overflow) = elements.multipliedReportingOverflow(by: extent)
             guard !overflow, product <= Int(Int32.max) * 64 else {
-                throw failure("tensor \"\(name)\" with shape \(shapeValues.map { "\($0)" }) has too many elements")
+                throw failure("tensor \(ModelFileError.quoted(name)) with shape \(shapeValues.map { "\($0)" }) has too many elements")
             }
             elements = product
             shape.append(extent)
         }
         guard let offsets = fields["data_offsets"] as? [Any], offsets.count == 2,
               let begin = JSONFields.integer(offsets[0]), let end = JSONFields.integer(offsets[1]) else {
-            throw failure("tensor \"\(name)\" has no \"data_offsets\" pair of integers")
+            throw failure("tensor \(ModelFileError.quoted(name)) has no \"data_offsets\" pair of integers")
         }
         guard begin >= 0, begin <= end, end <= dataSize else {
-            throw failure("tensor \"\(name)\" data offsets [\(begin), \(end)] lie outside the \(dataSize) data bytes")
+            throw failure("tensor \(ModelFileError.quoted(name)) data offsets [\(begin), \(end)] lie outside the \(dataSize) data bytes")
         }
         if let size = elementSizes[dtypeName] {
             guard end - begin == elements * size else {
-                throw failure("tensor \"\(name)\" has shape \(shape) of \(dtypeName) (\(elements * size) bytes) but data offsets [\(begin), \(end)] span \(end - begin) bytes")
+                throw failure("tensor \(ModelFileError.quoted(name)) has shape \(shape) of \(dtypeName) (\(elements * size) bytes) but data offsets [\(begin), \(end)] span \(end - begin) bytes")
             }
         }
         return SafetensorsTensorInfo(name: name, dtypeName: dtypeName, dtype: supportedDTypes[dtypeName], shape: shape,
@@ -170,15 +170,15 @@ public final class SafetensorsFile: @unchecked Sendable {
     /// for element types other than F32, F16 and BF16, naming the tensor and its type.
     public func tensor(named name: String) throws -> Tensor {
         guard let info = tensorInfo(named: name) else {
-            throw ModelFileError(path: path, reason: "has no tensor named \"\(name)\"")
+            throw ModelFileError(path: path, reason: "has no tensor named \(ModelFileError.quoted(name))")
         }
         guard let dtype = info.dtype else {
-            throw ModelFileError(path: path, reason: "tensor \"\(name)\" has dtype \(info.dtypeName), which is not supported (only F32, F16 and BF16)")
+            throw ModelFileError(path: path, reason: "tensor \(ModelFileError.quoted(name)) has dtype \(info.dtypeName), which is not supported (only F32, F16 and BF16)")
         }
         do {
             return try Tensor(storage: storage, dtype: dtype, shape: info.shape, byteOffset: info.fileOffset)
         } catch let error as TensorError {
-            throw ModelFileError(path: path, reason: "tensor \"\(name)\": \(GGUFFile.reason(of: error))")
+            throw ModelFileError(path: path, reason: "tensor \(ModelFileError.quoted(name)): \(GGUFFile.reason(of: error))")
         }
     }
 }

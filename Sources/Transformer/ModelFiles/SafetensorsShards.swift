@@ -108,7 +108,7 @@ public final class SafetensorsShards: @unchecked Sendable {
     /// The tensor named `name`, viewing its mapped file.
     public func tensor(named name: String) throws -> Tensor {
         guard let file = file(holding: name) else {
-            throw ModelFileError(path: location, reason: "has no tensor named \"\(name)\"")
+            throw ModelFileError(path: location, reason: "has no tensor named \(ModelFileError.quoted(name))")
         }
         return try file.tensor(named: name)
     }
