@@ -55,6 +55,9 @@ public final class GGUFFile: @unchecked Sendable {
         self.path = path
         self.storage = storage
         var reader = ByteReader(storage: storage, path: path)
+        guard storage.byteCount >= 24 else {
+            throw reader.failure("is \(storage.byteCount) bytes long, too short to be a GGUF file")
+        }
         let magic = try reader.read(UInt32.self, "the magic number")
         guard magic == GGUFFile.magic else {
             throw reader.failure("not a GGUF file (magic bytes are \(GGUFFile.hex(magic)), expected \"GGUF\")")
