@@ -71,6 +71,22 @@ final class ModelFilesGGUFTests: XCTestCase {
         }
     }
 
+    func testHalfConversionMatchesFloat16() {
+        #if !(os(macOS) && arch(x86_64))
+        var random = SplitMix64(seed: 99)
+        var values: [Float] = [0, -0, 1, -1, 65504, 65519, 65520, 1e9, -1e9, .infinity, -.infinity,
+                               6.1035156e-5, 5.9604645e-8, 2.9802322e-8, 2.9802326e-8, 1e-10, 0.1, 1.0009766, 1.0004883]
+        for _ in 0..<100_000 {
+            // Random bit patterns cover every exponent, including subnormal and overflow ranges.
+            values.append(Float(bitPattern: UInt32(truncatingIfNeeded: random.next())))
+        }
+        for value in values where !value.isNaN {
+            XCTAssertEqual(ElementEncoding.halfBits(value), Float16(value).bitPattern, "\(value)")
+        }
+        XCTAssertTrue(Float16(bitPattern: ElementEncoding.halfBits(.nan)).isNaN)
+        #endif
+    }
+
     func testVersionTwoIsReadAndVersionOneIsRejected() throws {
         var writer = try GGUFWriter(version: 2)
         writer.setMetadata("general.architecture", .string("llama"))

@@ -1,17 +1,29 @@
 /// The weights of a LLaMA model under one internal naming, with the names each file format
 /// uses for them.
 public enum LlamaTensorName: Hashable, Sendable, CustomStringConvertible {
+    /// Token embedding, `vocabularySize × hiddenSize`.
     case tokenEmbedding
+    /// RMSNorm weight before attention in block `layer`.
     case attentionNorm(layer: Int)
+    /// Query projection of block `layer`.
     case query(layer: Int)
+    /// Key projection of block `layer`.
     case key(layer: Int)
+    /// Value projection of block `layer`.
     case value(layer: Int)
+    /// Attention output projection of block `layer`.
     case attentionOutput(layer: Int)
+    /// RMSNorm weight before the feed-forward network in block `layer`.
     case feedForwardNorm(layer: Int)
+    /// Feed-forward gate projection of block `layer`.
     case gate(layer: Int)
+    /// Feed-forward up projection of block `layer`.
     case up(layer: Int)
+    /// Feed-forward down projection of block `layer`.
     case down(layer: Int)
+    /// RMSNorm weight after the last block.
     case finalNorm
+    /// Projection to vocabulary logits (absent when tied to the embedding).
     case outputHead
 
     /// Every tensor of a model with `layerCount` layers, embedding first and head last.

@@ -35,6 +35,10 @@ public final class ModelCheckpoint: @unchecked Sendable {
             throw ModelFileError(path: path, reason: "does not exist")
         }
         if isDirectory.boolValue { return try ModelCheckpoint(huggingFaceDirectory: path) }
+        let name = (path as NSString).lastPathComponent
+        if name == configFileName || name.hasSuffix(".safetensors") || name == SafetensorsShards.indexFileName {
+            throw ModelFileError(path: path, reason: "is part of a Hugging Face checkpoint; pass the directory that holds it")
+        }
         return try ModelCheckpoint(gguf: try GGUFFile(path: path))
     }
 

@@ -64,9 +64,13 @@ public struct RopeScaling: Sendable, Equatable {
 
 /// A loosely typed value from a configuration file (a rope-scaling parameter, say).
 public enum ConfigurationValue: Sendable, Equatable, CustomStringConvertible {
+    /// A number (integers included).
     case number(Double)
+    /// A string.
     case string(String)
+    /// A boolean.
     case bool(Bool)
+    /// A list of values.
     case array([ConfigurationValue])
 
     /// The value as a number, if it is one.

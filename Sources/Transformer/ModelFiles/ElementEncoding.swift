@@ -46,9 +46,31 @@ public enum ElementEncoding {
         }
     }
 
-    /// IEEE half-precision bits of `value`, rounded to nearest even.
+    /// IEEE half-precision bits of `value`, rounded to nearest even (overflow gives infinity,
+    /// tiny values become subnormals or zero, NaN stays NaN). Written out rather than using
+    /// `Float16`, which is unavailable on Intel Macs.
     public static func halfBits(_ value: Float) -> UInt16 {
-        Float16(value).bitPattern
+        let bits = value.bitPattern
+        let sign = UInt16(truncatingIfNeeded: (bits >> 16) & 0x8000)
+        let exponent = Int((bits >> 23) & 0xFF)
+        let mantissa = bits & 0x7F_FFFF
+        if exponent == 0xFF { return sign | 0x7C00 | (mantissa != 0 ? 0x200 : 0) }
+        let halfExponent = exponent - 127 + 15
+        if halfExponent >= 0x1F { return sign | 0x7C00 }
+        if halfExponent <= 0 {
+            if halfExponent < -10 { return sign }
+            let full = mantissa | 0x80_0000
+            let shift = UInt32(14 - halfExponent)
+            var half = full >> shift
+            let remainder = full & ((1 << shift) - 1)
+            let halfway = UInt32(1) << (shift - 1)
+            if remainder > halfway || (remainder == halfway && half & 1 == 1) { half += 1 }
+            return sign | UInt16(truncatingIfNeeded: half)
+        }
+        var half = UInt32(halfExponent) << 10 | mantissa >> 13
+        let remainder = mantissa & 0x1FFF
+        if remainder > 0x1000 || (remainder == 0x1000 && half & 1 == 1) { half += 1 }
+        return sign | UInt16(truncatingIfNeeded: half)
     }
 
     /// bfloat16 bits of `value` (the top half of its float32 bits, rounded to nearest even).
