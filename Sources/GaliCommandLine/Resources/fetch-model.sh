@@ -27,7 +27,7 @@ fail() { printf 'fetch-model: error: %s\n' "$*" >&2; exit 1; }
 
 case "${1:-}" in
     -h|--help)
-        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
         exit 0 ;;
     "") ;;
     *) fail "unknown argument \"$1\" (the script takes none; see --help)" ;;
