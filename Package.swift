@@ -24,7 +24,8 @@ let package = Package(
         .target(name: "Extrapolation", dependencies: ["Transformer"]),
         .target(name: "GALI", dependencies: ["Extrapolation"]),
         .target(name: "Experiments", dependencies: ["GALI"]),
-        .target(name: "GaliCommandLine", dependencies: ["Experiments"]),
+        .target(name: "GaliCommandLine", dependencies: ["Experiments"],
+                resources: [.copy("Resources/fetch-model.sh")]),
         .executableTarget(name: "gali", dependencies: ["GaliCommandLine"]),
         // Locates test models and shared data; used by test targets only.
         .target(name: "TestSupport"),

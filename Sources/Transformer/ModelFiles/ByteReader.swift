@@ -20,40 +20,40 @@ struct ByteReader {
         ModelFileError(path: path, reason: reason)
     }
 
-    mutating func require(_ bytes: Int, for what: String) throws {
+    func require(_ bytes: Int, for what: @autoclosure () -> String) throws {
         guard bytes >= 0, bytes <= remaining else {
-            throw failure("file ends inside \(what) (needs \(bytes) bytes at offset \(position), \(remaining) left)")
+            throw failure("file ends inside \(what()) (needs \(bytes) bytes at offset \(position), \(remaining) left)")
         }
     }
 
-    mutating func read<T: FixedWidthInteger>(_ type: T.Type, _ what: String) throws -> T {
-        try require(MemoryLayout<T>.size, for: what)
+    mutating func read<T: FixedWidthInteger>(_ type: T.Type, _ what: @autoclosure () -> String) throws -> T {
+        try require(MemoryLayout<T>.size, for: what())
         let value = base.loadUnaligned(fromByteOffset: position, as: T.self)
         position += MemoryLayout<T>.size
         return T(littleEndian: value)
     }
 
-    mutating func readFloat(_ what: String) throws -> Float {
-        Float(bitPattern: try read(UInt32.self, what))
+    mutating func readFloat(_ what: @autoclosure () -> String) throws -> Float {
+        Float(bitPattern: try read(UInt32.self, what()))
     }
 
-    mutating func readDouble(_ what: String) throws -> Double {
-        Double(bitPattern: try read(UInt64.self, what))
+    mutating func readDouble(_ what: @autoclosure () -> String) throws -> Double {
+        Double(bitPattern: try read(UInt64.self, what()))
     }
 
     /// Reads a count stored as UInt64 and checks it is plausible: at most `remaining / minimumSize`
     /// items can follow, so absurd counts fail before any allocation.
-    mutating func readCount(_ what: String, minimumItemSize: Int) throws -> Int {
-        let raw = try read(UInt64.self, what)
+    mutating func readCount(_ what: @autoclosure () -> String, minimumItemSize: Int) throws -> Int {
+        let raw = try read(UInt64.self, what())
         guard raw <= UInt64(Int.max), Int(raw) <= remaining / max(minimumItemSize, 1) else {
-            throw failure("\(what) is \(raw), more than the \(remaining) bytes left could hold")
+            throw failure("\(what()) is \(raw), more than the \(remaining) bytes left could hold")
         }
         return Int(raw)
     }
 
     /// Reads a UInt64-length-prefixed UTF-8 string.
-    mutating func readString(_ what: String) throws -> String {
-        let length = try readCount("length of \(what)", minimumItemSize: 1)
+    mutating func readString(_ what: @autoclosure () -> String) throws -> String {
+        let length = try readCount("length of \(what())", minimumItemSize: 1)
         let bytes = UnsafeRawBufferPointer(start: base + position, count: length)
         position += length
         return String(decoding: bytes, as: UTF8.self)

@@ -41,14 +41,23 @@ public final class GGUFFile: @unchecked Sendable {
     private static let maximumArrayDepth = 8
 
     /// Opens and parses the file at `path`, mapping it into memory.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
         let storage: TensorStorage
         do { storage = try MappedFile.map(path: path) } catch let error as TensorError {
-            throw ModelFileError(path: path, reason: error.description)
+            throw ModelFileError(path: path, reason: GGUFFile.reason(of: error))
         }
+        try self.init(storage: storage, path: path)
+    }
+
+    /// Parses GGUF bytes already in memory (a mapped file or a buffer); `path` names them in
+    /// errors. Tensors view `storage`, which this object keeps alive.
+    public init(storage: TensorStorage, path: String) throws {
         self.path = path
         self.storage = storage
         var reader = ByteReader(storage: storage, path: path)
+        guard storage.byteCount >= 24 else {
+            throw reader.failure("is \(storage.byteCount) bytes long, too short to be a GGUF file")
+        }
         let magic = try reader.read(UInt32.self, "the magic number")
         guard magic == GGUFFile.magic else {
             throw reader.failure("not a GGUF file (magic bytes are \(GGUFFile.hex(magic)), expected \"GGUF\")")
@@ -72,10 +81,10 @@ public final class GGUFFile: @unchecked Sendable {
         var keys: [String] = []
         for index in 0..<Int(entryCount) {
             let key = try reader.readString("metadata key #\(index)")
-            let type = try reader.read(UInt32.self, "the type of metadata \"\(key)\"")
+            let type = try reader.read(UInt32.self, "the type of metadata \(ModelFileError.quoted(key))")
             let value = try GGUFFile.readValue(type: type, reader: &reader, key: key, depth: 0)
             if metadata.updateValue(value, forKey: key) != nil {
-                throw reader.failure("metadata key \"\(key)\" appears twice")
+                throw reader.failure("metadata key \(ModelFileError.quoted(key)) appears twice")
             }
             keys.append(key)
         }
@@ -91,20 +100,20 @@ public final class GGUFFile: @unchecked Sendable {
         var rawInfos: [(name: String, shape: [Int], type: UInt32, offset: UInt64)] = []
         for index in 0..<Int(tensorCount) {
             let name = try reader.readString("the name of tensor #\(index)")
-            let dimensions = try reader.read(UInt32.self, "the rank of tensor \"\(name)\"")
+            let dimensions = try reader.read(UInt32.self, "the rank of tensor \(ModelFileError.quoted(name))")
             guard dimensions >= 1, dimensions <= 4 else {
-                throw reader.failure("tensor \"\(name)\" has \(dimensions) dimensions (1 to 4 allowed)")
+                throw reader.failure("tensor \(ModelFileError.quoted(name)) has \(dimensions) dimensions (1 to 4 allowed)")
             }
             var extents: [Int] = []
             for _ in 0..<dimensions {
-                let extent = try reader.read(UInt64.self, "the shape of tensor \"\(name)\"")
+                let extent = try reader.read(UInt64.self, "the shape of tensor \(ModelFileError.quoted(name))")
                 guard extent <= UInt64(Int32.max) else {
-                    throw reader.failure("tensor \"\(name)\" has an extent of \(extent)")
+                    throw reader.failure("tensor \(ModelFileError.quoted(name)) has an extent of \(extent)")
                 }
                 extents.append(Int(extent))
             }
-            let type = try reader.read(UInt32.self, "the type of tensor \"\(name)\"")
-            let offset = try reader.read(UInt64.self, "the data offset of tensor \"\(name)\"")
+            let type = try reader.read(UInt32.self, "the type of tensor \(ModelFileError.quoted(name))")
+            let offset = try reader.read(UInt64.self, "the data offset of tensor \(ModelFileError.quoted(name))")
             rawInfos.append((name, Array(extents.reversed()), type, offset))
         }
         let dataStart = (reader.position + alignment - 1) / alignment * alignment
@@ -113,73 +122,117 @@ public final class GGUFFile: @unchecked Sendable {
         var index: [String: Int] = [:]
         for raw in rawInfos {
             guard let dtype = DType(rawValue: raw.type) else {
-                throw reader.failure("tensor \"\(raw.name)\" has element type \(raw.type) (\(GGUFFile.typeName(raw.type))), which is not supported")
+                throw reader.failure("tensor \(ModelFileError.quoted(raw.name)) has element type \(raw.type) (\(GGUFFile.typeName(raw.type))), which is not supported")
             }
-            let elements = raw.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+            var elements: Int? = 1
+            for extent in raw.shape {
+                guard let running = elements else { break }
+                let (product, overflow) = running.multipliedReportingOverflow(by: extent)
+                elements = overflow || product > Int(Int32.max) * 64 ? nil : product
+            }
+            guard let elements else {
+                throw reader.failure("tensor \(ModelFileError.quoted(raw.name)) with shape \(raw.shape) has too many elements")
+            }
             guard let last = raw.shape.last, last % dtype.blockSize == 0,
-                  let bytes = dtype.byteCount(elements: elements), elements <= Int(Int32.max) * 64 else {
-                throw reader.failure("tensor \"\(raw.name)\" with shape \(raw.shape) does not fit whole \(dtype) blocks")
+                  let bytes = dtype.byteCount(elements: elements) else {
+                throw reader.failure("tensor \(ModelFileError.quoted(raw.name)) with shape \(raw.shape) does not fit whole \(dtype) blocks")
             }
             guard raw.offset <= UInt64(storage.byteCount), raw.offset % UInt64(alignment) == 0 else {
-                throw reader.failure("tensor \"\(raw.name)\" data offset \(raw.offset) is misaligned or outside the file")
+                throw reader.failure("tensor \(ModelFileError.quoted(raw.name)) data offset \(raw.offset) is misaligned or outside the file")
             }
             let start = dataStart + Int(raw.offset)
             guard start <= storage.byteCount, bytes <= storage.byteCount - start else {
-                throw reader.failure("tensor \"\(raw.name)\" data (\(bytes) bytes at \(start)) runs past the end of the file (\(storage.byteCount) bytes)")
+                throw reader.failure("tensor \(ModelFileError.quoted(raw.name)) data (\(bytes) bytes at \(start)) runs past the end of the file (\(storage.byteCount) bytes)")
             }
             guard index.updateValue(infos.count, forKey: raw.name) == nil else {
-                throw reader.failure("tensor \"\(raw.name)\" appears twice")
+                throw reader.failure("tensor \(ModelFileError.quoted(raw.name)) appears twice")
             }
             infos.append(GGUFTensorInfo(name: raw.name, shape: raw.shape, dtype: dtype, fileOffset: start, byteCount: bytes))
         }
+        // Tensors must not share bytes: sorted by offset, each must end before the next starts.
+        let byOffset = infos.sorted { ($0.fileOffset, $0.byteCount) < ($1.fileOffset, $1.byteCount) }
+        for (previous, next) in zip(byOffset, byOffset.dropFirst()) where previous.byteCount > 0 && next.byteCount > 0 {
+            guard previous.fileOffset + previous.byteCount <= next.fileOffset else {
+                throw reader.failure("tensors \(ModelFileError.quoted(previous.name)) and \(ModelFileError.quoted(next.name)) overlap (bytes \(previous.fileOffset)..<\(previous.fileOffset + previous.byteCount) and \(next.fileOffset)..<\(next.fileOffset + next.byteCount))")
+            }
+        }
         self.tensorInfos = infos
         self.tensorIndex = index
+        self.dataOffset = dataStart
+    }
+
+    /// Where the tensor data section starts (the end of the header, rounded up to `alignment`).
+    public let dataOffset: Int
+
+    /// The directory entry of the tensor named `name`, if present.
+    public func tensorInfo(named name: String) -> GGUFTensorInfo? {
+        tensorIndex[name].map { tensorInfos[$0] }
+    }
+
+    /// Number of tensors of each element type.
+    public var tensorCountsByType: [DType: Int] {
+        tensorInfos.reduce(into: [:]) { counts, info in counts[info.dtype, default: 0] += 1 }
+    }
+
+    /// Metadata value `key` as a string, or nil when absent or of another type.
+    public func string(_ key: String) -> String? { metadata[key]?.stringValue }
+
+    /// Metadata value `key` as an integer, or nil when absent or not an integer.
+    public func int(_ key: String) -> Int? { metadata[key]?.intValue }
+
+    static func reason(of error: TensorError) -> String {
+        if case .io(_, let reason) = error { return reason }
+        return error.description
     }
 
     /// The tensor named `name`, viewing the mapped file (no copy).
     public func tensor(named name: String) throws -> Tensor {
         guard let position = tensorIndex[name] else {
-            throw ModelFileError(path: path, reason: "has no tensor named \"\(name)\"")
+            throw ModelFileError(path: path, reason: "has no tensor named \(ModelFileError.quoted(name))")
         }
         let info = tensorInfos[position]
-        return try Tensor(storage: storage, dtype: info.dtype, shape: info.shape, byteOffset: info.fileOffset)
+        do {
+            return try Tensor(storage: storage, dtype: info.dtype, shape: info.shape, byteOffset: info.fileOffset)
+        } catch let error as TensorError {
+            throw ModelFileError(path: path, reason: "tensor \(ModelFileError.quoted(name)): \(GGUFFile.reason(of: error))")
+        }
     }
 
     /// Whether a tensor named `name` exists.
     public func hasTensor(named name: String) -> Bool { tensorIndex[name] != nil }
 
     private static func readValue(type: UInt32, reader: inout ByteReader, key: String, depth: Int) throws -> GGUFValue {
-        let what = "the value of \"\(key)\""
+        func what() -> String { "the value of \(ModelFileError.quoted(key))" }
         switch type {
-        case 0: return .uint8(try reader.read(UInt8.self, what))
-        case 1: return .int8(try reader.read(Int8.self, what))
-        case 2: return .uint16(try reader.read(UInt16.self, what))
-        case 3: return .int16(try reader.read(Int16.self, what))
-        case 4: return .uint32(try reader.read(UInt32.self, what))
-        case 5: return .int32(try reader.read(Int32.self, what))
-        case 6: return .float32(try reader.readFloat(what))
+        case 0: return .uint8(try reader.read(UInt8.self, what()))
+        case 1: return .int8(try reader.read(Int8.self, what()))
+        case 2: return .uint16(try reader.read(UInt16.self, what()))
+        case 3: return .int16(try reader.read(Int16.self, what()))
+        case 4: return .uint32(try reader.read(UInt32.self, what()))
+        case 5: return .int32(try reader.read(Int32.self, what()))
+        case 6: return .float32(try reader.readFloat(what()))
         case 7:
-            let byte = try reader.read(UInt8.self, what)
-            guard byte <= 1 else { throw reader.failure("\(what) is a bool stored as \(byte)") }
+            let byte = try reader.read(UInt8.self, what())
+            guard byte <= 1 else { throw reader.failure("\(what()) is a bool stored as \(byte)") }
             return .bool(byte == 1)
-        case 8: return .string(try reader.readString(what))
+        case 8: return .string(try reader.readString(what()))
         case 9:
-            guard depth < maximumArrayDepth else { throw reader.failure("\(what) nests arrays more than \(maximumArrayDepth) deep") }
-            let elementType = try reader.read(UInt32.self, "the element type of \(what)")
+            guard depth < maximumArrayDepth else { throw reader.failure("\(what()) nests arrays more than \(maximumArrayDepth) deep") }
+            let elementType = try reader.read(UInt32.self, "the element type of \(what())")
             guard let size = minimumSize(of: elementType) else {
-                throw reader.failure("\(what) is an array of unknown type \(elementType)")
+                throw reader.failure("\(what()) is an array of unknown type \(elementType)")
             }
-            let count = try reader.readCount("the length of \(what)", minimumItemSize: size)
+            let count = try reader.readCount("the length of \(what())", minimumItemSize: size)
             var items: [GGUFValue] = []
             items.reserveCapacity(count)
             for _ in 0..<count {
                 items.append(try readValue(type: elementType, reader: &reader, key: key, depth: depth + 1))
             }
             return .array(items)
-        case 10: return .uint64(try reader.read(UInt64.self, what))
-        case 11: return .int64(try reader.read(Int64.self, what))
-        case 12: return .float64(try reader.readDouble(what))
-        default: throw reader.failure("\(what) has unknown value type \(type)")
+        case 10: return .uint64(try reader.read(UInt64.self, what()))
+        case 11: return .int64(try reader.read(Int64.self, what()))
+        case 12: return .float64(try reader.readDouble(what()))
+        default: throw reader.failure("\(what()) has unknown value type \(type)")
         }
     }
 

@@ -1,0 +1,145 @@
+import Foundation
+import Tensor
+
+extension LlamaConfiguration {
+    /// Reads a Hugging Face `config.json` at `path`.
+    public init(huggingFaceConfigAt path: String) throws {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ModelFileError(path: path, reason: FileManager.default.fileExists(atPath: path)
+                ? "cannot be read (\(JSONFields.oneLine(error)))" : "does not exist")
+        }
+        try self.init(huggingFaceConfig: data, path: path)
+    }
+
+    /// Reads a Hugging Face `config.json` from `data` (`path` names it in errors), with
+    /// `rotaryConvention` `.halfSplit`. The model must be a LLaMA (`model_type` `"llama"` or
+    /// `architectures` containing `LlamaForCausalLM`) without attention or MLP biases.
+    public init(huggingFaceConfig data: Data, path: String) throws {
+        let config = try JSONFields.parse(data, path: path, what: "config.json")
+        func failure(_ reason: String) -> ModelFileError { ModelFileError(path: path, reason: reason) }
+
+        let modelType = try config.string("model_type")
+        var architectures: [String] = []
+        if config.has("architectures") {
+            guard let names = config.object["architectures"] as? [Any] else {
+                throw failure("\"architectures\" must be an array of strings")
+            }
+            architectures = names.compactMap { $0 as? String }
+        }
+        let isLlama = modelType == "llama" || (modelType == nil && architectures.contains("LlamaForCausalLM"))
+        guard isLlama else {
+            let name = modelType ?? architectures.first ?? "unknown (no model_type or architectures)"
+            throw failure("architecture \"\(name)\" is not a LLaMA model")
+        }
+        for key in ["attention_bias", "mlp_bias"] {
+            if try config.bool(key) == true {
+                throw failure("\(key) is true; LLaMA models without biases are supported only")
+            }
+        }
+        if let activation = try config.string("hidden_act"), activation != "silu" {
+            throw failure("hidden_act \"\(activation)\" is not supported (LLaMA uses silu)")
+        }
+
+        let hiddenSize = try config.requiredInt("hidden_size")
+        let headCount = try config.requiredInt("num_attention_heads")
+        var headDimension = try config.int("head_dim")
+        if headDimension == nil {
+            guard headCount > 0, hiddenSize % headCount == 0 else {
+                throw failure("hidden_size \(hiddenSize) is not a multiple of num_attention_heads \(headCount)")
+            }
+            headDimension = hiddenSize / headCount
+        }
+        let epsilon = try config.double("rms_norm_eps") ?? 1e-6
+        self.init(architecture: "llama",
+                  layerCount: try config.requiredInt("num_hidden_layers"),
+                  hiddenSize: hiddenSize,
+                  intermediateSize: try config.requiredInt("intermediate_size"),
+                  headCount: headCount,
+                  keyValueHeadCount: try config.int("num_key_value_heads") ?? headCount,
+                  headDimension: headDimension,
+                  rotaryDimension: headDimension,
+                  vocabularySize: try config.requiredInt("vocab_size"),
+                  contextLength: try config.int("max_position_embeddings") ?? 2048,
+                  ropeBase: try config.double("rope_theta") ?? 10000,
+                  rmsNormEpsilon: Float(epsilon),
+                  ropeScaling: try LlamaConfiguration.huggingFaceRopeScaling(config),
+                  rotaryConvention: .halfSplit,
+                  tiedEmbeddings: try config.bool("tie_word_embeddings") ?? false)
+        try validate(path: path)
+    }
+
+    private static func huggingFaceRopeScaling(_ config: JSONFields) throws -> RopeScaling? {
+        guard let scaling = try config.nested("rope_scaling") else { return nil }
+        guard let name = try scaling.string("rope_type") ?? scaling.string("type") else {
+            throw config.failure("rope_scaling has neither \"rope_type\" nor \"type\"")
+        }
+        if name == "default" { return nil }
+        var parameters: [String: ConfigurationValue] = [:]
+        for (key, value) in scaling.object {
+            switch key {
+            case "rope_type", "type", "factor", "original_max_position_embeddings": continue
+            default:
+                if let converted = configurationValue(value) { parameters[key] = converted }
+            }
+        }
+        return RopeScaling(kind: RopeScaling.Kind(name: name), factor: try scaling.double("factor") ?? 1,
+                           originalContextLength: try scaling.int("original_max_position_embeddings"),
+                           parameters: parameters)
+    }
+
+    private static func configurationValue(_ value: Any) -> ConfigurationValue? {
+        if let flag = JSONFields.boolean(value) { return .bool(flag) }
+        if let number = JSONFields.number(value) { return .number(number) }
+        if let text = value as? String { return .string(text) }
+        if let items = value as? [Any] { return .array(items.compactMap(configurationValue)) }
+        return nil
+    }
+
+    /// This configuration as a Hugging Face `config.json` object (`LlamaForCausalLM`), for
+    /// writing a checkpoint directory. Epsilon is written as the shortest decimal of its float.
+    public var huggingFaceConfig: [String: Any] {
+        var config: [String: Any] = [
+            "architectures": ["LlamaForCausalLM"],
+            "model_type": "llama",
+            "num_hidden_layers": layerCount,
+            "hidden_size": hiddenSize,
+            "intermediate_size": intermediateSize,
+            "num_attention_heads": headCount,
+            "num_key_value_heads": keyValueHeadCount,
+            "head_dim": headDimension,
+            "rope_theta": ropeBase,
+            "rms_norm_eps": Double(String(rmsNormEpsilon)) ?? Double(rmsNormEpsilon),
+            "max_position_embeddings": contextLength,
+            "vocab_size": vocabularySize,
+            "tie_word_embeddings": tiedEmbeddings,
+            "attention_bias": false,
+            "mlp_bias": false,
+            "hidden_act": "silu",
+            "torch_dtype": "float32",
+        ]
+        if let scaling = ropeScaling {
+            var entry: [String: Any] = ["rope_type": scaling.kind.name, "factor": scaling.factor]
+            if let original = scaling.originalContextLength { entry["original_max_position_embeddings"] = original }
+            for (key, value) in scaling.parameters { entry[key] = LlamaConfiguration.jsonValue(value) }
+            config["rope_scaling"] = entry
+        } else {
+            config["rope_scaling"] = NSNull()
+        }
+        return config
+    }
+
+    /// `huggingFaceConfig` serialised as pretty-printed JSON with sorted keys.
+    public func huggingFaceConfigJSON() throws -> Data {
+        try JSONSerialization.data(withJSONObject: huggingFaceConfig, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    private static func jsonValue(_ value: ConfigurationValue) -> Any {
+        switch value {
+        case .number(let number): return number
+        case .string(let text): return text
+        case .bool(let flag): return flag
+        case .array(let items): return items.map(jsonValue)
+        }
+    }
+}
