@@ -1,0 +1,72 @@
+import Foundation
+
+/// Encodes text fragments (text between special tokens) with byte-level BPE: optional Unicode
+/// normalisation and prefix space, pre-tokenizing into pieces, then BPE on each piece's UTF-8
+/// bytes, with results cached per distinct piece for the duration of one `encode` call.
+struct ByteLevelEncoder: Sendable {
+    let bpe: ByteLevelBPE
+    let preTokenizer: PreTokenizer
+    let normalizers: [TextNormalizer]
+    /// HF ByteLevel `add_prefix_space`: a space is put before each fragment not starting with one.
+    let addPrefixSpace: Bool
+
+    /// Pieces longer than this are not cached (they rarely repeat and would pin memory).
+    static let longestCachedPiece = 256
+
+    /// State kept across the fragments of one `encode` call.
+    struct Session {
+        var cache: [PieceKey: [Int32]] = [:]
+        var scratch = ByteLevelBPE.Scratch()
+    }
+
+    /// Appends the tokens of `fragment` (UTF-8) to `output`.
+    func encode(_ fragment: ArraySlice<UInt8>, into output: inout [Int32], session: inout Session) {
+        let bytes: [UInt8]
+        if normalizers.isEmpty && !addPrefixSpace {
+            bytes = Array(fragment)
+        } else {
+            var text = String(decoding: fragment, as: UTF8.self)
+            for normalizer in normalizers { text = normalizer.apply(text) }
+            if addPrefixSpace && !text.hasPrefix(" ") { text = " " + text }
+            bytes = Array(text.utf8)
+        }
+        let buffer = ScalarBuffer(utf8: bytes)
+        preTokenizer.split(buffer, 0, buffer.count) { start, end in
+            let piece = bytes[buffer.byteOffsets[start]..<buffer.byteOffsets[end]]
+            if piece.count == 1 {
+                bpe.encode(piece, into: &output, scratch: &session.scratch)
+                return
+            }
+            let key = PieceKey(piece)
+            if let cached = session.cache[key] {
+                output.append(contentsOf: cached)
+                return
+            }
+            let before = output.count
+            bpe.encode(piece, into: &output, scratch: &session.scratch)
+            if piece.count <= ByteLevelEncoder.longestCachedPiece {
+                session.cache[key] = Array(output[before...])
+            }
+        }
+    }
+}
+
+/// A Unicode normalisation applied to text fragments before pre-tokenizing (HF normalizers).
+enum TextNormalizer: String, Sendable {
+    case nfc = "NFC"
+    case nfd = "NFD"
+    case nfkc = "NFKC"
+    case nfkd = "NFKD"
+    case lowercase = "Lowercase"
+
+    /// The normalised text.
+    func apply(_ text: String) -> String {
+        switch self {
+        case .nfc: return text.precomposedStringWithCanonicalMapping
+        case .nfd: return text.decomposedStringWithCanonicalMapping
+        case .nfkc: return text.precomposedStringWithCompatibilityMapping
+        case .nfkd: return text.decomposedStringWithCompatibilityMapping
+        case .lowercase: return text.lowercased()
+        }
+    }
+}
