@@ -16,70 +16,84 @@ struct ByteLevelBPE: Sendable {
     /// Emitted for a byte that has no token (normally never); nil drops such bytes.
     let fallbackID: Int32?
 
-    /// Reusable buffers of one merge run.
+    /// Reusable buffers of the merge runs of one `encode` call.
     struct Scratch {
-        var ids: [Int32] = []
-        var previous: [Int32] = []
-        var next: [Int32] = []
-        var dead: [Bool] = []
+        /// Per symbol: token id, previous symbol, next symbol (-1: none; -2: merged away).
+        var links: [Int32] = []
         var heap = MinHeap()
+        var cache = PieceCache()
     }
 
+    /// Appends the tokens of `piece` to `output`, using and filling the piece cache.
+    @inline(__always)
+    func encodeCached(_ piece: UnsafeBufferPointer<UInt8>, into output: inout [Int32], scratch: inout Scratch) {
+        if piece.count == 1 {
+            append(byteTokenIDs[Int(piece[0])], to: &output)
+            return
+        }
+        let hash = PieceCache.hash(piece)
+        if scratch.cache.appendCached(piece, hash: hash, to: &output) { return }
+        let before = output.count
+        encode(piece, into: &output, scratch: &scratch)
+        if piece.count <= ByteLevelBPE.longestCachedPiece {
+            scratch.cache.insert(piece, hash: hash, ids: output[before...])
+        }
+    }
+
+    /// Pieces longer than this are not cached (they rarely repeat and would pin memory).
+    static let longestCachedPiece = 256
+
     /// Appends the tokens of `piece` to `output`.
-    func encode(_ piece: ArraySlice<UInt8>, into output: inout [Int32], scratch: inout Scratch) {
+    func encode(_ piece: UnsafeBufferPointer<UInt8>, into output: inout [Int32], scratch: inout Scratch) {
         let n = piece.count
         if n == 0 { return }
-        if let wholePieceIDs, let id = wholePieceIDs[PieceKey(piece)] {
+        if let wholePieceIDs, let id = wholePieceIDs[PieceKey(Array(piece))] {
             output.append(id)
             return
         }
         if n == 1 {
-            append(byteTokenIDs[Int(piece[piece.startIndex])], to: &output)
+            append(byteTokenIDs[Int(piece[0])], to: &output)
             return
         }
-        // Symbols: one per byte, linked both ways.
-        scratch.ids.removeAll(keepingCapacity: true)
-        scratch.previous.removeAll(keepingCapacity: true)
-        scratch.next.removeAll(keepingCapacity: true)
-        scratch.dead.removeAll(keepingCapacity: true)
         scratch.heap.removeAll()
-        for (offset, byte) in piece.enumerated() {
-            scratch.ids.append(byteTokenIDs[Int(byte)])
-            scratch.previous.append(Int32(offset - 1))
-            scratch.next.append(offset + 1 < n ? Int32(offset + 1) : -1)
-            scratch.dead.append(false)
-        }
-        for i in 0..<(n - 1) {
-            let rule = merges.lookup(scratch.ids[i], scratch.ids[i + 1])
-            if rule != MergeTable.none { scratch.heap.push((rule & 0xFFFF_FFFF_0000_0000) | UInt64(i)) }
-        }
-        while let candidate = scratch.heap.pop() {
-            let left = Int(candidate & 0xFFFF_FFFF)
-            let rank = candidate >> 32
-            if scratch.dead[left] { continue }
-            let right = Int(scratch.next[left])
-            if right < 0 { continue }
-            let rule = merges.lookup(scratch.ids[left], scratch.ids[right])
-            if rule == MergeTable.none || rule >> 32 != rank { continue }  // stale entry
-            scratch.ids[left] = Int32(truncatingIfNeeded: rule & 0xFFFF_FFFF)
-            scratch.dead[right] = true
-            let after = scratch.next[right]
-            scratch.next[left] = after
-            if after >= 0 { scratch.previous[Int(after)] = Int32(left) }
-            let before = scratch.previous[left]
-            if before >= 0 {
-                let ruleBefore = merges.lookup(scratch.ids[Int(before)], scratch.ids[left])
-                if ruleBefore != MergeTable.none { scratch.heap.push((ruleBefore & 0xFFFF_FFFF_0000_0000) | UInt64(before)) }
+        if scratch.links.count < 3 * n { scratch.links = [Int32](repeating: 0, count: 3 * n) }
+        scratch.links.withUnsafeMutableBufferPointer { links in
+            // Symbol i: id at 3i, previous at 3i+1, next at 3i+2.
+            for i in 0..<n {
+                links[3 * i] = byteTokenIDs[Int(piece[i])]
+                links[3 * i + 1] = Int32(i - 1)
+                links[3 * i + 2] = i + 1 < n ? Int32(i + 1) : -1
             }
-            if after >= 0 {
-                let ruleAfter = merges.lookup(scratch.ids[left], scratch.ids[Int(after)])
-                if ruleAfter != MergeTable.none { scratch.heap.push((ruleAfter & 0xFFFF_FFFF_0000_0000) | UInt64(left)) }
+            for i in 0..<(n - 1) {
+                let rule = merges.lookup(links[3 * i], links[3 * i + 3])
+                if rule != MergeTable.none { scratch.heap.push((rule & 0xFFFF_FFFF_0000_0000) | UInt64(i)) }
             }
-        }
-        var i: Int32 = 0
-        while i >= 0 {
-            append(scratch.ids[Int(i)], to: &output)
-            i = scratch.next[Int(i)]
+            while let candidate = scratch.heap.pop() {
+                let left = Int(candidate & 0xFFFF_FFFF)
+                let right = Int(links[3 * left + 2])
+                if right < 0 { continue }  // merged away (-2) or last symbol (-1)
+                let rule = merges.lookup(links[3 * left], links[3 * right])
+                if rule == MergeTable.none || rule >> 32 != candidate >> 32 { continue }  // stale entry
+                links[3 * left] = Int32(truncatingIfNeeded: rule & 0xFFFF_FFFF)
+                let after = links[3 * right + 2]
+                links[3 * right + 2] = -2
+                links[3 * left + 2] = after
+                if after >= 0 { links[3 * Int(after) + 1] = Int32(left) }
+                let before = links[3 * left + 1]
+                if before >= 0 {
+                    let ruleBefore = merges.lookup(links[3 * Int(before)], links[3 * left])
+                    if ruleBefore != MergeTable.none { scratch.heap.push((ruleBefore & 0xFFFF_FFFF_0000_0000) | UInt64(before)) }
+                }
+                if after >= 0 {
+                    let ruleAfter = merges.lookup(links[3 * left], links[3 * Int(after)])
+                    if ruleAfter != MergeTable.none { scratch.heap.push((ruleAfter & 0xFFFF_FFFF_0000_0000) | UInt64(left)) }
+                }
+            }
+            var i = 0
+            while i >= 0 {
+                append(links[3 * i], to: &output)
+                i = Int(links[3 * i + 2])
+            }
         }
     }
 

@@ -10,12 +10,8 @@ struct ByteLevelEncoder: Sendable {
     /// HF ByteLevel `add_prefix_space`: a space is put before each fragment not starting with one.
     let addPrefixSpace: Bool
 
-    /// Pieces longer than this are not cached (they rarely repeat and would pin memory).
-    static let longestCachedPiece = 256
-
     /// State kept across the fragments of one `encode` call.
     struct Session {
-        var cache: [PieceKey: [Int32]] = [:]
         var scratch = ByteLevelBPE.Scratch()
     }
 
@@ -31,21 +27,19 @@ struct ByteLevelEncoder: Sendable {
             bytes = Array(text.utf8)
         }
         let buffer = ScalarBuffer(utf8: bytes)
-        preTokenizer.split(buffer, 0, buffer.count) { start, end in
-            let piece = bytes[buffer.byteOffsets[start]..<buffer.byteOffsets[end]]
-            if piece.count == 1 {
-                bpe.encode(piece, into: &output, scratch: &session.scratch)
-                return
-            }
-            let key = PieceKey(piece)
-            if let cached = session.cache[key] {
-                output.append(contentsOf: cached)
-                return
-            }
-            let before = output.count
-            bpe.encode(piece, into: &output, scratch: &session.scratch)
-            if piece.count <= ByteLevelEncoder.longestCachedPiece {
-                session.cache[key] = Array(output[before...])
+        let ends = preTokenizer.split(buffer)
+        bytes.withUnsafeBufferPointer { text in
+            buffer.byteOffsets.withUnsafeBufferPointer { offsets in
+                var start = 0
+                for end in ends {
+                    if end < 0 {  // removed by the pre-tokenizer
+                        start = Int(~end)
+                        continue
+                    }
+                    let piece = UnsafeBufferPointer(rebasing: text[offsets[start]..<offsets[Int(end)]])
+                    start = Int(end)
+                    bpe.encodeCached(piece, into: &output, scratch: &session.scratch)
+                }
             }
         }
     }

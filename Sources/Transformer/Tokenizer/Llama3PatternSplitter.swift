@@ -19,9 +19,9 @@ enum Llama3PatternSplitter {
     @inline(__always)
     private static func isLineBreak(_ value: UInt32) -> Bool { value == 0x0A || value == 0x0D }
 
-    /// Calls `emit(start, end)` for each piece of scalars `lo..<hi` of `buffer`, in order;
+    /// Appends the end index of each piece of scalars `lo..<hi` of `buffer` to `ends`, in order;
     /// numbers are cut into groups of at most `digits` scalars.
-    static func split(_ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, digits: Int, _ emit: (Int, Int) -> Void) {
+    static func split(_ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, digits: Int, into ends: inout [Int32]) {
         buffer.values.withUnsafeBufferPointer { values in
             buffer.classes.withUnsafeBufferPointer { classes in
                 var i = lo
@@ -32,14 +32,14 @@ enum Llama3PatternSplitter {
                     if c == 0x27, i + 1 < hi {
                         let n1 = lowerASCII(values[i + 1])
                         if n1 == 0x73 || n1 == 0x74 || n1 == 0x6D || n1 == 0x64 {
-                            emit(i, i + 2)
+                            ends.append(Int32(i + 2))
                             i += 2
                             continue
                         }
                         if i + 2 < hi {
                             let n2 = lowerASCII(values[i + 2])
                             if (n1 == 0x72 && n2 == 0x65) || (n1 == 0x76 && n2 == 0x65) || (n1 == 0x6C && n2 == 0x6C) {
-                                emit(i, i + 3)
+                                ends.append(Int32(i + 3))
                                 i += 3
                                 continue
                             }
@@ -49,7 +49,7 @@ enum Llama3PatternSplitter {
                     if cls == .letter || (cls != .number && !isLineBreak(c) && i + 1 < hi && classes[i + 1] == .letter) {
                         var j = i + 1
                         while j < hi && classes[j] == .letter { j += 1 }
-                        emit(i, j)
+                        ends.append(Int32(j))
                         i = j
                         continue
                     }
@@ -57,7 +57,7 @@ enum Llama3PatternSplitter {
                     if cls == .number {
                         var j = i + 1
                         while j < hi && j - i < digits && classes[j] == .number { j += 1 }
-                        emit(i, j)
+                        ends.append(Int32(j))
                         i = j
                         continue
                     }
@@ -67,7 +67,7 @@ enum Llama3PatternSplitter {
                         var j = leadingSpace ? i + 2 : i + 1
                         while j < hi && classes[j] == .other { j += 1 }
                         while j < hi && isLineBreak(values[j]) { j += 1 }
-                        emit(i, j)
+                        ends.append(Int32(j))
                         i = j
                         continue
                     }
@@ -79,13 +79,13 @@ enum Llama3PatternSplitter {
                         j += 1
                     }
                     if afterLastLineBreak > 0 {
-                        emit(i, afterLastLineBreak)
+                        ends.append(Int32(afterLastLineBreak))
                         i = afterLastLineBreak
                     } else if j < hi && j - i > 1 {
-                        emit(i, j - 1)
+                        ends.append(Int32(j - 1))
                         i = j - 1
                     } else {
-                        emit(i, j)
+                        ends.append(Int32(j))
                         i = j
                     }
                 }

@@ -41,36 +41,56 @@ struct PreTokenizer: Sendable {
         }
     }
 
-    /// Calls `emit(start, end)` for each piece of scalars `lo..<hi` of `buffer`, in order.
-    func split(_ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, _ emit: (Int, Int) -> Void) {
-        run(stage: 0, buffer, lo, hi, emit)
+    /// The pieces of all of `buffer`, as the end scalar index of each piece in order (each piece
+    /// starts where the previous one ends). A piece dropped by a `Removed` split is written as
+    /// `~end` (negative) and produces no tokens.
+    func split(_ buffer: ScalarBuffer) -> [Int32] {
+        guard buffer.count > 0 else { return [] }
+        var current: [Int32] = [Int32(buffer.count)]
+        for step in steps {
+            var next: [Int32] = []
+            next.reserveCapacity(buffer.count / 3 + 4)
+            var start = 0
+            for end in current {
+                if end < 0 {
+                    next.append(end)
+                    start = Int(~end)
+                    continue
+                }
+                apply(step, buffer, start, Int(end), into: &next)
+                start = Int(end)
+            }
+            current = next
+        }
+        return current
     }
 
-    private func run(stage: Int, _ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, _ emit: (Int, Int) -> Void) {
+    private func apply(_ step: Step, _ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, into ends: inout [Int32]) {
         guard lo < hi else { return }
-        guard stage < steps.count else {
-            emit(lo, hi)
-            return
-        }
-        func next(_ start: Int, _ end: Int) { run(stage: stage + 1, buffer, start, end, emit) }
-        switch steps[stage] {
+        switch step {
         case .isolateEachNumber:
-            PreTokenizer.isolateNumbers(buffer, lo, hi, eachAlone: true, next)
+            PreTokenizer.isolateNumbers(buffer, lo, hi, eachAlone: true, into: &ends)
         case .isolateNumberRuns:
-            PreTokenizer.isolateNumbers(buffer, lo, hi, eachAlone: false, next)
+            PreTokenizer.isolateNumbers(buffer, lo, hi, eachAlone: false, into: &ends)
         case .gpt2:
-            GPT2PatternSplitter.split(buffer, lo, hi, next)
+            GPT2PatternSplitter.split(buffer, lo, hi, into: &ends)
         case .llama3(let digits):
-            Llama3PatternSplitter.split(buffer, lo, hi, digits: digits, next)
+            Llama3PatternSplitter.split(buffer, lo, hi, digits: digits, into: &ends)
         case .regex(let regex, let behavior, let invert):
             let matches = regex.matches(in: buffer, lo, hi)
-            behavior.apply(matches: matches, lo, hi, invert: invert, next)
+            var position = lo
+            behavior.apply(matches: matches, lo, hi, invert: invert) { start, end in
+                if start > position { ends.append(~Int32(start)) }  // removed text
+                ends.append(Int32(end))
+                position = end
+            }
+            if position < hi { ends.append(~Int32(hi)) }
         }
     }
 
     /// Splits off `\p{N}` scalars: each alone, or each maximal run; the text between them forms
     /// pieces too.
-    static func isolateNumbers(_ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, eachAlone: Bool, _ emit: (Int, Int) -> Void) {
+    static func isolateNumbers(_ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, eachAlone: Bool, into ends: inout [Int32]) {
         buffer.classes.withUnsafeBufferPointer { classes in
             var i = lo
             while i < hi {
@@ -82,7 +102,7 @@ struct PreTokenizer: Sendable {
                 } else {
                     while j < hi && classes[j] != .number { j += 1 }
                 }
-                emit(i, j)
+                ends.append(Int32(j))
                 i = j
             }
         }
