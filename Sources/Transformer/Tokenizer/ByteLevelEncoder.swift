@@ -15,17 +15,35 @@ struct ByteLevelEncoder: Sendable {
         var scratch = ByteLevelBPE.Scratch()
     }
 
+    /// The fragment's bytes after normalisation and the prefix space.
+    private func prepared(_ fragment: ArraySlice<UInt8>) -> [UInt8] {
+        if normalizers.isEmpty && !addPrefixSpace { return Array(fragment) }
+        var text = String(decoding: fragment, as: UTF8.self)
+        for normalizer in normalizers { text = normalizer.apply(text) }
+        if addPrefixSpace && !text.hasPrefix(" ") { text = " " + text }
+        return Array(text.utf8)
+    }
+
+    /// The text of each piece of `fragment` (see `Tokenizer.preTokenize`).
+    func pieces(_ fragment: ArraySlice<UInt8>) -> [String] {
+        let bytes = prepared(fragment)
+        let buffer = ScalarBuffer(utf8: bytes)
+        var result: [String] = []
+        var start = 0
+        for end in preTokenizer.split(buffer) {
+            if end < 0 {
+                start = Int(~end)
+                continue
+            }
+            result.append(String(decoding: bytes[buffer.byteOffsets[start]..<buffer.byteOffsets[Int(end)]], as: UTF8.self))
+            start = Int(end)
+        }
+        return result
+    }
+
     /// Appends the tokens of `fragment` (UTF-8) to `output`.
     func encode(_ fragment: ArraySlice<UInt8>, into output: inout [Int32], session: inout Session) {
-        let bytes: [UInt8]
-        if normalizers.isEmpty && !addPrefixSpace {
-            bytes = Array(fragment)
-        } else {
-            var text = String(decoding: fragment, as: UTF8.self)
-            for normalizer in normalizers { text = normalizer.apply(text) }
-            if addPrefixSpace && !text.hasPrefix(" ") { text = " " + text }
-            bytes = Array(text.utf8)
-        }
+        let bytes = prepared(fragment)
         let buffer = ScalarBuffer(utf8: bytes)
         let ends = preTokenizer.split(buffer)
         bytes.withUnsafeBufferPointer { text in

@@ -47,10 +47,19 @@ enum HFTokenizerLoader {
 }
 
 extension Tokenizer {
-    /// A tokenizer from the parsed contents of `tokenizer.json` (`root`) and optionally
-    /// `tokenizer_config.json` (`config`); `source` names the origin in errors.
-    static func fromHuggingFace(tokenizerJSON root: [String: Any], config: [String: Any] = [:], source: String) throws -> Tokenizer {
-        Tokenizer(parts: try HFTokenizerParts(root: root, config: config, generation: [:], source: source).parts())
+    /// A byte-level BPE tokenizer from the contents of a `tokenizer.json` file and optionally of
+    /// its `tokenizer_config.json` (chat template, BOS/EOS settings); `source` names the origin
+    /// in errors. Throws `ModelFileError` naming the problem.
+    public convenience init(tokenizerJSON: Data, tokenizerConfigJSON: Data? = nil, source: String = "tokenizer.json") throws {
+        func object(_ data: Data, _ name: String) throws -> [String: Any] {
+            guard let value = try? JSONSerialization.jsonObject(with: data), let dictionary = value as? [String: Any] else {
+                throw ModelFileError(path: source, reason: "\(name) is not a JSON object")
+            }
+            return dictionary
+        }
+        let root = try object(tokenizerJSON, "tokenizer.json")
+        let config = try tokenizerConfigJSON.map { try object($0, "tokenizer_config.json") } ?? [:]
+        self.init(parts: try HFTokenizerParts(root: root, config: config, generation: [:], source: source).parts())
     }
 }
 

@@ -12,6 +12,11 @@ struct SentencePieceEncoder: Sendable {
     /// Appends the tokens of `fragment` (UTF-8) to `output`; `prefixSpace` says whether the
     /// fragment starts the text or follows a special token.
     func encode(_ fragment: ArraySlice<UInt8>, prefixSpace: Bool, into output: inout [Int32]) {
+        bpe.encode(escape(fragment, prefixSpace: prefixSpace), into: &output)
+    }
+
+    /// The fragment with the optional prefix space and every space as `▁`.
+    func escape(_ fragment: ArraySlice<UInt8>, prefixSpace: Bool) -> [UInt8] {
         var escaped: [UInt8] = []
         escaped.reserveCapacity(fragment.count + 3)
         if addSpacePrefix && prefixSpace { escaped.append(contentsOf: SentencePieceEncoder.marker) }
@@ -22,6 +27,6 @@ struct SentencePieceEncoder: Sendable {
                 escaped.append(byte)
             }
         }
-        bpe.encode(escaped, into: &output)
+        return escaped
     }
 }

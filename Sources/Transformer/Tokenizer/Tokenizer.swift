@@ -188,6 +188,19 @@ public final class Tokenizer: Sendable {
         return output.map { Int($0) }
     }
 
+    /// The pieces the pre-tokenizer cuts `text` into before BPE, for inspection: for byte-level
+    /// BPE after normalisation and any prefix space (pieces removed by a `Removed` split are left
+    /// out); for SentencePiece the whole text with spaces escaped as `▁`. Special tokens are not
+    /// recognised here.
+    public func preTokenize(_ text: String) -> [String] {
+        switch encoder {
+        case .byteLevel(let byteLevel):
+            return byteLevel.pieces(Array(text.utf8)[...])
+        case .sentencePiece(let sentencePiece):
+            return [String(decoding: sentencePiece.escape(Array(text.utf8)[...], prefixSpace: true), as: UTF8.self)]
+        }
+    }
+
     // MARK: - Decoding
 
     /// The text of `ids`: the concatenated bytes of their tokens (no clean-up of spaces), with
