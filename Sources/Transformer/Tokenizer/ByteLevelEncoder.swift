@@ -10,6 +10,9 @@ struct ByteLevelEncoder: Sendable {
     /// HF ByteLevel `add_prefix_space`: a space is put before each fragment not starting with one.
     let addPrefixSpace: Bool
 
+    /// The longest piece merged as a whole (256 MiB).
+    static let longestPiece = 1 << 28
+
     /// State kept across the fragments of one `encode` call.
     struct Session {
         var scratch = ByteLevelBPE.Scratch()
@@ -32,11 +35,11 @@ struct ByteLevelEncoder: Sendable {
         var start = 0
         for end in preTokenizer.split(buffer) {
             if end < 0 {
-                start = Int(~end)
+                start = ~end
                 continue
             }
-            result.append(String(decoding: bytes[buffer.byteOffsets[start]..<buffer.byteOffsets[Int(end)]], as: UTF8.self))
-            start = Int(end)
+            result.append(String(decoding: bytes[buffer.byteOffsets[start]..<buffer.byteOffsets[end]], as: UTF8.self))
+            start = end
         }
         return result
     }
@@ -51,12 +54,20 @@ struct ByteLevelEncoder: Sendable {
                 var start = 0
                 for end in ends {
                     if end < 0 {  // removed by the pre-tokenizer
-                        start = Int(~end)
+                        start = ~end
                         continue
                     }
-                    let piece = UnsafeBufferPointer(rebasing: text[offsets[start]..<offsets[Int(end)]])
-                    start = Int(end)
-                    bpe.encodeCached(piece, into: &output, scratch: &session.scratch)
+                    var lower = offsets[start]
+                    let upper = offsets[end]
+                    start = end
+                    // Pieces beyond 256 MiB (never seen in real text) are merged in chunks, which
+                    // keeps symbol indices within 32 bits.
+                    while upper - lower > ByteLevelEncoder.longestPiece {
+                        bpe.encodeCached(UnsafeBufferPointer(rebasing: text[lower..<(lower + ByteLevelEncoder.longestPiece)]),
+                                         into: &output, scratch: &session.scratch)
+                        lower += ByteLevelEncoder.longestPiece
+                    }
+                    bpe.encodeCached(UnsafeBufferPointer(rebasing: text[lower..<upper]), into: &output, scratch: &session.scratch)
                 }
             }
         }

@@ -11,7 +11,7 @@ enum GPT2PatternSplitter {
 
     /// Appends the end index of each piece of scalars `lo..<hi` of `buffer` to `ends`, in order
     /// (each piece starts where the previous one ends).
-    static func split(_ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, into ends: inout [Int32]) {
+    static func split(_ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, into ends: inout [Int]) {
         buffer.values.withUnsafeBufferPointer { values in
             buffer.classes.withUnsafeBufferPointer { classes in
                 var i = lo
@@ -21,14 +21,14 @@ enum GPT2PatternSplitter {
                     if c == 0x27, i + 1 < hi {
                         let n1 = values[i + 1]
                         if n1 == 0x73 || n1 == 0x74 || n1 == 0x6D || n1 == 0x64 {  // s t m d
-                            ends.append(Int32(i + 2))
+                            ends.append(i + 2)
                             i += 2
                             continue
                         }
                         if i + 2 < hi {
                             let n2 = values[i + 2]
                             if (n1 == 0x72 && n2 == 0x65) || (n1 == 0x76 && n2 == 0x65) || (n1 == 0x6C && n2 == 0x6C) {  // re ve ll
-                                ends.append(Int32(i + 3))
+                                ends.append(i + 3)
                                 i += 3
                                 continue
                             }
@@ -40,7 +40,7 @@ enum GPT2PatternSplitter {
                     if runClass != .whitespace {
                         var j = leadingSpace ? i + 2 : i + 1
                         while j < hi && classes[j] == runClass { j += 1 }
-                        ends.append(Int32(j))
+                        ends.append(j)
                         i = j
                         continue
                     }
@@ -48,10 +48,10 @@ enum GPT2PatternSplitter {
                     var j = i + 1
                     while j < hi && classes[j] == .whitespace { j += 1 }
                     if j < hi && j - i > 1 {
-                        ends.append(Int32(j - 1))
+                        ends.append(j - 1)
                         i = j - 1
                     } else {
-                        ends.append(Int32(j))
+                        ends.append(j)
                         i = j
                     }
                 }

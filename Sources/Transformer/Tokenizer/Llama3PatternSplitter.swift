@@ -21,7 +21,7 @@ enum Llama3PatternSplitter {
 
     /// Appends the end index of each piece of scalars `lo..<hi` of `buffer` to `ends`, in order;
     /// numbers are cut into groups of at most `digits` scalars.
-    static func split(_ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, digits: Int, into ends: inout [Int32]) {
+    static func split(_ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, digits: Int, into ends: inout [Int]) {
         buffer.values.withUnsafeBufferPointer { values in
             buffer.classes.withUnsafeBufferPointer { classes in
                 var i = lo
@@ -32,14 +32,14 @@ enum Llama3PatternSplitter {
                     if c == 0x27, i + 1 < hi {
                         let n1 = lowerASCII(values[i + 1])
                         if n1 == 0x73 || n1 == 0x74 || n1 == 0x6D || n1 == 0x64 {
-                            ends.append(Int32(i + 2))
+                            ends.append(i + 2)
                             i += 2
                             continue
                         }
                         if i + 2 < hi {
                             let n2 = lowerASCII(values[i + 2])
                             if (n1 == 0x72 && n2 == 0x65) || (n1 == 0x76 && n2 == 0x65) || (n1 == 0x6C && n2 == 0x6C) {
-                                ends.append(Int32(i + 3))
+                                ends.append(i + 3)
                                 i += 3
                                 continue
                             }
@@ -49,7 +49,7 @@ enum Llama3PatternSplitter {
                     if cls == .letter || (cls != .number && !isLineBreak(c) && i + 1 < hi && classes[i + 1] == .letter) {
                         var j = i + 1
                         while j < hi && classes[j] == .letter { j += 1 }
-                        ends.append(Int32(j))
+                        ends.append(j)
                         i = j
                         continue
                     }
@@ -57,7 +57,7 @@ enum Llama3PatternSplitter {
                     if cls == .number {
                         var j = i + 1
                         while j < hi && j - i < digits && classes[j] == .number { j += 1 }
-                        ends.append(Int32(j))
+                        ends.append(j)
                         i = j
                         continue
                     }
@@ -67,7 +67,7 @@ enum Llama3PatternSplitter {
                         var j = leadingSpace ? i + 2 : i + 1
                         while j < hi && classes[j] == .other { j += 1 }
                         while j < hi && isLineBreak(values[j]) { j += 1 }
-                        ends.append(Int32(j))
+                        ends.append(j)
                         i = j
                         continue
                     }
@@ -79,13 +79,13 @@ enum Llama3PatternSplitter {
                         j += 1
                     }
                     if afterLastLineBreak > 0 {
-                        ends.append(Int32(afterLastLineBreak))
+                        ends.append(afterLastLineBreak)
                         i = afterLastLineBreak
                     } else if j < hi && j - i > 1 {
-                        ends.append(Int32(j - 1))
+                        ends.append(j - 1)
                         i = j - 1
                     } else {
-                        ends.append(Int32(j))
+                        ends.append(j)
                         i = j
                     }
                 }

@@ -53,8 +53,13 @@ struct PieceCache {
         }
     }
 
-    /// Records that `piece` encodes to `pieceIDs` (the piece must not be cached yet).
+    /// Most entries kept; later pieces are not cached (bounds memory on huge inputs).
+    static let capacity = 1 << 22
+
+    /// Records that `piece` encodes to `pieceIDs` (the piece must not be cached yet); does nothing
+    /// once the cache holds `capacity` entries.
     mutating func insert(_ piece: UnsafeBufferPointer<UInt8>, hash: UInt64, ids pieceIDs: ArraySlice<Int32>) {
+        guard hashes.count < PieceCache.capacity else { return }
         if (hashes.count + 1) * 2 > slots.count { grow() }
         let entry = hashes.count
         hashes.append(hash)

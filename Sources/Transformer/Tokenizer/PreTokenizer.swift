@@ -44,28 +44,28 @@ struct PreTokenizer: Sendable {
     /// The pieces of all of `buffer`, as the end scalar index of each piece in order (each piece
     /// starts where the previous one ends). A piece dropped by a `Removed` split is written as
     /// `~end` (negative) and produces no tokens.
-    func split(_ buffer: ScalarBuffer) -> [Int32] {
+    func split(_ buffer: ScalarBuffer) -> [Int] {
         guard buffer.count > 0 else { return [] }
-        var current: [Int32] = [Int32(buffer.count)]
+        var current: [Int] = [buffer.count]
         for step in steps {
-            var next: [Int32] = []
+            var next: [Int] = []
             next.reserveCapacity(buffer.count / 3 + 4)
             var start = 0
             for end in current {
                 if end < 0 {
                     next.append(end)
-                    start = Int(~end)
+                    start = ~end
                     continue
                 }
-                apply(step, buffer, start, Int(end), into: &next)
-                start = Int(end)
+                apply(step, buffer, start, end, into: &next)
+                start = end
             }
             current = next
         }
         return current
     }
 
-    private func apply(_ step: Step, _ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, into ends: inout [Int32]) {
+    private func apply(_ step: Step, _ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, into ends: inout [Int]) {
         guard lo < hi else { return }
         switch step {
         case .isolateEachNumber:
@@ -80,17 +80,17 @@ struct PreTokenizer: Sendable {
             let matches = regex.matches(in: buffer, lo, hi)
             var position = lo
             behavior.apply(matches: matches, lo, hi, invert: invert) { start, end in
-                if start > position { ends.append(~Int32(start)) }  // removed text
-                ends.append(Int32(end))
+                if start > position { ends.append(~start) }  // removed text
+                ends.append(end)
                 position = end
             }
-            if position < hi { ends.append(~Int32(hi)) }
+            if position < hi { ends.append(~hi) }
         }
     }
 
     /// Splits off `\p{N}` scalars: each alone, or each maximal run; the text between them forms
     /// pieces too.
-    static func isolateNumbers(_ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, eachAlone: Bool, into ends: inout [Int32]) {
+    static func isolateNumbers(_ buffer: ScalarBuffer, _ lo: Int, _ hi: Int, eachAlone: Bool, into ends: inout [Int]) {
         buffer.classes.withUnsafeBufferPointer { classes in
             var i = lo
             while i < hi {
@@ -102,7 +102,7 @@ struct PreTokenizer: Sendable {
                 } else {
                     while j < hi && classes[j] != .number { j += 1 }
                 }
-                ends.append(Int32(j))
+                ends.append(j)
                 i = j
             }
         }

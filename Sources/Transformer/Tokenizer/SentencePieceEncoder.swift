@@ -12,8 +12,24 @@ struct SentencePieceEncoder: Sendable {
     /// Appends the tokens of `fragment` (UTF-8) to `output`; `prefixSpace` says whether the
     /// fragment starts the text or follows a special token.
     func encode(_ fragment: ArraySlice<UInt8>, prefixSpace: Bool, into output: inout [Int32]) {
-        bpe.encode(escape(fragment, prefixSpace: prefixSpace), into: &output)
+        let escaped = escape(fragment, prefixSpace: prefixSpace)
+        guard escaped.count > SentencePieceEncoder.longestRun else {
+            bpe.encode(escaped, into: &output)
+            return
+        }
+        // Text beyond 256 MiB (never seen in practice) is merged in chunks cut at character
+        // boundaries, which keeps symbol indices within 32 bits.
+        var lower = 0
+        while lower < escaped.count {
+            var upper = min(lower + SentencePieceEncoder.longestRun, escaped.count)
+            while upper < escaped.count && upper > lower + 1 && escaped[upper] & 0xC0 == 0x80 { upper -= 1 }
+            bpe.encode(Array(escaped[lower..<upper]), into: &output)
+            lower = upper
+        }
     }
+
+    /// The longest text merged as a whole (256 MiB).
+    static let longestRun = 1 << 28
 
     /// The fragment with the optional prefix space and every space as `▁`.
     func escape(_ fragment: ArraySlice<UInt8>, prefixSpace: Bool) -> [UInt8] {
