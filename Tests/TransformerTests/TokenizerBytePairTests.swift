@@ -71,3 +71,69 @@ final class TokenizerBytePairTests: XCTestCase {
         }
     }
 }
+
+/// BOS/EOS flags, pre-tokenizer defaults and concurrent use.
+final class TokenizerFlagsTests: XCTestCase {
+    func metadata(pre: String, addBOS: Bool?, addEOS: Bool?) -> [String: GGUFValue] {
+        let tokens = TokenizerFixtures.byteAlphabet + ["<s>", "</s>"]
+        var metadata: [String: GGUFValue] = [
+            "tokenizer.ggml.model": .string("gpt2"),
+            "tokenizer.ggml.pre": .string(pre),
+            "tokenizer.ggml.tokens": .array(tokens.map { .string($0) }),
+            "tokenizer.ggml.token_type": .array(tokens.indices.map { .int32($0 < 256 ? 1 : 3) }),
+            "tokenizer.ggml.merges": .array([]),
+            "tokenizer.ggml.bos_token_id": .uint32(256),
+            "tokenizer.ggml.eos_token_id": .uint32(257),
+        ]
+        if let addBOS { metadata["tokenizer.ggml.add_bos_token"] = .bool(addBOS) }
+        if let addEOS { metadata["tokenizer.ggml.add_eos_token"] = .bool(addEOS) }
+        return metadata
+    }
+
+    func testBOSAndEOSFlags() throws {
+        let plain = try Tokenizer(ggufMetadata: metadata(pre: "gpt2", addBOS: nil, addEOS: nil), source: "t")
+        XCTAssertEqual(plain.encode("a"), [0x61])
+        let both = try Tokenizer(ggufMetadata: metadata(pre: "gpt2", addBOS: true, addEOS: true), source: "t")
+        XCTAssertEqual(both.encode("a"), [256, 0x61, 257])
+        XCTAssertEqual(both.encode("a", addSpecialTokens: false), [0x61])
+        XCTAssertEqual(both.encode(""), [256, 257])
+        XCTAssertEqual(both.stopTokenIDs, [257])
+        // Llama 3 style pre-tokenizers add BOS unless the file says otherwise.
+        let llama = try Tokenizer(ggufMetadata: metadata(pre: "llama-bpe", addBOS: nil, addEOS: nil), source: "t")
+        XCTAssertEqual(llama.encode("a"), [256, 0x61])
+        XCTAssertEqual(llama.preTokenize("1234567 it'S"), ["123", "456", "7", " it", "'S"])
+        let llamaNoBOS = try Tokenizer(ggufMetadata: metadata(pre: "llama-bpe", addBOS: false, addEOS: nil), source: "t")
+        XCTAssertEqual(llamaNoBOS.encode("a"), [0x61])
+        let qwen = try Tokenizer(ggufMetadata: metadata(pre: "qwen2", addBOS: nil, addEOS: nil), source: "t")
+        XCTAssertEqual(qwen.preTokenize("123"), ["1", "2", "3"])
+    }
+
+    func testConcurrentEncodingGivesTheSameIDs() throws {
+        let tokenizer = try TokenizerTestSupport.smolLM()
+        let haystack = try String(contentsOfFile: try TokenizerTestSupport.sharedFile("reference/haystack.txt"), encoding: .utf8)
+        let texts = stride(from: 0, to: 16, by: 1).map { String(haystack.dropFirst($0 * 20_000).prefix(20_000)) }
+        let expected = texts.map { tokenizer.encode($0) }
+        let results = ResultBox(count: texts.count)
+        DispatchQueue.concurrentPerform(iterations: texts.count) { index in
+            results.set(index, tokenizer.encode(texts[index]))
+        }
+        XCTAssertEqual(results.values, expected)
+    }
+}
+
+/// Collects results written from several threads.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [[Int]]
+    init(count: Int) { storage = Array(repeating: [], count: count) }
+    func set(_ index: Int, _ value: [Int]) {
+        lock.lock()
+        storage[index] = value
+        lock.unlock()
+    }
+    var values: [[Int]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+}

@@ -8,6 +8,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable, Sendable 
     /// recognises; the associated value is the beginning of the template.
     case unsupportedChatTemplate(excerpt: String)
 
+    /// A one-line explanation naming the problem.
     public var description: String {
         switch self {
         case .tokenIDOutOfRange(let id, let size):
