@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 import Transformer
 
@@ -7,10 +8,32 @@ public struct LoadedModel {
     public let model: LlamaModel
     /// The checkpoint it came from.
     public let checkpoint: ModelCheckpoint
+    /// The checkpoint's tokenizer.
+    public let tokenizer: Tokenizer
     /// The method (also the sessions' positioning scheme).
     public let method: any PositionalExtrapolation
     /// The original window W the method was built for.
     public var originalWindow: Int { method.originalWindow }
+
+    /// Bytes the key/value cache needs for `tokens` tokens with this method.
+    public func cacheBytes(tokens: Int) -> Int {
+        let c = model.configuration
+        let context = model.positioningContext
+        let copies = 1 + method.cachedKeySlotCount(context: context) + (method.keepsUnrotatedKeys(context: context) ? 1 : 0)
+        return tokens * c.layerCount * c.keyValueHeadCount * c.headDimension * copies * MemoryLayout<Float>.size
+    }
+
+    /// Throws when `tokens` tokens exceed the method's length limit or would need a cache larger
+    /// than 80% of this machine's memory.
+    public func checkFits(tokens: Int) throws {
+        try method.validate(targetLength: tokens)
+        let needed = cacheBytes(tokens: tokens)
+        let available = Int(ProcessInfo.processInfo.physicalMemory)
+        if needed > available / 10 * 8 {
+            throw InferenceError.invalidArgument(String(format: "%d tokens need %.1f GB of key/value cache; this machine has %.1f GB",
+                                                        tokens, Double(needed) / 1e9, Double(available) / 1e9))
+        }
+    }
 
     /// A new sequence using the method. `reserving` pre-sizes the cache for that many tokens.
     public func makeSession(reserving tokens: Int = 0, batchSize: Int = 512) throws -> InferenceSession {
@@ -38,7 +61,8 @@ public enum ModelFactory {
         let window = maxPositionEmbeddings ?? checkpoint.configuration.contextLength
         let built = try registry.make(method, originalWindow: window)
         let model = try LlamaModel(checkpoint: checkpoint, threadCount: threads, precision: precision)
-        return LoadedModel(model: model, checkpoint: checkpoint, method: built)
+        let tokenizer = try Tokenizer.load(checkpoint: checkpoint)
+        return LoadedModel(model: model, checkpoint: checkpoint, tokenizer: tokenizer, method: built)
     }
 
     /// Like `make(method:...)` with the method given by name (or alias) and string-keyed

@@ -1,7 +1,15 @@
-/// The registered subcommands. Add a command here after writing its file in `Commands/`.
+/// The registered subcommands, in the order `gali --help` lists them. Add a command here after
+/// writing its file in `Commands/`.
 enum CommandList {
     static let all: [any Command.Type] = [
+        GenerateCommand.self,
+        ScoreCommand.self,
+        BenchCommand.self,
+        MethodsCommand.self,
         InfoCommand.self,
         FetchModelCommand.self,
+        TokenizeCommand.self,
+        DetokenizeCommand.self,
+        BenchTokenizerCommand.self,
     ]
 }

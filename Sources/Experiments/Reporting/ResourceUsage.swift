@@ -17,7 +17,11 @@ public enum ResourceUsage {
         }
         #endif
         var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
         getrusage(RUSAGE_SELF, &usage)
+        #endif
         #if os(Linux)
         return Int(usage.ru_maxrss) * 1024
         #else

@@ -29,7 +29,7 @@ enum BenchCommand: Command {
         let repeats = try arguments.int("repeat", default: 3, in: 1...100)!
         let batchSize = try arguments.int("batch-size", default: 512, in: 1...65536)!
         let loaded = try ModelOptions(arguments).load()
-        try loaded.method.validate(targetLength: promptTokens + generateTokens)
+        try loaded.checkFits(tokens: promptTokens + generateTokens)
         let vocabulary = loaded.model.configuration.vocabularySize
         var random = SeededRandom(seed: 42)
         // Ordinary tokens only (skip the first ids, where special tokens usually live).

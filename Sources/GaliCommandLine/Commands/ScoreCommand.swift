@@ -32,7 +32,7 @@ enum ScoreCommand: Command {
         guard tokens.count >= 2 else {
             throw CommandLineError("\(file) has \(tokens.count) token(s); scoring needs at least 2")
         }
-        try loaded.method.validate(targetLength: tokens.count)
+        try loaded.checkFits(tokens: tokens.count)
         let session = try loaded.makeSession(reserving: tokens.count, batchSize: batchSize)
         let progress = ProgressReporter(label: "scoring", total: tokens.count, unit: "tok", isTerminal: output.errorIsTerminal,
                                         write: output.writeError)
