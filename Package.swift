@@ -28,10 +28,10 @@ let package = Package(
                 resources: [.copy("Resources/fetch-model.sh")]),
         .executableTarget(name: "gali", dependencies: ["GaliCommandLine"]),
         // Locates test models and shared data; used by test targets only.
-        .target(name: "TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Transformer"]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "TransformerTests", dependencies: ["Transformer"]),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "TestSupport"]),
         .testTarget(name: "ExtrapolationTests", dependencies: ["Extrapolation", "TestSupport"]),
         .testTarget(name: "GALITests", dependencies: ["GALI", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),

@@ -18,7 +18,7 @@ final class AttentionKernelTests: XCTestCase {
     }
 
     func makeProblem(_ c: Case, seed: UInt64) -> Problem {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandom(seed: seed)
         func random(_ n: Int) -> [Float] { (0..<n).map { _ in rng.nextFloat() * 2 - 1 } }
         let q = (0..<c.views).map { _ in random(c.queries * c.heads * c.dim) }
         let k = (0..<c.views).map { _ in random(c.kvHeads * c.keys * c.dim) }
@@ -184,18 +184,4 @@ final class AttentionKernelTests: XCTestCase {
         let problem = makeProblem(c, seed: 3)
         XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: nil))
     }
-}
-
-/// Small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-    mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) }
 }

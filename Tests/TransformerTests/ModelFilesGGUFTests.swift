@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Tensor
 import Transformer
@@ -39,7 +40,7 @@ final class ModelFilesGGUFTests: XCTestCase {
 
     func testTensorsOfEveryTypeRoundTripTheirBytes() throws {
         var writer = try GGUFWriter()
-        var random = SplitMix64(seed: 7)
+        var random = SeededRandom(seed: 7)
         var expected: [String: Data] = [:]
         for dtype in DType.allCases {
             let shape = [3, dtype.blockSize * 2]
@@ -58,8 +59,8 @@ final class ModelFilesGGUFTests: XCTestCase {
     }
 
     func testQuantizedEncodingsDecodeCloseToTheValues() throws {
-        var random = SplitMix64(seed: 11)
-        let values: [Float] = (0..<256).map { _ in random.nextUnit() * 4 - 2 }
+        var random = SeededRandom(seed: 11)
+        let values: [Float] = (0..<256).map { _ in random.nextFloat() * 4 - 2 }
         for (dtype, tolerance) in [(DType.f16, Float(1e-3)), (.bf16, 1e-2), (.q8_0, 2.0 / 127), (.q4_1, 4.0 / 15)] {
             var writer = try GGUFWriter()
             try writer.addTensor(name: "w", values: values, shape: [4, 64], as: dtype)
@@ -73,7 +74,7 @@ final class ModelFilesGGUFTests: XCTestCase {
 
     func testHalfConversionMatchesFloat16() {
         #if !(os(macOS) && arch(x86_64))
-        var random = SplitMix64(seed: 99)
+        var random = SeededRandom(seed: 99)
         var values: [Float] = [0, -0, 1, -1, 65504, 65519, 65520, 1e9, -1e9, .infinity, -.infinity,
                                6.1035156e-5, 5.9604645e-8, 2.9802322e-8, 2.9802326e-8, 1e-10, 0.1, 1.0009766, 1.0004883]
         for _ in 0..<100_000 {

@@ -1,6 +1,7 @@
 import Experiments
 import Extrapolation
 import Foundation
+import Tensor
 import Transformer
 
 /// `gali bench`: prefill and decode speed and peak memory of a model and method.

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Picks tokens from logits according to `SamplingOptions`, with its own seeded random
 /// generator so that a seed reproduces a generation exactly.

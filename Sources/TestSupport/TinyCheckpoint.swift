@@ -13,46 +13,46 @@ import Transformer
 ///
 /// `values(_:)` gives each weight in Hugging Face layout (row-major, `[out, in]`), so a decoder
 /// test can compute reference outputs independently of the files.
-struct TinyCheckpoint {
+public struct TinyCheckpoint {
     /// The hyper-parameters (Hugging Face convention; the GGUF file declares adjacent pairs).
-    let configuration: LlamaConfiguration
+    public let configuration: LlamaConfiguration
     /// Every weight in Hugging Face layout.
-    let weights: [LlamaTensorName: [Float]]
+    public let weights: [LlamaTensorName: [Float]]
     /// The byte-level BPE vocabulary shared by both formats.
-    let vocabulary = TinyVocabulary()
+    public let vocabulary = TinyVocabulary()
 
     /// Makes random weights from `seed`. `tied` shares the embedding with the output head.
-    init(seed: UInt64 = 0x5EED, tied: Bool = false, layerCount: Int = 2, contextLength: Int = 256,
+    public init(seed: UInt64 = 0x5EED, tied: Bool = false, layerCount: Int = 2, contextLength: Int = 256,
          ropeBase: Double = 10000, ropeScaling: RopeScaling? = nil) {
         let vocabulary = TinyVocabulary()
         configuration = LlamaConfiguration(
             layerCount: layerCount, hiddenSize: 64, intermediateSize: 128, headCount: 4, keyValueHeadCount: 2,
             vocabularySize: vocabulary.tokens.count, contextLength: contextLength, ropeBase: ropeBase,
             rmsNormEpsilon: 1e-5, ropeScaling: ropeScaling, rotaryConvention: .halfSplit, tiedEmbeddings: tied)
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         var weights: [LlamaTensorName: [Float]] = [:]
         for name in LlamaTensorName.all(layerCount: layerCount) {
             if name == .outputHead && tied { continue }
             let shape = name.expectedShape(configuration)
             let count = shape.reduce(1, *)
             if shape.count == 1 {
-                weights[name] = (0..<count).map { _ in 1 + 0.2 * (random.nextUnit() - 0.5) }
+                weights[name] = (0..<count).map { _ in 1 + 0.2 * (random.nextFloat() - 0.5) }
             } else {
                 let scale = 1 / Float(shape[1]).squareRoot()
-                weights[name] = (0..<count).map { _ in scale * 2 * (random.nextUnit() - 0.5) }
+                weights[name] = (0..<count).map { _ in scale * 2 * (random.nextFloat() - 0.5) }
             }
         }
         self.weights = weights
     }
 
     /// The weight `name` in Hugging Face layout (the embedding for a tied output head).
-    func values(_ name: LlamaTensorName) -> [Float] {
+    public func values(_ name: LlamaTensorName) -> [Float] {
         if name == .outputHead && configuration.tiedEmbeddings { return weights[.tokenEmbedding] ?? [] }
         return weights[name] ?? []
     }
 
     /// The weight `name` as a GGUF file stores it: query and key rows in adjacent-pair order.
-    func ggufValues(_ name: LlamaTensorName) throws -> [Float] {
+    public func ggufValues(_ name: LlamaTensorName) throws -> [Float] {
         let c = configuration
         switch name {
         case .query:
@@ -66,7 +66,7 @@ struct TinyCheckpoint {
 
     /// The GGUF file's bytes. Matrices are stored as `matrixType` (F32, F16, BF16, Q8_0 or
     /// Q4_1), norms as F32; `embeddingType` defaults to `matrixType`.
-    func ggufData(matrixType: DType = .f32, embeddingType: DType? = nil, version: UInt32 = 3) throws -> Data {
+    public func ggufData(matrixType: DType = .f32, embeddingType: DType? = nil, version: UInt32 = 3) throws -> Data {
         var writer = try GGUFWriter(version: version)
         var gguf = configuration
         gguf.rotaryConvention = .adjacentPairs
@@ -85,13 +85,13 @@ struct TinyCheckpoint {
     }
 
     /// Writes the GGUF file to `path`.
-    func writeGGUF(to path: String, matrixType: DType = .f32, embeddingType: DType? = nil) throws {
+    public func writeGGUF(to path: String, matrixType: DType = .f32, embeddingType: DType? = nil) throws {
         try ggufData(matrixType: matrixType, embeddingType: embeddingType).write(to: URL(fileURLWithPath: path))
     }
 
     /// The safetensors writers for the weights: one file, or `shards` files splitting the tensor
     /// list evenly (file names as Hugging Face spells them).
-    func safetensorsFiles(dtype: DType = .f32, shards: Int = 1) throws -> [(name: String, writer: SafetensorsWriter)] {
+    public func safetensorsFiles(dtype: DType = .f32, shards: Int = 1) throws -> [(name: String, writer: SafetensorsWriter)] {
         let names = LlamaTensorName.all(layerCount: configuration.layerCount).filter {
             !($0 == .outputHead && configuration.tiedEmbeddings)
         }
@@ -112,7 +112,7 @@ struct TinyCheckpoint {
     /// Writes a Hugging Face checkpoint directory (created if needed) with `config.json`,
     /// safetensors in `dtype` (sharded with an index when `shards > 1`), `tokenizer.json` and
     /// `tokenizer_config.json`.
-    func writeHuggingFace(to directory: String, dtype: DType = .f32, shards: Int = 1) throws {
+    public func writeHuggingFace(to directory: String, dtype: DType = .f32, shards: Int = 1) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         func url(_ name: String) -> URL { URL(fileURLWithPath: directory).appendingPathComponent(name) }
         try configuration.huggingFaceConfigJSON().write(to: url("config.json"))
@@ -134,7 +134,7 @@ struct TinyCheckpoint {
     }
 
     /// A fresh empty directory under the system temporary directory.
-    static func temporaryDirectory(_ label: String = "tiny") throws -> String {
+    public static func temporaryDirectory(_ label: String = "tiny") throws -> String {
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("gali-\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
@@ -143,11 +143,11 @@ struct TinyCheckpoint {
 
 /// A 300-token byte-level BPE vocabulary in GPT-2 style: three control tokens
 /// (`<|endoftext|>`, `<|im_start|>`, `<|im_end|>`), the 256 byte tokens, then merged tokens.
-struct TinyVocabulary {
+public struct TinyVocabulary {
     /// Control tokens, ids 0...2.
-    static let specialTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    public static let specialTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
     /// Merge rules, in priority order (each joins two existing tokens).
-    static let mergePairs: [(String, String)] = [
+    public static let mergePairs: [(String, String)] = [
         ("Ġ", "t"), ("Ġ", "a"), ("i", "n"), ("h", "e"), ("Ġt", "he"), ("e", "r"), ("o", "n"), ("r", "e"),
         ("a", "n"), ("Ġ", "s"), ("e", "n"), ("a", "t"), ("o", "r"), ("Ġ", "w"), ("Ġ", "o"), ("e", "s"),
         ("i", "s"), ("Ġ", "c"), ("Ġ", "b"), ("l", "l"), ("i", "t"), ("Ġ", "f"), ("Ġ", "p"), ("in", "g"),
@@ -157,13 +157,13 @@ struct TinyVocabulary {
     ]
 
     /// Token strings by id.
-    let tokens: [String]
+    public let tokens: [String]
     /// GGUF token types by id (1 normal, 3 control).
-    let tokenTypes: [Int32]
+    public let tokenTypes: [Int32]
     /// Merge rules as `"left right"`.
-    let merges: [String]
+    public let merges: [String]
 
-    init() {
+    public init() {
         var tokens = TinyVocabulary.specialTokens
         tokens += TinyVocabulary.byteSymbols
         for (left, right) in TinyVocabulary.mergePairs { tokens.append(left + right) }
@@ -173,7 +173,7 @@ struct TinyVocabulary {
     }
 
     /// GPT-2's printable stand-in for each byte value 0...255.
-    static let byteSymbols: [String] = {
+    public static let byteSymbols: [String] = {
         var printable = Array(33...126) + Array(161...172) + Array(174...255)
         var symbols = [UInt32](repeating: 0, count: 256)
         for byte in printable { symbols[byte] = UInt32(byte) }
@@ -187,10 +187,10 @@ struct TinyVocabulary {
     }()
 
     /// Chat template in ChatML form, as SmolLM2 uses.
-    static let chatTemplate = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+    public static let chatTemplate = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
 
     /// The `tokenizer.ggml.*` metadata of a GGUF file.
-    var ggufMetadata: [(key: String, value: GGUFValue)] {
+    public var ggufMetadata: [(key: String, value: GGUFValue)] {
         [
             ("tokenizer.ggml.model", .string("gpt2")),
             ("tokenizer.ggml.pre", .string("smollm")),
@@ -207,7 +207,7 @@ struct TinyVocabulary {
     }
 
     /// A Hugging Face `tokenizer.json` (BPE model, byte-level pre-tokenizer and decoder).
-    func tokenizerJSON() throws -> Data {
+    public func tokenizerJSON() throws -> Data {
         var vocab: [String: Int] = [:]
         for (id, token) in tokens.enumerated() { vocab[token] = id }
         let added: [[String: Any]] = TinyVocabulary.specialTokens.enumerated().map { id, content in
@@ -233,7 +233,7 @@ struct TinyVocabulary {
     }
 
     /// A Hugging Face `tokenizer_config.json` naming the special tokens and the chat template.
-    func tokenizerConfigJSON() throws -> Data {
+    public func tokenizerConfigJSON() throws -> Data {
         let config: [String: Any] = [
             "bos_token": "<|im_start|>", "eos_token": "<|im_end|>", "unk_token": "<|endoftext|>",
             "pad_token": "<|im_end|>", "add_prefix_space": false, "model_max_length": 8192,
@@ -241,19 +241,4 @@ struct TinyVocabulary {
         ]
         return try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
     }
-}
-
-/// A small deterministic random generator (SplitMix64) so fixtures are identical on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A uniform Float in [0, 1).
-    mutating func nextUnit() -> Float { Float(next() >> 40) / Float(1 << 24) }
 }

@@ -16,3 +16,8 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// Uniform in [0, 1).
     public mutating func nextUnit() -> Double { Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0) }
 }
+
+extension SeededRandom {
+    /// Uniform Float in [0, 1) (24 random bits).
+    public mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) }
+}
