@@ -27,6 +27,10 @@ let package = Package(
         .target(name: "GaliCommandLine", dependencies: ["Experiments"],
                 resources: [.copy("Resources/fetch-model.sh")]),
         .executableTarget(name: "gali", dependencies: ["GaliCommandLine"]),
+        // The example method of Examples/CustomMethod, compiled here too so that a test proves it
+        // works through the public API alone.
+        .target(name: "CappedDistanceMethod", dependencies: ["Extrapolation"],
+                path: "Examples/CustomMethod/Sources/CappedDistanceMethod"),
         // Locates test models and shared data; used by test targets only.
         .target(name: "TestSupport", dependencies: ["Transformer"]),
 
@@ -38,7 +42,7 @@ let package = Package(
         .testTarget(name: "CommandLineTests", dependencies: ["GaliCommandLine"]),
         .testTarget(name: "ModelTests", dependencies: ["GALI", "Experiments", "TestSupport"]),
         // Uses only the public API, the way a user's own package would.
-        .testTarget(name: "CustomMethodTests", dependencies: ["Extrapolation"]),
+        .testTarget(name: "CustomMethodTests", dependencies: ["CappedDistanceMethod", "Extrapolation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
