@@ -19,7 +19,7 @@ GK_INLINE GK_TARGET_AVX2 float hsum_avx2(__m256 v) {
 GK_INLINE GK_TARGET_AVX2 __m256 exp_avx2(__m256 x) {
     const __m256 high = _mm256_set1_ps(88.72f);
     __m256 overflow = _mm256_cmp_ps(x, high, _CMP_GT_OQ);
-    __m256 c = _mm256_max_ps(_mm256_set1_ps(-104.0f), _mm256_min_ps(high, x));
+    __m256 c = _mm256_max_ps(_mm256_set1_ps(-105.0f), _mm256_min_ps(high, x));
     __m256 n = _mm256_round_ps(_mm256_mul_ps(c, _mm256_set1_ps(1.44269504088896341f)),
                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693145751953125f), c);

@@ -13,7 +13,7 @@ static inline __mmask16 tail_mask(int64_t remaining) {
 /* e^x to about 1 ulp: x = n·ln2 + r with |r| ≤ ln2/2, e^r by its Taylor polynomial of degree 7,
    times 2^n with scalef (which gives 0 and +inf past the float range). NaN stays NaN. */
 GK_INLINE GK_TARGET_AVX512 __m512 exp_avx512(__m512 x) {
-    x = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
+    x = _mm512_max_ps(_mm512_set1_ps(-105.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
     __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145751953125f), x);
