@@ -1,6 +1,5 @@
 /* Scalar dequantization of ggml block formats (layouts as ggml defines them). */
-#include "CKernels.h"
-#include "half.h"
+#include "internal.h"
 
 static void dequant_q4_0(const uint8_t *b, float *y, int64_t nb) {
     for (int64_t i = 0; i < nb; i++, b += 18, y += 32) {
@@ -127,10 +126,37 @@ static void dequant_q6_k(const uint8_t *b, float *y, int64_t nb) {
     }
 }
 
-int gk_dequantize_row(int type, const void *source, float *destination, int64_t n) {
-    const uint8_t *b = (const uint8_t *)source;
+int64_t gk_type_block_size(int type) {
     switch (type) {
-    case GK_F32: for (int64_t i = 0; i < n; i++) memcpy(destination + i, b + 4 * i, 4); return 0;
+    case GK_F32: case GK_F16: case GK_BF16: return 1;
+    case GK_Q4_0: case GK_Q4_1: case GK_Q5_0: case GK_Q5_1: case GK_Q8_0: return 32;
+    case GK_Q4_K: case GK_Q5_K: case GK_Q6_K: return 256;
+    default: return 0;
+    }
+}
+
+int64_t gk_type_block_bytes(int type) {
+    switch (type) {
+    case GK_F32: return 4;
+    case GK_F16: case GK_BF16: return 2;
+    case GK_Q4_0: return 18;
+    case GK_Q4_1: return 20;
+    case GK_Q5_0: return 22;
+    case GK_Q5_1: return 24;
+    case GK_Q8_0: return 34;
+    case GK_Q4_K: return 144;
+    case GK_Q5_K: return 176;
+    case GK_Q6_K: return 210;
+    default: return 0;
+    }
+}
+
+int gk_dequantize_row_scalar(int type, const void *source, float *destination, int64_t n) {
+    const uint8_t *b = (const uint8_t *)source;
+    int64_t block = gk_type_block_size(type);
+    if (block == 0 || n < 0 || n % block != 0) return -1;
+    switch (type) {
+    case GK_F32: memcpy(destination, b, (size_t)n * 4); return 0;
     case GK_F16: for (int64_t i = 0; i < n; i++) destination[i] = gk_half_to_float(gk_read_u16(b + 2 * i)); return 0;
     case GK_BF16: for (int64_t i = 0; i < n; i++) destination[i] = gk_bf16_to_float(gk_read_u16(b + 2 * i)); return 0;
     case GK_Q4_0: dequant_q4_0(b, destination, n / 32); return 0;
@@ -143,4 +169,20 @@ int gk_dequantize_row(int type, const void *source, float *destination, int64_t 
     case GK_Q6_K: dequant_q6_k(b, destination, n / 256); return 0;
     default: return -1;
     }
+}
+
+int gk_dequantize_row_path(int path, int type, const void *source, float *destination, int64_t n) {
+    int64_t block = gk_type_block_size(type);
+    if (block == 0 || n < 0 || n % block != 0) return -1;
+#if GK_X86
+    if (path == GK_PATH_AVX512 && gk_dequantize_row_avx512(type, source, destination, n) == 0) return 0;
+    if (path >= GK_PATH_AVX2 && gk_dequantize_row_avx2(type, source, destination, n) == 0) return 0;
+#else
+    (void)path;
+#endif
+    return gk_dequantize_row_scalar(type, source, destination, n);
+}
+
+int gk_dequantize_row(int type, const void *source, float *destination, int64_t n) {
+    return gk_dequantize_row_path(gk_path(), type, source, destination, n);
 }

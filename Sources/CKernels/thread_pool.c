@@ -1,11 +1,17 @@
 /* A small persistent thread pool. The calling thread takes part as thread 0; workers spin
    briefly for new work (low latency for the hundreds of parallel regions per decoded token)
-   and then sleep on a condition variable. */
+   and then sleep on a condition variable.
+
+   One atomic word describes the current region: generation (high 32 bits), a "closed" bit and
+   the number of workers inside it. A worker joins a region only while it is open; the caller
+   closes the region once it finds no task left and then waits only for the workers that
+   joined. So a worker that is descheduled (the machine may be shared) never delays a region
+   it did not take part in. Tasks are taken from an atomic counter, so fast threads take more. */
 #include "CKernels.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define GK_PAUSE() _mm_pause()
@@ -15,14 +21,18 @@
 #define GK_PAUSE() ((void)0)
 #endif
 
+enum { WORKER_SPINS = 20000, CALLER_SPINS_BEFORE_YIELD = 2000 };
+#define CLOSED_BIT ((uint64_t)1 << 31)
+#define ACTIVE_MASK (CLOSED_BIT - 1)
+
 struct gk_pool {
     int threads;
     pthread_t *workers;
     pthread_mutex_t mutex;
     pthread_cond_t wake;
-    _Atomic uint64_t generation;     /* bumped once per gk_pool_run */
+    _Atomic uint64_t state;          /* generation << 32 | closed bit | joined workers */
     _Atomic int64_t next_task;
-    _Atomic int busy_workers;        /* workers still inside the current job */
+    _Atomic int sleepers;
     _Atomic int stopping;
     int64_t task_count;
     gk_task_fn fn;
@@ -30,6 +40,8 @@ struct gk_pool {
 };
 
 typedef struct { gk_pool *pool; int index; } worker_arg;
+
+static uint32_t generation_of(uint64_t state) { return (uint32_t)(state >> 32); }
 
 static void run_tasks(gk_pool *pool, int thread) {
     for (;;) {
@@ -43,25 +55,34 @@ static void *worker_main(void *raw) {
     worker_arg arg = *(worker_arg *)raw;
     free(raw);
     gk_pool *pool = arg.pool;
-    uint64_t seen = 0;
+    uint32_t seen = generation_of(atomic_load(&pool->state));
     for (;;) {
-        /* Spin for a while, then sleep until the generation changes. */
         int spins = 0;
-        uint64_t current;
-        while ((current = atomic_load_explicit(&pool->generation, memory_order_acquire)) == seen) {
+        uint64_t state;
+        while (generation_of(state = atomic_load(&pool->state)) == seen) {
             if (atomic_load_explicit(&pool->stopping, memory_order_relaxed)) return NULL;
-            if (++spins < 20000) { GK_PAUSE(); continue; }
+            if (++spins < WORKER_SPINS) { GK_PAUSE(); continue; }
             pthread_mutex_lock(&pool->mutex);
-            while (atomic_load_explicit(&pool->generation, memory_order_acquire) == seen &&
-                   !atomic_load_explicit(&pool->stopping, memory_order_relaxed))
+            atomic_fetch_add(&pool->sleepers, 1);
+            while (generation_of(atomic_load(&pool->state)) == seen && !atomic_load(&pool->stopping))
                 pthread_cond_wait(&pool->wake, &pool->mutex);
+            atomic_fetch_sub(&pool->sleepers, 1);
             pthread_mutex_unlock(&pool->mutex);
             spins = 0;
         }
-        if (atomic_load_explicit(&pool->stopping, memory_order_relaxed)) return NULL;
-        seen = current;
+        if (atomic_load(&pool->stopping)) return NULL;
+        /* Join the region unless it has closed (or a newer one started: then loop again). */
+        seen = generation_of(state);
+        int joined = 0;
+        while (generation_of(state) == seen && !(state & CLOSED_BIT)) {
+            if (atomic_compare_exchange_weak(&pool->state, &state, state + 1)) { joined = 1; break; }
+        }
+        if (!joined) {
+            if (generation_of(state) != seen) seen = generation_of(state) - 1;  /* look at the newer one */
+            continue;
+        }
         run_tasks(pool, arg.index);
-        atomic_fetch_sub_explicit(&pool->busy_workers, 1, memory_order_release);
+        atomic_fetch_sub_explicit(&pool->state, 1, memory_order_release);
     }
 }
 
@@ -72,9 +93,9 @@ gk_pool *gk_pool_create(int threads) {
     pool->threads = threads;
     pthread_mutex_init(&pool->mutex, NULL);
     pthread_cond_init(&pool->wake, NULL);
-    atomic_init(&pool->generation, 0);
+    atomic_init(&pool->state, 0);
     atomic_init(&pool->next_task, 0);
-    atomic_init(&pool->busy_workers, 0);
+    atomic_init(&pool->sleepers, 0);
     atomic_init(&pool->stopping, 0);
     if (threads > 1) {
         pool->workers = calloc((size_t)threads - 1, sizeof(pthread_t));
@@ -106,13 +127,21 @@ void gk_pool_run(gk_pool *pool, int64_t task_count, gk_task_fn fn, void *context
     pool->context = context;
     pool->task_count = task_count;
     atomic_store_explicit(&pool->next_task, 0, memory_order_relaxed);
-    atomic_store_explicit(&pool->busy_workers, pool->threads - 1, memory_order_relaxed);
-    pthread_mutex_lock(&pool->mutex);
-    atomic_fetch_add_explicit(&pool->generation, 1, memory_order_release);
-    pthread_cond_broadcast(&pool->wake);
-    pthread_mutex_unlock(&pool->mutex);
+    uint64_t generation = generation_of(atomic_load(&pool->state)) + 1;
+    atomic_store(&pool->state, (uint64_t)(uint32_t)generation << 32);   /* open, nobody joined */
+    if (atomic_load(&pool->sleepers) > 0) {
+        pthread_mutex_lock(&pool->mutex);
+        pthread_cond_broadcast(&pool->wake);
+        pthread_mutex_unlock(&pool->mutex);
+    }
     run_tasks(pool, 0);
-    while (atomic_load_explicit(&pool->busy_workers, memory_order_acquire) > 0) GK_PAUSE();
+    /* Every task has been taken; close the region and wait for those still running one. */
+    uint64_t state = atomic_fetch_or(&pool->state, CLOSED_BIT) | CLOSED_BIT;
+    int spins = 0;
+    while ((state & ACTIVE_MASK) != 0) {
+        if (++spins < CALLER_SPINS_BEFORE_YIELD) GK_PAUSE(); else sched_yield();
+        state = atomic_load_explicit(&pool->state, memory_order_acquire);
+    }
 }
 
 void gk_pool_destroy(gk_pool *pool) {

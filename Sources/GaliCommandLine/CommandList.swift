@@ -11,5 +11,6 @@ enum CommandList {
         TokenizeCommand.self,
         DetokenizeCommand.self,
         BenchTokenizerCommand.self,
+        BenchKernelsCommand.self,
     ]
 }

@@ -1,14 +1,31 @@
 import CKernels
 
 /// Computes linear layers `output = input · Wᵀ` for weights of any element type, on a thread
-/// pool, with scratch memory allocated once for the largest shape it will see.
+/// pool, with grow-only scratch memory (no allocation once it has seen the largest shape).
+///
+/// In `.fast` precision the input rows are quantized to 8 bits per block of 32 and multiplied
+/// with quantized weights by integer dot products; in `.exact` precision weights are dequantized
+/// exactly and everything is Float32. Float weights (F32, F16, BF16) use Float32 in both.
+/// Results do not depend on the pool's thread count.
+///
+/// To apply several weights to one input (Q/K/V, gate/up), prepare the input once:
+/// ```swift
+/// try kernel.prepare(input: x, rows: n, columns: 576)
+/// try kernel.apply(wq, output: q)
+/// try kernel.apply(wk, output: k)
+/// ```
+/// One caller at a time.
 public final class LinearKernel: @unchecked Sendable {
     /// The pool that runs the work.
     public let pool: ThreadPool
     /// Fast (8-bit activations, integer dots) or exact (Float32 throughout).
     public let precision: Precision
-    private var scratch: UnsafeMutableRawPointer?
-    private var scratchBytes = 0
+    private var inputBuffer: UnsafeMutableRawPointer?
+    private var inputBufferBytes = 0
+    private var workBuffer: UnsafeMutableRawPointer?
+    private var workBufferBytes = 0
+    private var prepared = gk_linear_input()
+    private var isPrepared = false
 
     /// Creates a kernel running on `pool` with the given precision.
     public init(pool: ThreadPool, precision: Precision) {
@@ -16,26 +33,74 @@ public final class LinearKernel: @unchecked Sendable {
         self.precision = precision
     }
 
-    deinit { scratch?.deallocate() }
+    deinit {
+        inputBuffer?.deallocate()
+        workBuffer?.deallocate()
+    }
 
     private var cPrecision: Int32 { precision == .fast ? Int32(GK_PRECISION_FAST) : Int32(GK_PRECISION_EXACT) }
 
+    private static func grow(_ buffer: inout UnsafeMutableRawPointer?, _ capacity: inout Int, to bytes: Int) {
+        guard bytes > capacity || buffer == nil else { return }
+        buffer?.deallocate()
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
+        capacity = max(bytes, 64)
+    }
+
+    /// Prepares `rows` input rows of `columns` floats (`inputStride` floats apart, default
+    /// `columns`) for the following `apply(_:output:outputStride:)` calls, quantizing them once
+    /// in `.fast` precision. The input is read again by those calls (float weights, `.exact`),
+    /// so it must stay valid and unchanged until the last of them.
+    public func prepare(input: UnsafePointer<Float>, inputStride: Int? = nil, rows: Int, columns: Int) throws {
+        guard rows >= 0, columns > 0 else {
+            throw TensorError.invalidShape("a linear layer input needs rows ≥ 0 and columns > 0, not \(rows) × \(columns)")
+        }
+        let stride = inputStride ?? columns
+        guard stride >= columns else { throw TensorError.invalidShape("input stride \(stride) is shorter than a row of \(columns)") }
+        let bytes = gk_linear_input_bytes(Int64(rows), Int64(columns), cPrecision)
+        LinearKernel.grow(&inputBuffer, &inputBufferBytes, to: bytes)
+        gk_linear_prepare(pool.pool, &prepared, input, Int64(stride), Int64(rows), Int64(columns), cPrecision, inputBuffer)
+        isPrepared = true
+    }
+
+    /// Applies `weight` to the prepared input: `output[r * outputStride + o] = Σ_c input[r][c] · W[o][c]`
+    /// for every prepared row `r` and `o < weight.rows`. Throws when nothing was prepared or the
+    /// weight's column count differs from the prepared input's.
+    public func apply(_ weight: WeightMatrix, output: UnsafeMutablePointer<Float>, outputStride: Int? = nil) throws {
+        guard isPrepared else { throw TensorError.unsupported("apply(_:output:) needs prepare(input:rows:columns:) first") }
+        guard weight.columns == Int(prepared.in_features) else {
+            throw TensorError.invalidShape("a weight of \(weight.columns) columns cannot take inputs of \(prepared.in_features) columns")
+        }
+        let stride = outputStride ?? weight.rows
+        guard stride >= weight.rows || prepared.rows <= 1 else {
+            throw TensorError.invalidShape("output stride \(stride) is shorter than a row of \(weight.rows)")
+        }
+        try run(weight, output: output, outputStride: stride)
+    }
+
     /// Computes `rows` rows: `output[r * outputStride + o] = Σ_c input[r * inputStride + c] · W[o][c]`.
-    /// `input` rows need `weight.columns` floats, `output` rows `weight.rows` floats.
+    /// `input` rows need `weight.columns` floats, `output` rows `weight.rows` floats. Replaces any
+    /// prepared input.
     public func apply(_ weight: WeightMatrix, input: UnsafePointer<Float>, inputStride: Int? = nil, rows: Int,
                       output: UnsafeMutablePointer<Float>, outputStride: Int? = nil) {
         guard rows > 0 else { return }
-        let needed = gk_linear_scratch_bytes(Int32(weight.dtype.rawValue), Int64(rows), Int64(weight.columns),
-                                             Int32(pool.threadCount), cPrecision)
-        if needed > scratchBytes {
-            scratch?.deallocate()
-            scratch = UnsafeMutableRawPointer.allocate(byteCount: needed, alignment: 64)
-            scratchBytes = needed
+        do {
+            try prepare(input: input, inputStride: inputStride, rows: rows, columns: weight.columns)
+            try run(weight, output: output, outputStride: outputStride ?? weight.rows)
+        } catch {
+            // A WeightMatrix always has a supported type and whole blocks per row, and the
+            // shapes come from it, so there is nothing left that can fail here.
         }
-        var args = gk_linear_args(weight: weight.rowPointer(0), weight_type: Int32(weight.dtype.rawValue),
-                                  out_features: Int64(weight.rows), in_features: Int64(weight.columns),
-                                  input: input, input_stride: Int64(inputStride ?? weight.columns), rows: Int64(rows),
-                                  output: output, output_stride: Int64(outputStride ?? weight.rows), precision: cPrecision)
-        gk_linear(pool.pool, &args, scratch)
+    }
+
+    private func run(_ weight: WeightMatrix, output: UnsafeMutablePointer<Float>, outputStride: Int) throws {
+        let type = Int32(weight.dtype.rawValue)
+        let bytes = gk_linear_work_bytes(type, Int64(weight.columns), Int32(pool.threadCount))
+        LinearKernel.grow(&workBuffer, &workBufferBytes, to: bytes)
+        let status = gk_linear_apply(pool.pool, &prepared, weight.rowPointer(0), type, Int64(weight.rows), output,
+                                     Int64(outputStride), workBuffer)
+        guard status == 0 else {
+            throw TensorError.unsupported("linear layer with \(weight.dtype) weights of \(weight.columns) columns")
+        }
     }
 }

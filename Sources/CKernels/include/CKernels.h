@@ -47,16 +47,78 @@ enum {
     Returns 0 on success, -1 for an unknown type. */
 int gk_dequantize_row(int type, const void *source, float *destination, int64_t n);
 
+/* ---- Kernel paths (SIMD instruction sets) --------------------------------------------- */
+
+/** Instruction-set paths of the kernels. Every kernel has a portable scalar version; the
+    others run only where the CPU supports them (see gk_path_supported). */
+enum {
+    GK_PATH_SCALAR = 0,   /* portable C */
+    GK_PATH_AVX2 = 1,     /* x86-64 AVX2 + FMA + F16C */
+    GK_PATH_AVX512 = 2,   /* x86-64 AVX-512 F/BW/VL/DQ + VNNI (plus AVX2, FMA, F16C) */
+    GK_PATH_COUNT = 3
+};
+
+/** 1 when `path` can run on this CPU, else 0. */
+int gk_path_supported(int path);
+/** The best path this CPU supports. */
+int gk_path_best(void);
+/** The path the kernels use now: the one forced by gk_set_path, else the one named by the
+    environment variable GALI_KERNELS (scalar, avx2, avx512) when supported, else the best. */
+int gk_path(void);
+/** Forces `path` for all later kernel calls. Returns 0, or -1 (changing nothing) when the
+    CPU does not support it. Not synchronised with kernels running on other threads. */
+int gk_set_path(int path);
+/** The path named `name` ("scalar", "avx2", "avx512"), or -1 for any other text. */
+int gk_path_from_name(const char *name);
+/** Name of `path` ("scalar", "avx2", "avx512", or "unknown"). */
+const char *gk_path_name(int path);
+
 /* ---- Linear layers --------------------------------------------------------------------- */
 
-/** Precision of gk_linear: FAST may quantize activations to 8 bits and use integer dot
-    products; EXACT dequantizes weights exactly and accumulates in float32. */
+/** Precision of linear layers: FAST quantizes activations to 8 bits per block of 32 (float
+    scale) and uses integer dot products against quantized weights; EXACT dequantizes weights
+    exactly to float32 and accumulates with float32 FMA. Float weights (F32, F16, BF16) use
+    the float32 path in both precisions. */
 enum { GK_PRECISION_FAST = 0, GK_PRECISION_EXACT = 1 };
 
-/** output[r * output_stride + o] = sum_c input[r * input_stride + c] * W[o][c]
-    for r < rows, o < out_features; W is out_features rows of in_features elements of
-    `weight_type`, rows packed back to back starting at `weight`.
-    `scratch` must hold gk_linear_scratch_bytes(...) bytes (64-byte aligned); the pool runs it. */
+/** Block of activations quantized for FAST integer dot products. */
+enum { GK_ACTIVATION_BLOCK = 32 };
+
+/** An input of linear layers prepared once and applied to several weights
+    (gk_linear_prepare / gk_linear_apply). The float input is read again by gk_linear_apply
+    (float weights, EXACT precision), so it must stay valid and unchanged meanwhile. */
+typedef struct {
+    const float *input;        /* rows × in_features floats, rows input_stride apart */
+    int64_t input_stride;
+    int64_t rows;
+    int64_t in_features;
+    int precision;
+    /* 8-bit activations; set (quantized = 1) for FAST precision when in_features % 32 == 0. */
+    int quantized;
+    const int8_t *q;           /* rows × q_stride bytes, row r's values at q + r * q_stride */
+    int64_t q_stride;
+    const float *scale;        /* rows × in_features/32: block scale d, x ≈ d · q */
+    const float *sum32;        /* rows × in_features/32: d · Σ q over the block */
+    const float *sum16;        /* rows × in_features/16: d · Σ q over each half block */
+} gk_linear_input;
+
+/** Bytes of buffer gk_linear_prepare needs (64-byte aligned) for this input shape. */
+size_t gk_linear_input_bytes(int64_t rows, int64_t in_features, int precision);
+/** Prepares `rows` input rows of `in_features` floats (quantizing them for FAST precision)
+    into `buffer`; `prepared` then refers to `buffer` and `input`. */
+void gk_linear_prepare(gk_pool *pool, gk_linear_input *prepared, const float *input, int64_t input_stride,
+                       int64_t rows, int64_t in_features, int precision, void *buffer);
+/** Bytes of per-call work memory (64-byte aligned) gk_linear_apply needs. */
+size_t gk_linear_work_bytes(int weight_type, int64_t in_features, int threads);
+/** output[r * output_stride + o] = Σ_c input[r][c] · W[o][c] for r < rows, o < out_features.
+    W is out_features rows of in_features elements of `weight_type` packed back to back.
+    Every output element is computed by one thread in a fixed order, so results do not depend
+    on the number of threads. Returns 0, or -1 for an unknown type or an in_features that is
+    not a whole number of blocks (nothing is written then). */
+int gk_linear_apply(gk_pool *pool, const gk_linear_input *input, const void *weight, int weight_type,
+                    int64_t out_features, float *output, int64_t output_stride, void *work);
+
+/** One linear layer in a single call (prepare + apply). */
 typedef struct {
     const void *weight;
     int weight_type;
@@ -70,8 +132,11 @@ typedef struct {
     int precision;
 } gk_linear_args;
 
+/** Scratch bytes gk_linear needs: gk_linear_input_bytes + gk_linear_work_bytes (+ alignment). */
 size_t gk_linear_scratch_bytes(int weight_type, int64_t rows, int64_t in_features, int threads, int precision);
-void gk_linear(gk_pool *pool, const gk_linear_args *args, void *scratch);
+/** Runs one linear layer; `scratch` holds gk_linear_scratch_bytes(...) bytes, 64-byte aligned.
+    Returns 0, or -1 as gk_linear_apply. */
+int gk_linear(gk_pool *pool, const gk_linear_args *args, void *scratch);
 
 /* ---- Elementwise and row kernels ------------------------------------------------------- */
 

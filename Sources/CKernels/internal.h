@@ -1,0 +1,123 @@
+/* Declarations shared by the C files of CKernels (not part of the module's interface). */
+#ifndef GK_INTERNAL_H
+#define GK_INTERNAL_H
+#include "CKernels.h"
+#include "half.h"
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define GK_X86 1
+#include <immintrin.h>
+/* Function-level targets: the package is compiled for the baseline ISA and these functions
+   run only after gk_path() found the instruction sets. */
+#define GK_TARGET_AVX2 __attribute__((target("avx2,fma,f16c")))
+#define GK_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
+#else
+#define GK_X86 0
+#endif
+
+#define GK_INLINE static inline __attribute__((always_inline))
+
+/* ---- Element types --------------------------------------------------------------------- */
+
+/** Elements per block of `type` (1 for float types), or 0 for an unknown type. */
+int64_t gk_type_block_size(int type);
+/** Bytes per block of `type`, or 0 for an unknown type. */
+int64_t gk_type_block_bytes(int type);
+/** Whether `type` is F32, F16 or BF16. */
+static inline int gk_type_is_float(int type) { return type == GK_F32 || type == GK_F16 || type == GK_BF16; }
+
+/** Scalar dequantization (the reference the vector versions are compared with). */
+int gk_dequantize_row_scalar(int type, const void *source, float *destination, int64_t n);
+/** Vector dequantization of the types that have one; returns -1 for the others. */
+int gk_dequantize_row_avx2(int type, const void *source, float *destination, int64_t n);
+int gk_dequantize_row_avx512(int type, const void *source, float *destination, int64_t n);
+/** Dequantization on an explicit path. */
+int gk_dequantize_row_path(int path, int type, const void *source, float *destination, int64_t n);
+
+/* ---- Vector row kernels ---------------------------------------------------------------- */
+
+float gk_dot_scalar(const float *a, const float *b, int64_t n);
+float gk_dot_avx2(const float *a, const float *b, int64_t n);
+float gk_dot_avx512(const float *a, const float *b, int64_t n);
+float gk_dot_path(int path, const float *a, const float *b, int64_t n);
+
+/* ---- Activation quantization (FAST linear layers) -------------------------------------- */
+
+/** Quantizes one row of n floats (n % 32 == 0) to int8 per block of 32:
+    d = max|x| / 127, q = round(x · 127 / max|x|) (ties to even), sums as in gk_linear_input. */
+void gk_quantize_row_scalar(const float *x, int64_t n, int8_t *q, float *scale, float *sum32, float *sum16);
+void gk_quantize_row_avx2(const float *x, int64_t n, int8_t *q, float *scale, float *sum32, float *sum16);
+void gk_quantize_row_avx512(const float *x, int64_t n, int8_t *q, float *scale, float *sum32, float *sum16);
+
+/* ---- Weight panels --------------------------------------------------------------------- */
+
+/** Output features per panel: the tile width of every matrix-matrix micro-kernel. */
+enum { GK_PANEL = 32 };
+
+/** A panel of GK_PANEL weight rows in the integer layout of the FAST micro-kernels.
+    The row is cut in sub-blocks of `sub` (16 or 32) elements, each with one float scale d and
+    offset m per row: w = d · u + m with u the stored byte (unsigned, or signed when
+    `is_signed`). Sub-block s occupies stride = sub·32 + 256 bytes at data + s·stride:
+      bytes  [g][row][4]  for g < sub/4: elements 4g..4g+3 of the sub-block of each row,
+      d      float[32], then m float[32].
+    Rows past the matrix's end are zero (d = m = 0). */
+typedef struct {
+    uint8_t *data;
+    int64_t sub_blocks;
+    int sub;
+    int is_signed;
+} gk_fast_panel;
+
+/** Bytes of one sub-block of a fast panel. */
+static inline int64_t gk_fast_panel_stride(int sub) { return (int64_t)sub * GK_PANEL + 2 * GK_PANEL * 4; }
+/** Sub-block length used for `type` (16 for Q6_K, else 32), or 0 when not quantized. */
+int gk_fast_panel_sub(int type);
+/** Bytes of a fast panel for in_features of `type`. */
+int64_t gk_fast_panel_bytes(int type, int64_t in_features);
+/** Unpacks rows [first, first + count) (count ≤ GK_PANEL) of a quantized weight into `panel`.
+    `signed_q8` stores Q8_0 as signed bytes with m = 0 instead of q + 128 with m = -128·d.
+    `row_buffer` holds in_features bytes + 2·in_features/16 floats. */
+void gk_fast_panel_pack(gk_fast_panel *panel, int type, const uint8_t *weight, int64_t row_bytes,
+                        int64_t first, int64_t count, int64_t in_features, int signed_q8, void *row_buffer);
+
+/** Packs rows [first, first + count) dequantized to float as panel[k · 32 + i]; rows past
+    `count` are zero. `row_buffer` holds in_features floats. */
+void gk_float_panel_pack(float *panel, int type, const uint8_t *weight, int64_t row_bytes, int64_t first,
+                         int64_t count, int64_t in_features, int path, float *row_buffer);
+
+/* ---- Micro-kernels --------------------------------------------------------------------- */
+
+/** Row pointers of a tile of quantized activations. */
+typedef struct {
+    const int8_t *q[8];
+    const float *scale[8];
+    const float *sum[8];   /* sum32 for sub = 32, sum16 for sub = 16 */
+} gk_fast_rows;
+
+/** Largest tile height (input rows) of the FAST micro-kernels per path. */
+int gk_fast_tile_rows(int path);
+/** tile[r · 32 + i] = Σ over the panel row i · activation row r, for r < rows (≤ tile rows). */
+void gk_fast_tile_scalar(const gk_fast_panel *panel, const gk_fast_rows *x, int rows, float *tile);
+void gk_fast_tile_avx2(const gk_fast_panel *panel, const gk_fast_rows *x, int rows, float *tile);
+void gk_fast_tile_avx512(const gk_fast_panel *panel, const gk_fast_rows *x, int rows, float *tile);
+
+/** Largest input row count the direct (matrix-vector) FAST kernels take. */
+enum { GK_DIRECT_ROWS = 3 };
+/** Whether a direct FAST kernel exists for `type` on `path`. */
+int gk_fast_direct_supported(int path, int type);
+/** out[r · out_stride + o] for o in [first, last), all input rows (≤ GK_DIRECT_ROWS), reading
+    the weight blocks directly (no panel). */
+void gk_fast_direct_avx2(int type, const uint8_t *weight, int64_t row_bytes, int64_t first, int64_t last,
+                         const gk_linear_input *x, float *out, int64_t out_stride);
+void gk_fast_direct_avx512(int type, const uint8_t *weight, int64_t row_bytes, int64_t first, int64_t last,
+                           const gk_linear_input *x, float *out, int64_t out_stride);
+
+/** Input rows per tile of the float micro-kernels. */
+enum { GK_FLOAT_TILE_ROWS = 6 };
+/** tile[r · 32 + i] = Σ_k x_r[k] · panel[k · 32 + i], accumulated in order of k with FMA. */
+void gk_float_tile_scalar(const float *panel, int64_t k_count, const float *const *x, int rows, float *tile);
+void gk_float_tile_avx2(const float *panel, int64_t k_count, const float *const *x, int rows, float *tile);
+void gk_float_tile_avx512(const float *panel, int64_t k_count, const float *const *x, int rows, float *tile);
+
+#endif
