@@ -12,6 +12,7 @@
    result does not depend on the thread count. */
 #include "CKernels.h"
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 /* Vectors pass between always-inline helpers only, so the ABI note does not apply. */
@@ -134,12 +135,13 @@ typedef struct {
 } attention_job;
 
 /* Logits of one (query, head) row against the 16 keys of block kb, for every view the row uses
-   in this block, selected per key, scaled; invalid keys get -inf. */
+   in this block, selected per key, scaled; invalid keys get -inf. `D` is the head dimension,
+   a compile-time constant in the specialised instantiations (0: use a->head_dim). */
 ALWAYS_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h, int32_t g, int64_t kb,
-                                int64_t key_begin, int64_t key_end) {
+                                int64_t key_begin, int64_t key_end, const int D) {
     const int64_t i = a->first_query_index + q;
     const int64_t j0 = kb * GK_KEY_BLOCK;
-    const int d = a->head_dim;
+    const int d = D ? D : a->head_dim;
     int first_view = view_of(a, q, j0 + GK_KEY_BLOCK - 1), last_view = view_of(a, q, j0);
     v16f logits = splat(-INFINITY);
     v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
@@ -147,14 +149,17 @@ ALWAYS_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h
     for (int view = first_view; view <= last_view; view++) {
         const float *query = a->queries[view] + (q * a->heads + h) * d;
         const float *block = a->keys[view] + g * a->key_head_stride + kb * d * GK_KEY_BLOCK;
-        v16f acc0 = splat(0), acc1 = splat(0);
+        /* four independent accumulators keep the FMA pipes busy */
+        v16f acc0 = splat(0), acc1 = splat(0), acc2 = splat(0), acc3 = splat(0);
         int t = 0;
-        for (; t + 1 < d; t += 2) {
+        for (; t + 3 < d; t += 4) {
             acc0 += splat(query[t]) * load16(block + t * GK_KEY_BLOCK);
             acc1 += splat(query[t + 1]) * load16(block + (t + 1) * GK_KEY_BLOCK);
+            acc2 += splat(query[t + 2]) * load16(block + (t + 2) * GK_KEY_BLOCK);
+            acc3 += splat(query[t + 3]) * load16(block + (t + 3) * GK_KEY_BLOCK);
         }
-        if (t < d) acc0 += splat(query[t]) * load16(block + t * GK_KEY_BLOCK);
-        v16f dots = (acc0 + acc1) * splat(a->logit_scale);
+        for (; t < d; t++) acc0 += splat(query[t]) * load16(block + t * GK_KEY_BLOCK);
+        v16f dots = ((acc0 + acc1) + (acc2 + acc3)) * splat(a->logit_scale);
         if (first_view == last_view) {
             logits = dots;
         } else {
@@ -176,6 +181,164 @@ ALWAYS_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h
     return valid ? logits : splat(-INFINITY);
 }
 
+/* One (query, head) row over keys [key_begin, key_end): online softmax with the weighted value
+   sum kept in registers (D/16 vectors) when D is a compile-time constant. Writes the row's
+   partial state (max, sum, D values). */
+ALWAYS_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, int32_t g,
+                                 int64_t key_begin, int64_t key_end, float *state, const int D) {
+    enum { MAX_CHUNKS = 8 };
+    const int d = D ? D : a->head_dim;
+    const int64_t i = a->first_query_index + q;
+    const int64_t last_key = i < key_end - 1 ? i : key_end - 1;
+    float running_max = -INFINITY, running_sum = 0;
+    if (D && D % 16 == 0 && D / 16 <= MAX_CHUNKS) {
+        v16f o[MAX_CHUNKS];
+        for (int c = 0; c < D / 16; c++) o[c] = splat(0);
+        for (int64_t kb = key_begin / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
+            v16f logits = block_logits(a, q, h, g, kb, key_begin, key_end, D);
+            float block_max = hmax(logits);
+            if (block_max == -INFINITY) continue;
+            float new_max = block_max > running_max ? block_max : running_max;
+            float alpha = running_max == -INFINITY ? 0.0f : expf(running_max - new_max);
+            v16f p = exp16(logits - splat(new_max));
+            running_sum = running_sum * alpha + hsum(p);
+            running_max = new_max;
+            for (int c = 0; c < D / 16; c++) o[c] *= splat(alpha);
+            const float *rows = a->values + g * a->value_head_stride + kb * GK_KEY_BLOCK * D;
+            int count = (int)(last_key + 1 - kb * GK_KEY_BLOCK);
+            if (count > GK_KEY_BLOCK) count = GK_KEY_BLOCK;
+            for (int l = 0; l < count; l++) {
+                v16f weight = splat(p[l]);
+                for (int c = 0; c < D / 16; c++) o[c] += weight * load16(rows + l * D + c * 16);
+            }
+        }
+        state[0] = running_max;
+        state[1] = running_sum;
+        for (int c = 0; c < D / 16; c++) store16(state + 2 + c * 16, o[c]);
+        return;
+    }
+    float *acc = state + 2;
+    memset(acc, 0, sizeof(float) * (size_t)d);
+    for (int64_t kb = key_begin / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
+        v16f logits = block_logits(a, q, h, g, kb, key_begin, key_end, 0);
+        float block_max = hmax(logits);
+        if (block_max == -INFINITY) continue;
+        float new_max = block_max > running_max ? block_max : running_max;
+        float alpha = running_max == -INFINITY ? 0.0f : expf(running_max - new_max);
+        v16f p = exp16(logits - splat(new_max));
+        running_sum = running_sum * alpha + hsum(p);
+        running_max = new_max;
+        const float *rows = a->values + g * a->value_head_stride + kb * GK_KEY_BLOCK * d;
+        for (int t = 0; t < d; t++) acc[t] *= alpha;
+        for (int l = 0; l < GK_KEY_BLOCK; l++) {
+            if (p[l] == 0.0f) continue;
+            for (int t = 0; t < d; t++) acc[t] += p[l] * rows[l * d + t];
+        }
+    }
+    state[0] = running_max;
+    state[1] = running_sum;
+}
+
+/* A tile of up to TR rows (query, head) that share a kv head, computed together so that each
+   key and value load serves every row. D is the (compile-time) head dimension, a multiple of 16. */
+ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q, const int32_t *tile_h, int rows,
+                                  int32_t g, int64_t key_begin, int64_t key_end, float *const *states,
+                                  const int D, const int TR) {
+    enum { MAX_TILE = 4, MAX_CHUNKS = 8 };
+    v16f o[MAX_TILE][MAX_CHUNKS];
+    float running_max[MAX_TILE], running_sum[MAX_TILE];
+    float weights[MAX_TILE][GK_KEY_BLOCK] __attribute__((aligned(64)));
+    int64_t last_key = -1;
+    for (int r = 0; r < TR; r++) {
+        running_max[r] = -INFINITY;
+        running_sum[r] = 0;
+        for (int c = 0; c < D / 16; c++) o[r][c] = splat(0);
+        if (r < rows) {
+            int64_t i = a->first_query_index + tile_q[r];
+            int64_t last = i < key_end - 1 ? i : key_end - 1;
+            if (last > last_key) last_key = last;
+        }
+    }
+    const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    for (int64_t kb = key_begin / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
+        const int64_t j0 = kb * GK_KEY_BLOCK;
+        const v16i key = lane + (int32_t)j0;
+        v16f logits[MAX_TILE];
+        int first_view[MAX_TILE], last_view[MAX_TILE];
+        int union_first = GK_MAX_VIEWS, union_last = -1;
+        for (int r = 0; r < TR; r++) {
+            logits[r] = splat(-INFINITY);
+            if (r >= rows) { first_view[r] = 1; last_view[r] = 0; continue; }
+            first_view[r] = view_of(a, tile_q[r], j0 + GK_KEY_BLOCK - 1);
+            last_view[r] = view_of(a, tile_q[r], j0);
+            if (first_view[r] < union_first) union_first = first_view[r];
+            if (last_view[r] > union_last) union_last = last_view[r];
+        }
+        for (int view = union_first; view <= union_last; view++) {
+            const float *block = a->keys[view] + g * a->key_head_stride + kb * D * GK_KEY_BLOCK;
+            const float *query[MAX_TILE];
+            v16f acc[MAX_TILE];
+            for (int r = 0; r < TR; r++) {
+                query[r] = a->queries[view] + (tile_q[r < rows ? r : 0] * a->heads + tile_h[r < rows ? r : 0]) * D;
+                acc[r] = splat(0);
+            }
+            for (int t = 0; t < D; t++) {
+                v16f k = load16(block + t * GK_KEY_BLOCK);
+                for (int r = 0; r < TR; r++) acc[r] += splat(query[r][t]) * k;
+            }
+            for (int r = 0; r < TR; r++) {
+                if (view < first_view[r] || view > last_view[r]) continue;
+                v16f dots = acc[r] * splat(a->logit_scale);
+                if (first_view[r] == last_view[r]) {
+                    logits[r] = dots;
+                } else {
+                    const int32_t *thr = a->thresholds + tile_q[r] * (a->view_count - 1);
+                    v16i in_view = (v16i)(lane >= 0);
+                    if (view > 0) in_view = in_view & (key < thr[view - 1]);
+                    if (view < a->view_count - 1) in_view = in_view & (key >= thr[view]);
+                    logits[r] = in_view ? dots : logits[r];
+                }
+            }
+        }
+        float alpha[MAX_TILE];
+        for (int r = 0; r < TR; r++) {
+            alpha[r] = 1;
+            if (r >= rows) { memset(weights[r], 0, sizeof weights[r]); continue; }
+            int64_t q = tile_q[r], i = a->first_query_index + q;
+            if (a->noise) {
+                for (int l = 0; l < GK_KEY_BLOCK; l++)
+                    if (j0 + l < a->key_count) logits[r][l] += noise_value(a, q, tile_h[r], j0 + l);
+            }
+            v16i valid = (key <= (int32_t)i) & (key < (int32_t)key_end) & (key >= (int32_t)key_begin);
+            v16f masked = valid ? logits[r] : splat(-INFINITY);
+            float block_max = hmax(masked);
+            if (block_max == -INFINITY) { memset(weights[r], 0, sizeof weights[r]); continue; }
+            float new_max = block_max > running_max[r] ? block_max : running_max[r];
+            alpha[r] = running_max[r] == -INFINITY ? 0.0f : expf(running_max[r] - new_max);
+            v16f p = exp16(masked - splat(new_max));
+            running_sum[r] = running_sum[r] * alpha[r] + hsum(p);
+            running_max[r] = new_max;
+            store16(weights[r], p);
+        }
+        const float *values = a->values + g * a->value_head_stride + j0 * D;
+        int count = (int)(last_key + 1 - j0);
+        if (count > GK_KEY_BLOCK) count = GK_KEY_BLOCK;
+        for (int c = 0; c < D / 16; c++) {
+            for (int r = 0; r < TR; r++) o[r][c] *= splat(alpha[r]);
+            for (int l = 0; l < count; l++) {
+                v16f v = load16(values + l * D + c * 16);
+                for (int r = 0; r < TR; r++) o[r][c] += splat(weights[r][l]) * v;
+            }
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        float *state = states[r];
+        state[0] = running_max[r];
+        state[1] = running_sum[r];
+        for (int c = 0; c < D / 16; c++) store16(state + 2 + c * 16, o[r][c]);
+    }
+}
+
 ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task) {
     const gk_attention_args *a = job->args;
     const int group = a->heads / a->kv_heads, d = a->head_dim;
@@ -189,44 +352,30 @@ ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task) {
     int64_t key_end = key_begin + job->split_length;
     if (key_end > a->key_count) key_end = a->key_count;
 
-    float acc[512];   /* head_dim <= 512, checked in valid_args */
+    /* Rows (query, head) of this task in order; tiles of up to 4 (2 for d = 128) rows. */
+    const int tile_rows = d == 64 ? 4 : d == 128 ? 2 : 1;
+    int64_t tile_q[4];
+    int32_t tile_h[4];
+    float *states[4];
+    int filled = 0;
     for (int64_t q = q_begin; q < q_end; q++) {
-        int64_t i = a->first_query_index + q;
-        int64_t last_key = i < key_end - 1 ? i : key_end - 1;
         for (int hh = 0; hh < group; hh++) {
             int32_t h = g * group + hh;
-            float running_max = -INFINITY, running_sum = 0;
-            memset(acc, 0, sizeof(float) * (size_t)d);
-            if (last_key >= key_begin) {
-                for (int64_t kb = key_begin / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
-                    v16f logits = block_logits(a, q, h, g, kb, key_begin, key_end);
-                    float block_max = hmax(logits);
-                    if (block_max == -INFINITY) continue;
-                    float new_max = block_max > running_max ? block_max : running_max;
-                    float alpha = running_max == -INFINITY ? 0.0f : expf(running_max - new_max);
-                    v16f p = exp16(logits - splat(new_max));
-                    running_sum = running_sum * alpha + hsum(p);
-                    running_max = new_max;
-                    const float *value_rows = a->values + g * a->value_head_stride + kb * GK_KEY_BLOCK * d;
-                    int t = 0;
-                    for (; t + 16 <= d; t += 16) {
-                        v16f o = load16(acc + t) * splat(alpha);
-                        for (int l = 0; l < GK_KEY_BLOCK; l++) {
-                            if (p[l] != 0.0f) o += splat(p[l]) * load16(value_rows + l * d + t);
-                        }
-                        store16(acc + t, o);
-                    }
-                    for (; t < d; t++) {
-                        float o = acc[t] * alpha;
-                        for (int l = 0; l < GK_KEY_BLOCK; l++) if (p[l] != 0.0f) o += p[l] * value_rows[l * d + t];
-                        acc[t] = o;
-                    }
-                }
-            }
             float *state = job->partial + (((q * a->heads + h) * job->key_splits) + split) * (d + 2);
-            state[0] = running_max;
-            state[1] = running_sum;
-            memcpy(state + 2, acc, sizeof(float) * (size_t)d);
+            if (tile_rows == 1) {
+                attention_row(a, q, h, g, key_begin, key_end, state, 0);
+                continue;
+            }
+            tile_q[filled] = q;
+            tile_h[filled] = h;
+            states[filled] = state;
+            filled++;
+            bool last = q == q_end - 1 && hh == group - 1;
+            if (filled == tile_rows || last) {
+                if (d == 64) attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, 4);
+                else attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, 2);
+                filled = 0;
+            }
         }
     }
 }

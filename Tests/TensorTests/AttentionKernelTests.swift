@@ -131,6 +131,10 @@ final class AttentionKernelTests: XCTestCase {
             Case(queries: 20, firstQuery: 50, keys: 70, heads: 6, kvHeads: 3, dim: 32, views: 3),
             Case(queries: 3, firstQuery: 2500, keys: 2503, heads: 4, kvHeads: 1, dim: 24, views: 2),  // key splits
             Case(queries: 1, firstQuery: 4999, keys: 5000, heads: 2, kvHeads: 2, dim: 20, views: 4),
+            // tiled paths: head size 64 (tiles of 4 rows) and 128 (tiles of 2), rows of several queries
+            Case(queries: 23, firstQuery: 9, keys: 32, heads: 3, kvHeads: 3, dim: 64, views: 3),
+            Case(queries: 9, firstQuery: 3, keys: 12, heads: 4, kvHeads: 1, dim: 128, views: 3),
+            Case(queries: 2, firstQuery: 3000, keys: 3002, heads: 6, kvHeads: 2, dim: 128, views: 1),
         ]
         for (index, c) in cases.enumerated() {
             let problem = makeProblem(c, seed: UInt64(index + 1))
@@ -142,7 +146,8 @@ final class AttentionKernelTests: XCTestCase {
     }
 
     func testGaussianNoiseMatchesNaive() throws {
-        let c = Case(queries: 12, firstQuery: 30, keys: 42, heads: 4, kvHeads: 2, dim: 32, views: 1)
+      for c in [Case(queries: 12, firstQuery: 30, keys: 42, heads: 4, kvHeads: 2, dim: 32, views: 1),
+                Case(queries: 7, firstQuery: 20, keys: 27, heads: 6, kvHeads: 2, dim: 64, views: 1)] {
         let problem = makeProblem(c, seed: 99)
         let offsets = (0..<(c.queries * c.heads)).map { Float($0 % 7) * 0.1 - 0.3 }
         let scale: Float = 0.2
@@ -160,7 +165,8 @@ final class AttentionKernelTests: XCTestCase {
                 return try runKernel(problem, scale: scale, noise: noise)
             }
         }
-        assertClose(actual, expected, tolerance: 2e-5, "gaussian noise")
+        assertClose(actual, expected, tolerance: 2e-5, "gaussian noise, \(c)")
+      }
     }
 
     func testNoiseGeneratorIsDeterministicAndDistributed() {
