@@ -2,6 +2,7 @@
 /// writing its file in `Commands/`.
 enum CommandList {
     static let all: [any Command.Type] = [
+        DemoCommand.self,
         GenerateCommand.self,
         ScoreCommand.self,
         BenchCommand.self,
