@@ -22,6 +22,9 @@ typedef float v16f __attribute__((ext_vector_type(16)));
 typedef int32_t v16i __attribute__((ext_vector_type(16)));
 
 enum { QUERY_BLOCK = 16, KEY_SPLIT = 1024 };
+#ifndef TILE_ROWS
+#define TILE_ROWS 6
+#endif
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
@@ -240,14 +243,16 @@ ALWAYS_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t 
 }
 
 /* A tile of up to TR rows (query, head) that share a kv head, computed together so that each
-   key and value load serves every row. D is the (compile-time) head dimension, a multiple of 16. */
+   key and value load serves every row, 32 keys (two key blocks) at a time: like a GEMM
+   micro-kernel, Q·K keeps 2·TR accumulators and P·V updates two 16-float slices of TR output
+   rows per value load. D is the (compile-time) head dimension, a multiple of 32. */
 ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q, const int32_t *tile_h, int rows,
                                   int32_t g, int64_t key_begin, int64_t key_end, float *const *states,
                                   const int D, const int TR) {
-    enum { MAX_TILE = 4, MAX_CHUNKS = 8 };
+    enum { MAX_TILE = 8, MAX_CHUNKS = 8, STEP = 2 * GK_KEY_BLOCK };
     v16f o[MAX_TILE][MAX_CHUNKS];
     float running_max[MAX_TILE], running_sum[MAX_TILE];
-    float weights[MAX_TILE][GK_KEY_BLOCK] __attribute__((aligned(64)));
+    float weights[MAX_TILE][STEP] __attribute__((aligned(64)));
     int64_t last_key = -1;
     for (int r = 0; r < TR; r++) {
         running_max[r] = -INFINITY;
@@ -260,16 +265,19 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
         }
     }
     const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    for (int64_t kb = key_begin / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
+    for (int64_t kb = key_begin / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb += 2) {
         const int64_t j0 = kb * GK_KEY_BLOCK;
-        const v16i key = lane + (int32_t)j0;
-        v16f logits[MAX_TILE];
+        const bool both = j0 + GK_KEY_BLOCK <= last_key;   /* the second block holds a needed key */
+        const int64_t j_last = both ? j0 + STEP - 1 : j0 + GK_KEY_BLOCK - 1;
+        const v16i key0 = lane + (int32_t)j0, key1 = key0 + GK_KEY_BLOCK;
+        v16f logits0[MAX_TILE], logits1[MAX_TILE];
         int first_view[MAX_TILE], last_view[MAX_TILE];
         int union_first = GK_MAX_VIEWS, union_last = -1;
         for (int r = 0; r < TR; r++) {
-            logits[r] = splat(-INFINITY);
+            logits0[r] = splat(-INFINITY);
+            logits1[r] = splat(-INFINITY);
             if (r >= rows) { first_view[r] = 1; last_view[r] = 0; continue; }
-            first_view[r] = view_of(a, tile_q[r], j0 + GK_KEY_BLOCK - 1);
+            first_view[r] = view_of(a, tile_q[r], j_last);
             last_view[r] = view_of(a, tile_q[r], j0);
             if (first_view[r] < union_first) union_first = first_view[r];
             if (last_view[r] > union_last) union_last = last_view[r];
@@ -277,26 +285,40 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
         for (int view = union_first; view <= union_last; view++) {
             const float *block = a->keys[view] + g * a->key_head_stride + kb * D * GK_KEY_BLOCK;
             const float *query[MAX_TILE];
-            v16f acc[MAX_TILE];
+            v16f acc0[MAX_TILE], acc1[MAX_TILE];
             for (int r = 0; r < TR; r++) {
                 query[r] = a->queries[view] + (tile_q[r < rows ? r : 0] * a->heads + tile_h[r < rows ? r : 0]) * D;
-                acc[r] = splat(0);
+                acc0[r] = splat(0);
+                acc1[r] = splat(0);
             }
-            for (int t = 0; t < D; t++) {
-                v16f k = load16(block + t * GK_KEY_BLOCK);
-                for (int r = 0; r < TR; r++) acc[r] += splat(query[r][t]) * k;
+            if (both) {
+                for (int t = 0; t < D; t++) {
+                    v16f k0 = load16(block + t * GK_KEY_BLOCK), k1 = load16(block + (D + t) * GK_KEY_BLOCK);
+                    for (int r = 0; r < TR; r++) {
+                        v16f q = splat(query[r][t]);
+                        acc0[r] += q * k0;
+                        acc1[r] += q * k1;
+                    }
+                }
+            } else {
+                for (int t = 0; t < D; t++) {
+                    v16f k0 = load16(block + t * GK_KEY_BLOCK);
+                    for (int r = 0; r < TR; r++) acc0[r] += splat(query[r][t]) * k0;
+                }
             }
             for (int r = 0; r < TR; r++) {
                 if (view < first_view[r] || view > last_view[r]) continue;
-                v16f dots = acc[r] * splat(a->logit_scale);
+                v16f dots0 = acc0[r] * splat(a->logit_scale), dots1 = acc1[r] * splat(a->logit_scale);
                 if (first_view[r] == last_view[r]) {
-                    logits[r] = dots;
+                    logits0[r] = dots0;
+                    logits1[r] = dots1;
                 } else {
                     const int32_t *thr = a->thresholds + tile_q[r] * (a->view_count - 1);
-                    v16i in_view = (v16i)(lane >= 0);
-                    if (view > 0) in_view = in_view & (key < thr[view - 1]);
-                    if (view < a->view_count - 1) in_view = in_view & (key >= thr[view]);
-                    logits[r] = in_view ? dots : logits[r];
+                    v16i in0 = (v16i)(lane >= 0), in1 = in0;
+                    if (view > 0) { in0 = in0 & (key0 < thr[view - 1]); in1 = in1 & (key1 < thr[view - 1]); }
+                    if (view < a->view_count - 1) { in0 = in0 & (key0 >= thr[view]); in1 = in1 & (key1 >= thr[view]); }
+                    logits0[r] = in0 ? dots0 : logits0[r];
+                    logits1[r] = in1 ? dots1 : logits1[r];
                 }
             }
         }
@@ -306,28 +328,45 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
             if (r >= rows) { memset(weights[r], 0, sizeof weights[r]); continue; }
             int64_t q = tile_q[r], i = a->first_query_index + q;
             if (a->noise) {
-                for (int l = 0; l < GK_KEY_BLOCK; l++)
-                    if (j0 + l < a->key_count) logits[r][l] += noise_value(a, q, tile_h[r], j0 + l);
+                for (int l = 0; l < GK_KEY_BLOCK; l++) {
+                    if (j0 + l < a->key_count) logits0[r][l] += noise_value(a, q, tile_h[r], j0 + l);
+                    if (both && j0 + GK_KEY_BLOCK + l < a->key_count) logits1[r][l] += noise_value(a, q, tile_h[r], j0 + GK_KEY_BLOCK + l);
+                }
             }
-            v16i valid = (key <= (int32_t)i) & (key < (int32_t)key_end) & (key >= (int32_t)key_begin);
-            v16f masked = valid ? logits[r] : splat(-INFINITY);
-            float block_max = hmax(masked);
+            v16i valid0 = (key0 <= (int32_t)i) & (key0 < (int32_t)key_end) & (key0 >= (int32_t)key_begin);
+            v16i valid1 = (key1 <= (int32_t)i) & (key1 < (int32_t)key_end) & (key1 >= (int32_t)key_begin);
+            v16f masked0 = valid0 ? logits0[r] : splat(-INFINITY);
+            v16f masked1 = both ? (valid1 ? logits1[r] : splat(-INFINITY)) : splat(-INFINITY);
+            float block_max = hmax(__builtin_elementwise_max(masked0, masked1));
             if (block_max == -INFINITY) { memset(weights[r], 0, sizeof weights[r]); continue; }
             float new_max = block_max > running_max[r] ? block_max : running_max[r];
             alpha[r] = running_max[r] == -INFINITY ? 0.0f : expf(running_max[r] - new_max);
-            v16f p = exp16(masked - splat(new_max));
-            running_sum[r] = running_sum[r] * alpha[r] + hsum(p);
+            v16f p0 = exp16(masked0 - splat(new_max)), p1 = exp16(masked1 - splat(new_max));
+            running_sum[r] = running_sum[r] * alpha[r] + hsum(p0 + p1);
             running_max[r] = new_max;
-            store16(weights[r], p);
+            store16(weights[r], p0);
+            store16(weights[r] + GK_KEY_BLOCK, p1);
         }
         const float *values = a->values + g * a->value_head_stride + j0 * D;
         int count = (int)(last_key + 1 - j0);
-        if (count > GK_KEY_BLOCK) count = GK_KEY_BLOCK;
-        for (int c = 0; c < D / 16; c++) {
-            for (int r = 0; r < TR; r++) o[r][c] *= splat(alpha[r]);
+        if (count > STEP) count = STEP;
+        for (int c = 0; c < D / 16; c += 2) {
+            v16f o0[MAX_TILE], o1[MAX_TILE];
+            for (int r = 0; r < TR; r++) {
+                o0[r] = o[r][c] * splat(alpha[r]);
+                o1[r] = o[r][c + 1] * splat(alpha[r]);
+            }
             for (int l = 0; l < count; l++) {
-                v16f v = load16(values + l * D + c * 16);
-                for (int r = 0; r < TR; r++) o[r][c] += splat(weights[r][l]) * v;
+                v16f v0 = load16(values + l * D + c * 16), v1 = load16(values + l * D + c * 16 + 16);
+                for (int r = 0; r < TR; r++) {
+                    v16f w = splat(weights[r][l]);
+                    o0[r] += w * v0;
+                    o1[r] += w * v1;
+                }
+            }
+            for (int r = 0; r < TR; r++) {
+                o[r][c] = o0[r];
+                o[r][c + 1] = o1[r];
             }
         }
     }
@@ -353,10 +392,10 @@ ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task) {
     if (key_end > a->key_count) key_end = a->key_count;
 
     /* Rows (query, head) of this task in order; tiles of up to 4 (2 for d = 128) rows. */
-    const int tile_rows = d == 64 ? 4 : d == 128 ? 2 : 1;
-    int64_t tile_q[4];
-    int32_t tile_h[4];
-    float *states[4];
+    const int tile_rows = d == 64 || d == 128 ? TILE_ROWS : 1;
+    int64_t tile_q[8];
+    int32_t tile_h[8];
+    float *states[8];
     int filled = 0;
     for (int64_t q = q_begin; q < q_end; q++) {
         for (int hh = 0; hh < group; hh++) {
@@ -372,8 +411,8 @@ ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task) {
             filled++;
             bool last = q == q_end - 1 && hh == group - 1;
             if (filled == tile_rows || last) {
-                if (d == 64) attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, 4);
-                else attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, 2);
+                if (d == 64) attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS);
+                else attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS);
                 filled = 0;
             }
         }
