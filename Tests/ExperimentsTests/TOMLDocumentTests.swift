@@ -160,6 +160,13 @@ final class TOMLDocumentTests: XCTestCase {
         XCTAssertEqual(try table.bool("fruit", "apple", "texture", "smooth"), true)
     }
 
+    func testDottedKeysMayFillATableCreatedAsAHeaderParent() throws {
+        // [a.b.c] creates a.b implicitly; dotted keys under [a] may then define it (as tomllib does).
+        let table = try parse("[a.b.c]\n[a]\nb.d = 1\n[a.b.e]")
+        XCTAssertEqual(try table.integer("a", "b", "d"), 1)
+        XCTAssertEqual(try table.table("a", "b", "e"), TOMLTable())
+    }
+
     func testArrayOfTables() throws {
         let table = try parse("""
         [[run]]

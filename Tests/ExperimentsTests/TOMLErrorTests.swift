@@ -58,6 +58,8 @@ final class TOMLErrorTests: XCTestCase {
     }
 
     func testDottedKeysIntoArraysValuesAndInlineTables() {
+        assertError("[a.b.c]\n[a]\nb.d = 1\n[a.b]", line: 4, column: 1, "table [a.b] was already defined with dotted keys")
+        assertError("[a.b.c]\n[a]\nb.c.d = 1", line: 3, column: 3, "cannot add to table 'b.c' with a dotted key")
         assertError("[[a.b]]\n[a]\nb.x = 1", line: 3, column: 1, "cannot add to array of tables 'b' with a dotted key")
         assertError("a = 1\na.b = 2", line: 2, column: 1, "cannot use 'a' as a table: it already holds an integer")
         assertError("a = { b = 1 }\na.c = 2", line: 2, column: 1, "cannot add to inline table 'a'")

@@ -188,6 +188,11 @@ struct TOMLParser {
                 node = child
             case .table(let child)? where child.origin == .dotted:
                 node = child
+            case .table(let child)? where child.origin == .implicit:
+                // A parent created by a header may be filled by dotted keys, which define it:
+                // a later [header] for it is then a redefinition.
+                child.origin = .dotted
+                node = child
             case .table?:
                 throw error(at: key.starts[index], "cannot add to table '\(prefix)' with a dotted key: it was defined by a header")
             case .tableArray?:
