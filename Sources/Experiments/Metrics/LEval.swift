@@ -6,6 +6,18 @@ import Foundation
 /// Each record carries its `evaluation` kind: `exam` (closed-ended tasks: exact match after the
 /// task's answer extraction), `f1` or `rouge` (open-ended tasks); `human` and `LLM` records are
 /// skipped, as in the reference. Scores are percentages rounded to 4 decimals.
+///
+/// Differences from the reference:
+/// * the answer rule is chosen from the dataset name, where the reference searches the whole
+///   prediction-file path (so an experiment directory named e.g. `gsm-test` changes its rules);
+/// * `rouge` datasets are scored with L-Eval's original ROUGE-1/2/L geometric mean; the GALI
+///   reference removed that entry and fails on them (`rougeLsum`, which needs NLTK sentence
+///   splitting, is not computed — it is not part of the score);
+/// * a sci_fi prediction without `[fact: ...]` gets `<error>` for the fact part instead of
+///   crashing; malformed ground truths throw `LEvalError`;
+/// * for the `_o` variant (records with `prefill_len` ≥ the original window) filter the records
+///   first; the reference's topic-retrieval and sci_fi `_o` totals add the unfiltered scores by
+///   mistake, which is not reproduced.
 public enum LEval {
     /// The closed-ended tasks (the reference's `datasets_closed_ended`).
     public static let closedEndedTasks = ["coursera", "quality", "topic_retrieval_longchat", "tpo", "gsm100", "codeU", "sci_fi"]
@@ -34,7 +46,8 @@ public enum LEval {
         /// The text as is.
         case plain
 
-        /// The rule for `dataset`.
+        /// The rule for `dataset`, by the task name it contains (as the reference does with file
+        /// paths).
         public init(dataset: String) {
             if LEval.multipleChoiceTasks.contains(where: { dataset.contains($0) }) {
                 self = .multipleChoice(coursera: dataset.contains("coursera"))
