@@ -135,7 +135,7 @@ enum PythonText {
         result.reserveCapacity(text.count)
         for (index, scalar) in text.enumerated() {
             if scalar.isASCII {
-                result.append(("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32)! : scalar)
+                result.append(("A"..."Z").contains(scalar) ? Unicode.Scalar(UInt8(scalar.value + 32)) : scalar)
             } else if scalar.value == 0x3A3 {
                 result.append(isFinalSigma(text, at: index) ? "\u{3C2}" : "\u{3C3}")
             } else {
