@@ -512,6 +512,62 @@ int gk_attention(struct gk_pool *pool, const gk_attention_args *a, void *scratch
 
 typedef struct {
     const gk_attention_args *args;
+    int quantity;
+    int64_t total_length;
+    int32_t resolution;
+    double *sums;
+    int64_t *counts;
+} probe_job;
+
+/* One task per grid row: the queries that fall in it, so tasks never write the same cells. */
+static void probe_task(void *context, int64_t task, int thread) {
+    (void)thread;
+    const probe_job *job = context;
+    const gk_attention_args *a = job->args;
+    const int64_t n = job->total_length, res = job->resolution;
+    double *row_sums = job->sums + task * res;
+    int64_t *row_counts = job->counts + task * res;
+    for (int64_t q = 0; q < a->query_count; q++) {
+        int64_t i = a->first_query_index + q;
+        if (i * res / n != task) continue;
+        for (int32_t h = 0; h < a->heads; h++) {
+            int32_t g = h / (a->heads / a->kv_heads);
+            float maximum = -INFINITY;
+            double total = 0;
+            if (job->quantity == 1) {
+                for (int64_t kb = 0; kb * GK_KEY_BLOCK <= i; kb++) {
+                    v16f logits = block_logits(a, q, h, g, kb, 0, a->key_count, 0);
+                    for (int l = 0; l < GK_KEY_BLOCK; l++) {
+                        if (logits[l] == -INFINITY) continue;
+                        if (logits[l] > maximum) { total *= exp((double)maximum - logits[l]); maximum = logits[l]; }
+                        total += exp((double)logits[l] - maximum);
+                    }
+                }
+            }
+            for (int64_t kb = 0; kb * GK_KEY_BLOCK <= i; kb++) {
+                v16f logits = block_logits(a, q, h, g, kb, 0, a->key_count, 0);
+                for (int l = 0; l < GK_KEY_BLOCK; l++) {
+                    if (logits[l] == -INFINITY) continue;
+                    int64_t j = kb * GK_KEY_BLOCK + l;
+                    double value = job->quantity == 1 ? exp((double)logits[l] - maximum) / total : logits[l];
+                    row_sums[j * res / n] += value;
+                    row_counts[j * res / n] += 1;
+                }
+            }
+        }
+    }
+}
+
+int gk_attention_probe(struct gk_pool *pool, const gk_attention_args *a, int quantity, int64_t total_length,
+                       int32_t resolution, double *sums, int64_t *counts) {
+    if (!valid_args(a) || a->noise || resolution < 1 || total_length < a->key_count || quantity < 0 || quantity > 1) return -1;
+    probe_job job = { a, quantity, total_length, resolution, sums, counts };
+    gk_pool_run(pool, resolution, probe_task, &job);
+    return 0;
+}
+
+typedef struct {
+    const gk_attention_args *args;
     float *row_max;
 } row_max_job;
 

@@ -173,6 +173,21 @@ public final class AttentionKernel: @unchecked Sendable {
         }
     }
 
+    /// Adds, for every query of `arguments` and every head, each visible key's logit
+    /// (`probabilities == false`) or softmax probability into a `resolution × resolution` grid
+    /// over a sequence of `totalLength` tokens (`sums`, `counts`: row-major, accumulated).
+    /// Noise is excluded.
+    public func probe(_ arguments: Arguments, probabilities: Bool, totalLength: Int, resolution: Int,
+                      sums: UnsafeMutablePointer<Double>, counts: UnsafeMutablePointer<Int64>) throws {
+        var noiseless = arguments
+        noiseless.noise = nil
+        try withCArguments(noiseless) { cArguments in
+            guard gk_attention_probe(pool.pool, &cArguments, probabilities ? 1 : 0, Int64(totalLength), Int32(resolution), sums, counts) == 0 else {
+                throw TensorError.invalidShape("attention probe arguments are inconsistent (length \(totalLength), resolution \(resolution))")
+            }
+        }
+    }
+
     /// The logit the kernel uses for query `q`, head `h`, key `j` (noise excluded).
     public static func logit(_ arguments: Arguments, query q: Int, head h: Int, key j: Int) throws -> Float {
         try withCArguments(arguments) { cArguments in gk_attention_logit(&cArguments, Int64(q), Int32(h), Int64(j)) }

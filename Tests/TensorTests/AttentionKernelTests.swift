@@ -185,6 +185,61 @@ final class AttentionKernelTests: XCTestCase {
                           AttentionNoise.uniform(seed: 6, layer: 1, head: 2, query: 3, key: 4))
     }
 
+    func testProbeAveragesLogitsAndScoresOverHeads() throws {
+        let c = Case(queries: 20, firstQuery: 10, keys: 30, heads: 6, kvHeads: 3, dim: 64, views: 2)
+        let p = makeProblem(c, seed: 21)
+        let pool = try ThreadPool(threadCount: 2)
+        let kernel = AttentionKernel(pool: pool)
+        let stride = KeyBlockLayout.floatsPerHead(capacity: c.keys, headDimension: c.dim)
+        var blocked = [[Float]](repeating: [Float](repeating: 0, count: stride * c.kvHeads), count: c.views)
+        for view in 0..<c.views {
+            for g in 0..<c.kvHeads { for j in 0..<c.keys { for t in 0..<c.dim {
+                blocked[view][g * stride + KeyBlockLayout.offset(key: j, element: t, headDimension: c.dim)] = p.k[view][(g * c.keys + j) * c.dim + t]
+            } } }
+        }
+        let n = c.keys
+        for probabilities in [false, true] {
+            var sums = [Double](repeating: 0, count: n * n), counts = [Int64](repeating: 0, count: n * n)
+            var expected = [Double](repeating: 0, count: n * n)
+            try p.q[0].withUnsafeBufferPointer { q0 in try p.q[1].withUnsafeBufferPointer { q1 in
+            try blocked[0].withUnsafeBufferPointer { k0 in try blocked[1].withUnsafeBufferPointer { k1 in
+            try p.v.withUnsafeBufferPointer { v in try p.thresholds.withUnsafeBufferPointer { t in
+                var output = [Float](repeating: 0, count: c.queries * c.heads * c.dim)
+                try output.withUnsafeMutableBufferPointer { out in
+                    let arguments = AttentionKernel.Arguments(
+                        queryCount: c.queries, firstQueryIndex: c.firstQuery, keyCount: c.keys, heads: c.heads, keyValueHeads: c.kvHeads,
+                        headDimension: c.dim, queries: [q0.baseAddress!, q1.baseAddress!], keys: [k0.baseAddress!, k1.baseAddress!],
+                        keyHeadStride: stride, values: v.baseAddress!, valueHeadStride: c.keys * c.dim, thresholds: t.baseAddress!,
+                        logitScale: 0.125, output: out.baseAddress!)
+                    try sums.withUnsafeMutableBufferPointer { s in try counts.withUnsafeMutableBufferPointer { k in
+                        try kernel.probe(arguments, probabilities: probabilities, totalLength: n, resolution: n,
+                                         sums: s.baseAddress!, counts: k.baseAddress!)
+                    } }
+                    for q in 0..<c.queries {
+                        let i = c.firstQuery + q
+                        for h in 0..<c.heads {
+                            let logits = try (0...i).map { Double(try AttentionKernel.logit(arguments, query: q, head: h, key: $0)) }
+                            let m = logits.max()!, total = logits.map { exp($0 - m) }.reduce(0, +)
+                            for j in 0...i {
+                                expected[i * n + j] += (probabilities ? exp(logits[j] - m) / total : logits[j]) / Double(c.heads)
+                            }
+                        }
+                    }
+                }
+            } } } } } }
+            for i in 0..<n {
+                for j in 0..<n {
+                    let visible = i >= c.firstQuery && j <= i
+                    XCTAssertEqual(counts[i * n + j], visible ? Int64(c.heads) : 0)
+                    if visible { XCTAssertEqual(sums[i * n + j] / Double(c.heads), expected[i * n + j], accuracy: 1e-4) }
+                }
+                if probabilities && i >= c.firstQuery {
+                    XCTAssertEqual((0...i).map { sums[i * n + $0] / Double(c.heads) }.reduce(0, +), 1, accuracy: 1e-5)
+                }
+            }
+        }
+    }
+
     func testInconsistentArgumentsThrow() throws {
         let c = Case(queries: 4, firstQuery: 0, keys: 4, heads: 3, kvHeads: 2, dim: 8, views: 1)  // 3 heads over 2 kv heads
         let problem = makeProblem(c, seed: 3)

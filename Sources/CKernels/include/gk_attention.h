@@ -56,6 +56,14 @@ size_t gk_attention_scratch_bytes(const gk_attention_args *args);
 /** Runs the attention on the pool. Returns 0, or -1 for invalid arguments. */
 int gk_attention(struct gk_pool *pool, const gk_attention_args *args, void *scratch);
 
+/** Attention analysis: for every query of the call and every head, the logit (quantity 0) or the
+    softmax probability (quantity 1) of each visible key, noise excluded, added into a
+    resolution × resolution grid covering a sequence of total_length tokens: cell (r, c) holds
+    queries with floor(i * resolution / total_length) == r and keys likewise in c. sums and
+    counts accumulate across calls (layers, batches); the mean is sums / counts. */
+int gk_attention_probe(struct gk_pool *pool, const gk_attention_args *args, int quantity, int64_t total_length,
+                       int32_t resolution, double *sums, int64_t *counts);
+
 /** Maximum over every key 0..<key_count (no causal mask) of the selected, scaled logit, per
     query and head: [query_count][heads] into row_max. Used by GALI's uniform noise. */
 int gk_attention_row_max(struct gk_pool *pool, const gk_attention_args *args, float *row_max);

@@ -115,6 +115,7 @@ extension InferenceSession {
             } else {
                 try attention.run(arguments)
             }
+            if let probe, probe.includes(layer: layer) { try probe.accumulate(arguments, kernel: attention) }
         }
     }
 

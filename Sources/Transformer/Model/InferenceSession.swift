@@ -26,6 +26,9 @@ public final class InferenceSession {
     /// Number of tokens appended so far.
     public var count: Int { tokens.count }
 
+    /// Attention maps to collect during the following appends (nil: none).
+    public var probe: AttentionProbe?
+
     let cache: KeyValueCache
     let workspace = DecoderWorkspace()
     let attention: AttentionKernel

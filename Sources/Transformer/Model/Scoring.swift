@@ -27,21 +27,33 @@ public struct ScoreResult: Sendable, Equatable {
 extension InferenceSession {
     /// Appends `tokens` (at least two) and returns the NLL of every token after the first,
     /// computed from the same batched forward passes as a prefill; logits rows are reduced as
-    /// they come, so no `n × vocabulary` matrix is kept. `progress(done, total)` is called after
-    /// each batch.
-    public func score(_ tokens: [Int], progress: ((Int, Int) -> Void)? = nil) throws -> ScoreResult {
+    /// they come, so no `n × vocabulary` matrix is kept.
+    ///
+    /// With `stride`, the tokens are appended in pieces of `stride` tokens, one forward call each,
+    /// with the key/value cache carrying the context — the reference's perplexity protocol for
+    /// methods other than GALI and ChunkLlama (which score the whole text in one call). Every
+    /// token after the first is scored either way. `progress(done, total)` is called as rows
+    /// are scored.
+    public func score(_ tokens: [Int], stride: Int? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> ScoreResult {
         guard tokens.count >= 2 else {
             throw InferenceError.invalidArgument("scoring needs at least 2 tokens, got \(tokens.count)")
         }
+        if let stride, stride < 1 { throw InferenceError.invalidArgument("the scoring stride must be at least 1, not \(stride)") }
         let start = count
         var nll = [Float](repeating: 0, count: tokens.count - 1)
-        try append(tokens, logits: .all) { index, row in
-            let local = index - start
-            if local < tokens.count - 1 {
-                let target = tokens[local + 1]
-                nll[local] = Kernels.logSumExp(row.baseAddress!, count: row.count) - row[target]
+        let pieceLength = stride ?? tokens.count
+        var offset = 0
+        while offset < tokens.count {
+            let piece = Array(tokens[offset..<min(offset + pieceLength, tokens.count)])
+            try append(piece, logits: .all) { index, row in
+                let local = index - start
+                if local < tokens.count - 1 {
+                    let target = tokens[local + 1]
+                    nll[local] = Kernels.logSumExp(row.baseAddress!, count: row.count) - row[target]
+                }
+                if let progress, local % 64 == 63 || local == tokens.count - 1 { progress(local + 1, tokens.count) }
             }
-            if let progress, local % 64 == 63 || local == tokens.count - 1 { progress(local + 1, tokens.count) }
+            offset += piece.count
         }
         return ScoreResult(tokenCount: tokens.count, negativeLogLikelihoods: nll)
     }
