@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "ExtrapolationTests", dependencies: ["Extrapolation", "TestSupport"]),
         .testTarget(name: "GALITests", dependencies: ["GALI", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["GaliCommandLine"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["GaliCommandLine", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["GALI", "Experiments", "TestSupport"]),
         // Uses only the public API, the way a user's own package would.
         .testTarget(name: "CustomMethodTests", dependencies: ["CappedDistanceMethod", "Extrapolation", "TestSupport"]),
