@@ -1,3 +1,5 @@
+import Foundation
+
 /// A method chosen by name with its parameters, not yet bound to a model's window — what a
 /// call site, a config file or a command line says. `ModelFactory` turns it into a method.
 ///
@@ -51,5 +53,28 @@ public struct MethodSpec: Sendable, Hashable, CustomStringConvertible {
     /// ChunkLlama (dual chunk attention); `mscale: false` drops the reference's logit scaling.
     public static func chunkLlama(mscale: Bool = true) -> MethodSpec {
         MethodSpec(name: ChunkLlama.descriptor.name, parameters: ["mscale": .bool(mscale)])
+    }
+}
+
+extension MethodSpec {
+    /// Parses `name` or `name:key=value,key=value` (values as on the command line:
+    /// `ntk:factor=4`, `gali:chunk_coe=0.25,noise_type=no`).
+    public init(parsing text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: ":", maxSplits: 1).map(String.init)
+        guard let name = parts.first, !name.isEmpty else {
+            throw ExtrapolationError.unknownMethod(name: text, known: MethodRegistry.shared.descriptors.map(\.name))
+        }
+        var parameters: [String: ParameterValue] = [:]
+        if parts.count == 2 {
+            for item in parts[1].split(separator: ",") {
+                let pair = item.split(separator: "=", maxSplits: 1).map(String.init)
+                guard pair.count == 2, !pair[0].isEmpty else {
+                    throw ExtrapolationError.invalidParameter(method: name, name: String(item), message: "expected key=value")
+                }
+                parameters[pair[0].trimmingCharacters(in: .whitespaces)] = ParameterValue(parsing: pair[1])
+            }
+        }
+        self.init(name: name, parameters: parameters)
     }
 }

@@ -6,6 +6,7 @@ enum CommandList {
         GenerateCommand.self,
         ScoreCommand.self,
         BenchCommand.self,
+        CompareCommand.self,
         MethodsCommand.self,
         InfoCommand.self,
         FetchModelCommand.self,
