@@ -63,7 +63,15 @@ ALWAYS_INLINE v16f exp16(v16f x) {
     return x < lo ? splat(0.0f) : result;
 }
 
-/* ---- Counter-based random numbers (splitmix64 finaliser over the counters) ------------ */
+/* ---- Counter-based random numbers -------------------------------------------------------
+   The noise of (seed, layer, head, query i, key j) is a pure function of those numbers, so it
+   does not depend on tiling or threads. A 32-bit row key mixes (seed, layer, head, i) once per
+   row (splitmix64); each key then hashes (row key, j) with a 32-bit integer hash, 16 lanes at a
+   time. Gaussian numbers come from Box-Muller with polynomial log and cos (relative error below
+   1e-6), uniform numbers from the hash's top 24 bits. The scalar API evaluates the same vector
+   code, so tests see exactly the kernel's numbers. */
+
+typedef uint32_t v16u __attribute__((ext_vector_type(16)));
 
 static inline uint64_t mix64(uint64_t z) {
     z += 0x9e3779b97f4a7c15ull;
@@ -72,23 +80,110 @@ static inline uint64_t mix64(uint64_t z) {
     return z ^ (z >> 31);
 }
 
-static inline uint64_t noise_bits(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j, uint64_t stream) {
-    uint64_t h = mix64(seed ^ (stream * 0xd6e8feb86659fd93ull));
+static inline uint32_t noise_row_key(uint64_t seed, int32_t layer, int32_t head, int64_t i) {
+    uint64_t h = mix64(seed);
     h = mix64(h ^ (uint64_t)(uint32_t)layer);
-    h = mix64(h ^ (uint64_t)(uint32_t)head);
-    h = mix64(h ^ (uint64_t)i);
-    return mix64(h ^ (uint64_t)j);
+    h = mix64(h ^ ((uint64_t)(uint32_t)head << 32));
+    return (uint32_t)(mix64(h ^ (uint64_t)i) >> 32);
+}
+
+ALWAYS_INLINE v16u hash32(v16u x) {
+    x ^= x >> 16;
+    x *= 0x7feb352du;
+    x ^= x >> 15;
+    x *= 0x846ca68bu;
+    x ^= x >> 16;
+    return x;
+}
+
+/* Uniform numbers in [0, 1) (stream 1) for keys j0 .. j0+15. */
+ALWAYS_INLINE v16f uniform16(uint32_t row_key, int64_t j0) {
+    const v16u lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    v16u x = hash32(hash32((lane + (uint32_t)j0) * 0x9e3779b9u ^ row_key) ^ 0x68e31da4u);
+    return __builtin_convertvector(x >> 8, v16f) * splat(1.0f / 16777216.0f);
+}
+
+/* Natural log for x in (0, 1]. */
+ALWAYS_INLINE v16f log16(v16f x) {
+    v16i bits;
+    memcpy(&bits, &x, sizeof bits);
+    v16i exponent = ((bits >> 23) & 0xff) - 127;
+    v16i mantissa_bits = (bits & 0x7fffff) | 0x3f800000;
+    v16f m;
+    memcpy(&m, &mantissa_bits, sizeof m);
+    v16i big = (v16i)(m > splat(1.41421356f));
+    m = big ? m * splat(0.5f) : m;
+    exponent = exponent + (big & 1);
+    v16f t = (m - splat(1.0f)) / (m + splat(1.0f));
+    v16f t2 = t * t;
+    v16f series = splat(1.0f / 9.0f);
+    series = series * t2 + splat(1.0f / 7.0f);
+    series = series * t2 + splat(1.0f / 5.0f);
+    series = series * t2 + splat(1.0f / 3.0f);
+    series = series * t2 + splat(1.0f);
+    return __builtin_convertvector(exponent, v16f) * splat(0.69314718056f) + splat(2.0f) * t * series;
+}
+
+/* cos(2π u) for u in [0, 1): Taylor series of cos around 0 on [-π, π] (cos(2πu) = -cos(2πu - π)). */
+ALWAYS_INLINE v16f cos2pi16(v16f u) {
+    v16f x = (u - splat(0.5f)) * splat(6.28318530718f);
+    v16f x2 = x * x;
+    static const float c[] = { 1.0f / 2432902008176640000.0f, -1.0f / 6402373705728000.0f, 1.0f / 20922789888000.0f,
+                               -1.0f / 87178291200.0f, 1.0f / 479001600.0f, -1.0f / 3628800.0f, 1.0f / 40320.0f,
+                               -1.0f / 720.0f, 1.0f / 24.0f, -1.0f / 2.0f, 1.0f };
+    v16f p = splat(c[0]);
+    for (int k = 1; k < 11; k++) p = p * x2 + splat(c[k]);
+    return -p;
+}
+
+/* Standard normal numbers for keys j0 .. j0+15 (Box-Muller on two hashed uniforms). */
+ALWAYS_INLINE v16f normal16(uint32_t row_key, int64_t j0) {
+    const v16u lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    v16u first = hash32((lane + (uint32_t)j0) * 0x9e3779b9u ^ row_key);
+    v16u second = hash32(first ^ 0x2c1b3c6du);
+    v16f u1 = __builtin_convertvector((first >> 8) + 1u, v16f) * splat(1.0f / 16777216.0f);   /* (0, 1] */
+    v16f u2 = __builtin_convertvector(second >> 8, v16f) * splat(1.0f / 16777216.0f);         /* [0, 1) */
+    v16f radius = __builtin_elementwise_sqrt(splat(-2.0f) * log16(u1));
+    return radius * cos2pi16(u2);
 }
 
 float gk_noise_uniform(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j) {
-    return (float)((noise_bits(seed, layer, head, i, j, 1) >> 40) * (1.0 / 16777216.0));
+    return uniform16(noise_row_key(seed, layer, head, i), j)[0];
 }
 
 float gk_noise_normal(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j) {
-    /* Box-Muller from two independent uniforms in (0, 1]. */
-    double u1 = ((noise_bits(seed, layer, head, i, j, 2) >> 11) + 1) * (1.0 / 9007199254740992.0);
-    double u2 = (noise_bits(seed, layer, head, i, j, 3) >> 11) * (1.0 / 9007199254740992.0);
-    return (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
+    return normal16(noise_row_key(seed, layer, head, i), j)[0];
+}
+
+/* Noise for query q, head h and keys j0 .. j0+15 (zero where not applied). */
+ALWAYS_INLINE v16f noise16(const gk_attention_args *a, int64_t q, int32_t h, int64_t j0) {
+    const gk_attention_noise *n = a->noise;
+    const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const int64_t i = a->first_query_index + q;
+    v16i applies = (lane + (int32_t)j0) < (int32_t)a->key_count;
+    if (n->only_interpolated) {
+        v16i flags = {0};
+        for (int l = 0; l < GK_KEY_BLOCK; l++) flags[l] = j0 + l < a->key_count ? n->interpolated_keys[j0 + l] : 0;
+        applies = applies & (flags != 0);
+    }
+    bool any = false;
+    for (int l = 0; l < GK_KEY_BLOCK; l++) any |= applies[l] != 0;
+    if (!any) return splat(0);
+    v16f sigma = splat(1.0f);
+    if (n->scale_std) {
+        v16f distance = splat((float)i) - __builtin_convertvector(lane + (int32_t)j0, v16f);
+        sigma = distance / splat((float)n->total_key_count) * splat(n->std_base);
+    }
+    uint32_t key = noise_row_key(n->seed, n->layer, h, i);
+    v16f noise;
+    if (n->kind == GK_NOISE_GAUSSIAN) {
+        float offset = n->row_offset ? n->row_offset[q * a->heads + h] : 0.0f;
+        noise = normal16(key, j0) * sigma + splat(offset);
+    } else {
+        float scale = n->row_scale ? n->row_scale[q * a->heads + h] : 1.0f;
+        noise = uniform16(key, j0) * sigma * splat(scale);
+    }
+    return applies ? noise : splat(0);
 }
 
 /* ---- Helpers shared by every instantiation -------------------------------------------- */
@@ -114,19 +209,6 @@ float gk_attention_logit(const gk_attention_args *a, int64_t q, int32_t h, int64
     float sum = 0;
     for (int t = 0; t < a->head_dim; t++) sum += query[t] * key_element(a, view, g, j, t);
     return sum * a->logit_scale;
-}
-
-static float noise_value(const gk_attention_args *a, int64_t q, int32_t h, int64_t j) {
-    const gk_attention_noise *n = a->noise;
-    if (n->only_interpolated && !n->interpolated_keys[j]) return 0;
-    int64_t i = a->first_query_index + q;
-    float sigma = n->scale_std ? (float)(i - j) / (float)n->total_key_count * n->std_base : 1.0f;
-    if (n->kind == GK_NOISE_GAUSSIAN) {
-        float offset = n->row_offset ? n->row_offset[q * a->heads + h] : 0.0f;
-        return gk_noise_normal(n->seed, n->layer, h, i, j) * sigma + offset;
-    }
-    float scale = n->row_scale ? n->row_scale[q * a->heads + h] : 1.0f;
-    return gk_noise_uniform(n->seed, n->layer, h, i, j) * sigma * scale;
 }
 
 /* ---- The kernel body ------------------------------------------------------------------- */
@@ -174,12 +256,7 @@ ALWAYS_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h
             logits = in_view ? dots : logits;
         }
     }
-    if (a->noise) {
-        for (int l = 0; l < GK_KEY_BLOCK; l++) {
-            int64_t j = j0 + l;
-            if (j < a->key_count) logits[l] += noise_value(a, q, h, j);
-        }
-    }
+    if (a->noise) logits += noise16(a, q, h, j0);
     v16i valid = (key <= (int32_t)i) & (key < (int32_t)key_end) & (key >= (int32_t)key_begin);
     return valid ? logits : splat(-INFINITY);
 }
@@ -328,10 +405,8 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
             if (r >= rows) { memset(weights[r], 0, sizeof weights[r]); continue; }
             int64_t q = tile_q[r], i = a->first_query_index + q;
             if (a->noise) {
-                for (int l = 0; l < GK_KEY_BLOCK; l++) {
-                    if (j0 + l < a->key_count) logits0[r][l] += noise_value(a, q, tile_h[r], j0 + l);
-                    if (both && j0 + GK_KEY_BLOCK + l < a->key_count) logits1[r][l] += noise_value(a, q, tile_h[r], j0 + GK_KEY_BLOCK + l);
-                }
+                logits0[r] += noise16(a, q, tile_h[r], j0);
+                if (both) logits1[r] += noise16(a, q, tile_h[r], j0 + GK_KEY_BLOCK);
             }
             v16i valid0 = (key0 <= (int32_t)i) & (key0 < (int32_t)key_end) & (key0 >= (int32_t)key_begin);
             v16i valid1 = (key1 <= (int32_t)i) & (key1 < (int32_t)key_end) & (key1 >= (int32_t)key_begin);

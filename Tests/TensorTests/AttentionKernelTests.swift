@@ -179,6 +179,14 @@ final class AttentionKernelTests: XCTestCase {
         }
         XCTAssertEqual(sum / Double(n), 0, accuracy: 0.05)
         XCTAssertEqual(squares / Double(n), 1, accuracy: 0.05)
+        // tails of a true gaussian: P(|z| > 2) = 4.55%, P(|z| > 3) = 0.27%
+        let samples = (0..<n).map { AttentionNoise.normal(seed: 9, layer: 2, head: 1, query: $0 / 50, key: $0 % 50) }
+        XCTAssertEqual(Double(samples.filter { abs($0) > 2 }.count) / Double(n), 0.0455, accuracy: 0.006)
+        XCTAssertEqual(Double(samples.filter { abs($0) > 3 }.count) / Double(n), 0.0027, accuracy: 0.0015)
+        let uniforms = (0..<n).map { AttentionNoise.uniform(seed: 9, layer: 2, head: 1, query: $0 / 50, key: $0 % 50) }
+        XCTAssertTrue(uniforms.allSatisfy { $0 >= 0 && $0 < 1 })
+        XCTAssertEqual(uniforms.reduce(0, +) / Float(n), 0.5, accuracy: 0.01)
+        XCTAssertEqual(Double(uniforms.filter { $0 < 0.1 }.count) / Double(n), 0.1, accuracy: 0.01)
         XCTAssertEqual(AttentionNoise.uniform(seed: 5, layer: 1, head: 2, query: 3, key: 4),
                        AttentionNoise.uniform(seed: 5, layer: 1, head: 2, query: 3, key: 4))
         XCTAssertNotEqual(AttentionNoise.uniform(seed: 5, layer: 1, head: 2, query: 3, key: 4),
