@@ -198,8 +198,8 @@ public final class AttentionKernel: @unchecked Sendable {
             throw TensorError.invalidShape("attention needs 1...\(maximumViews) views with queries and keys for each, got \(a.queries.count) and \(a.keys.count)")
         }
         func tuple(_ pointers: [UnsafePointer<Float>]) -> (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) {
-            let p = pointers.map(Optional.some) + Array(repeating: nil, count: maximumViews - pointers.count)
-            return (p[0], p[1], p[2], p[3])
+            func at(_ index: Int) -> UnsafePointer<Float>? { index < pointers.count ? pointers[index] : nil }
+            return (at(0), at(1), at(2), at(3))
         }
         var cNoise = gk_attention_noise()
         if let noise = a.noise {

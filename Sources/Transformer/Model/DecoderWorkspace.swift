@@ -22,8 +22,9 @@ final class DecoderWorkspace {
     /// Noise: row statistics and key sums.
     let noiseRows = FloatBuffer()
     let keySums = FloatBuffer()
-    var interpolatedKeys: [UInt8] = []
-    var thresholds: [Int32] = []
+    /// Per-view pointers handed to the attention kernel (reused, not reallocated, per layer).
+    var queryPointers: [UnsafePointer<Float>] = []
+    var keyPointers: [UnsafePointer<Float>] = []
 
     /// Rows of logits computed at once by the output head.
     static let logitRowsPerBlock = 16

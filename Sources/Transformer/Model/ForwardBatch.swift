@@ -64,8 +64,8 @@ extension InferenceSession {
                                       outputHeadStride: cache.keyHeadStride, angleOffset: stepStart, pool: pool)
         }
 
-        var queries: [UnsafePointer<Float>] = []
-        var keys: [UnsafePointer<Float>] = []
+        workspace.queryPointers.removeAll(keepingCapacity: true)
+        workspace.keyPointers.removeAll(keepingCapacity: true)
         var blendedView: Int?
         for (index, view) in layout.views.enumerated() {
             let query = angles.viewQueries[index]
@@ -73,10 +73,10 @@ extension InferenceSession {
             query.table.rotateRows(workspace.queries.pointer, inputStride: queryWidth, into: rotated, outputStride: queryWidth,
                                    rows: count, heads: c.headCount, headDimension: d, angles: query.angles,
                                    firstAngle: rows.lowerBound, pool: pool)
-            queries.append(UnsafePointer(rotated))
+            workspace.queryPointers.append(UnsafePointer(rotated))
             switch view.keys {
             case .cached(let slot):
-                keys.append(UnsafePointer(cache.keys(layer, slot: slot)))
+                workspace.keyPointers.append(UnsafePointer(cache.keys(layer, slot: slot)))
             case .positioned, .blended:
                 guard let prepared = angles.viewKeys[index] else { continue }
                 let stride = cache.keyHeadStride
@@ -94,7 +94,7 @@ extension InferenceSession {
                     query.table.rotateKeys(unrotated, rowStride: keyWidth, range: 0..<keyCount, keyValueHeads: kvHeads,
                                            headDimension: d, angles: prepared.angles, into: buffer, outputHeadStride: stride, pool: pool)
                 }
-                keys.append(UnsafePointer(buffer))
+                workspace.keyPointers.append(UnsafePointer(buffer))
             }
         }
 
@@ -103,12 +103,12 @@ extension InferenceSession {
         try layout.thresholds.withUnsafeBufferPointer { thresholds in
             let arguments = AttentionKernel.Arguments(
                 queryCount: count, firstQueryIndex: first, keyCount: keyCount, heads: c.headCount, keyValueHeads: kvHeads,
-                headDimension: d, queries: queries, keys: keys, keyHeadStride: cache.keyHeadStride,
+                headDimension: d, queries: workspace.queryPointers, keys: workspace.keyPointers, keyHeadStride: cache.keyHeadStride,
                 values: cache.values(layer), valueHeadStride: cache.valueHeadStride,
                 thresholds: layout.views.count > 1 ? thresholds.baseAddress! + thresholdOffset : nil,
                 logitScale: logitScale, output: workspace.attentionOutput.pointer)
-            if let noise = layout.noise, let blendedView, let blend = angles.viewKeys[blendedView]?.blend {
-                try withNoise(noise, layer: layer, arguments: arguments, blendedView: blendedView, weights: blend.weights,
+            if let noise = layout.noise, let blendedView {
+                try withNoise(noise, layer: layer, arguments: arguments, blendedView: blendedView, interpolatedKeys: angles.interpolatedKeys,
                               stepKeyCount: stepStart + layout.views[0].queryPositions.count) { noisy in
                     try attention.run(noisy)
                 }
@@ -123,10 +123,9 @@ extension InferenceSession {
     /// (gaussian, mean from the row) or row maxima (uniform, scale from the row) over every key
     /// of the step.
     private func withNoise(_ noise: LogitNoise, layer: Int, arguments: AttentionKernel.Arguments, blendedView: Int,
-                           weights: [Float], stepKeyCount: Int, _ body: (AttentionKernel.Arguments) throws -> Void) throws {
+                           interpolatedKeys: [UInt8], stepKeyCount: Int, _ body: (AttentionKernel.Arguments) throws -> Void) throws {
         let c = model.configuration
         let d = c.headDimension
-        workspace.interpolatedKeys = weights.prefix(arguments.keyCount).map { $0 != 0 ? 1 : 0 }
         let rowCount = arguments.queryCount * c.headCount
         let rowStatistics = workspace.noiseRows.ensure(rowCount)
         if noise.meanFromRow {
@@ -153,7 +152,7 @@ extension InferenceSession {
         } else if noise.maximumFromRow {
             try attention.rowMaximum(arguments, into: rowStatistics)
         }
-        try workspace.interpolatedKeys.withUnsafeBufferPointer { mask in
+        try interpolatedKeys.withUnsafeBufferPointer { mask in
             var noisy = arguments
             noisy.noise = AttentionNoise(
                 kind: noise.kind == .gaussian ? .gaussian : .uniform, seed: noise.seed, layer: layer,

@@ -10,6 +10,8 @@ struct StepAngles {
     /// Per view whose keys are repositioned: rows for every key (indexed by key), and for
     /// blended keys the second rotation's rows and weights.
     var viewKeys: [(angles: RotaryAngles, blend: (angles: RotaryAngles, weights: [Float])?)?]
+    /// Per key of the step: 1 where a blended view interpolates it (for noise); empty without noise.
+    var interpolatedKeys: [UInt8]
 }
 
 /// Angle buffers reused from step to step.
@@ -46,6 +48,10 @@ extension InferenceSession {
                 return (angles(view.frequencies, upper).angles, (angles(view.frequencies, lower).angles, weight))
             }
         }
-        return StepAngles(slotKeys: slots, viewQueries: queries, viewKeys: keys)
+        var interpolated: [UInt8] = []
+        if layout.noise != nil, let blend = keys.lazy.compactMap({ $0?.blend }).first {
+            interpolated = blend.weights.map { $0 != 0 ? 1 : 0 }
+        }
+        return StepAngles(slotKeys: slots, viewQueries: queries, viewKeys: keys, interpolatedKeys: interpolated)
     }
 }
