@@ -10,23 +10,22 @@ import Transformer
 /// while GALI holds.
 enum DemoCommand: Command {
     static let name = "demo"
-    static let summary = "fetch the default model if needed, chat, and show GALI against the unmodified model"
-    static let options: Set<String> = ["model", "threads", "window"]
-    static let flags: Set<String> = []
+    static let summary = "fetch the default model if needed, chat, and score a passage (--long: GALI vs the unmodified model past the window)"
+    static let options: Set<String> = ["model", "threads"]
+    static let flags: Set<String> = ["long"]
     static let help = """
-    usage: gali demo [--model PATH] [--threads N] [--window W]
+    usage: gali demo [--model PATH] [--threads N] [--long]
 
     1. Fetches SmolLM2-135M-Instruct into the model cache if it is not there (unless --model).
     2. Answers a chat question.
-    3. Scores a built-in passage of about 1,300 tokens with the unmodified model.
-    4. Pretends the model's window is W tokens (default 256) and scores the passage again with
-       the unmodified model and with GALI: beyond W the unmodified model's perplexity climbs,
-       GALI's stays near its in-window level.
+    3. Scores a built-in passage of about 1,200 tokens.
+    With --long (several minutes): feeds a text of twice the model's context window (the passage
+    repeated) to the unmodified model and to GALI and compares their perplexity on the last
+    quarter, past the window: the unmodified model's climbs, GALI's stays near its in-window level.
     """
 
     static func run(_ arguments: ParsedArguments, output: OutputStreams) throws {
         let threads = try arguments.int("threads", in: 1...1024)
-        let window = try arguments.int("window", default: 256, in: 130...100_000)!
         let path = try arguments.string("model") ?? ModelFetcher.ensureDefaultModel(output: output)
         GALIMethod.register()
         let start = Date()
@@ -49,27 +48,39 @@ enum DemoCommand: Command {
         let passage = chat.tokenizer.encode(DemoPassage.text)
         output.print("")
         output.print("== Perplexity of a \(passage.count)-token passage")
-        let inWindow = try score(.original, window: nil, path: path, threads: threads, tokens: passage, output: output)
-        output.print(String(format: "unmodified model, its own window (%d):  perplexity %.2f", chat.model.configuration.contextLength, inWindow))
+        let scored = try score(.original, path: path, threads: threads, tokens: passage, output: output)
+        output.print(String(format: "unmodified model: perplexity %.2f", scored.perplexity))
 
+        if arguments.flag("long") {
+            let window = chat.model.configuration.contextLength
+            var long: [Int] = []
+            while long.count < 2 * window { long += passage }
+            long = Array(long.prefix(2 * window))
+            let tail = (3 * long.count / 4)..<(long.count - 1)
+            output.print("")
+            output.print("== \(long.count) tokens, twice the model's window of \(window) (the passage repeated)")
+            for (label, method) in [("unmodified model", MethodSpec.original), ("GALI", MethodSpec.gali())] {
+                let result = try score(method, path: path, threads: threads, tokens: long, output: output)
+                let nll = result.negativeLogLikelihoods
+                let inWindow = nll[(window / 2)..<(window - 1)], beyond = nll[tail]
+                func perplexity(_ values: ArraySlice<Float>) -> Double { exp(values.reduce(0.0) { $0 + Double($1) } / Double(values.count)) }
+                output.print(String(format: "%@: perplexity %.2f on tokens %d-%d (inside the window), %.2f on tokens %d-%d (past it)",
+                                    label.padding(toLength: 16, withPad: " ", startingAt: 0), perplexity(inWindow), window / 2, window - 1,
+                                    perplexity(beyond), tail.lowerBound, tail.upperBound))
+            }
+        }
         output.print("")
-        output.print("== The same passage with a pretend window of \(window) tokens")
-        let original = try score(.original, window: window, path: path, threads: threads, tokens: passage, output: output)
-        let gali = try score(.gali(GALIParameters(noiseType: .no)), window: window, path: path, threads: threads, tokens: passage, output: output)
-        output.print(String(format: "unmodified model:  perplexity %8.2f  (positions past %d are out of distribution)", original, window))
-        output.print(String(format: "GALI:              perplexity %8.2f  (greedy positions and interpolated logits)", gali))
-        output.print("")
-        output.print(String(format: "Done in %.0f s. Next: gali score --method gali --ori-window 512 --file TEXT, gali methods, gali --help.",
+        output.print(String(format: "Done in %.0f s. Next: gali generate --chat --prompt \"...\", gali score --method gali --file TEXT, gali methods, gali --help.",
                             Date().timeIntervalSince(start)))
     }
 
-    private static func score(_ method: MethodSpec, window: Int?, path: String, threads: Int?, tokens: [Int],
-                              output: OutputStreams) throws -> Double {
-        let loaded = try ModelFactory.make(method: method, maxPositionEmbeddings: window, model: path, threads: threads)
+    private static func score(_ method: MethodSpec, path: String, threads: Int?, tokens: [Int],
+                              output: OutputStreams) throws -> ScoreResult {
+        let loaded = try ModelFactory.make(method: method, model: path, threads: threads)
         let progress = ProgressReporter(label: "  \(loaded.method.name)", total: tokens.count, unit: "tok",
                                         isTerminal: output.errorIsTerminal, write: output.writeError)
         let result = try loaded.makeSession(reserving: tokens.count).score(tokens) { done, _ in progress.update(done) }
         progress.finish()
-        return result.perplexity
+        return result
     }
 }
