@@ -147,6 +147,9 @@ static void float_rows_task(void *context, int64_t task, int thread) {
     float *row = (float *)(mine + HEADER_BYTES + panel_bytes(x->in_features));
     int64_t first = task * job->outputs_per_task, last = first + job->outputs_per_task;
     if (last > job->out_features) last = job->out_features;
+    if (job->path == GK_PATH_AVX512 &&
+        gk_float_rows_avx512(job->type, job->weight, job->row_bytes, first, last, x, job->output, job->output_stride) == 0)
+        return;
     for (int64_t o = first; o < last; o++) {
         const uint8_t *source = job->weight + o * job->row_bytes;
         const float *w = row;
