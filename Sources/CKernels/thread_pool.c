@@ -56,6 +56,7 @@ struct gk_pool {
     _Atomic int stopping;
     /* Caller-only state of the contention back-off. */
     int64_t serial_left, serial_next, window_regions;
+    int64_t parallel_regions, backed_off_regions;
     double window_wall, window_cpu;
     pthread_mutex_t mutex;
     pthread_cond_t wake;
@@ -157,10 +158,11 @@ static void back_off(gk_pool *pool) {
 void gk_pool_run(gk_pool *pool, int64_t task_count, gk_task_fn fn, void *context) {
     if (task_count <= 0) return;
     if (pool->threads == 1 || task_count == 1 || pool->serial_left > 0) {
-        if (pool->serial_left > 0) pool->serial_left--;
+        if (pool->serial_left > 0) { pool->serial_left--; pool->backed_off_regions++; }
         for (int64_t task = 0; task < task_count; task++) fn(context, task, 0);
         return;
     }
+    pool->parallel_regions++;
     if (pool->window_regions == 0) {
         pool->window_wall = clock_seconds(CLOCK_MONOTONIC);
         pool->window_cpu = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
@@ -201,6 +203,11 @@ void gk_pool_run(gk_pool *pool, int64_t task_count, gk_task_fn fn, void *context
     } else if (pool->serial_next > SERIAL_FIRST) {
         pool->serial_next /= 2;
     }
+}
+
+void gk_pool_statistics(const gk_pool *pool, int64_t *parallel_regions, int64_t *backed_off_regions) {
+    *parallel_regions = pool->parallel_regions;
+    *backed_off_regions = pool->backed_off_regions;
 }
 
 void gk_pool_destroy(gk_pool *pool) {
