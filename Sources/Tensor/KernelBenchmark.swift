@@ -171,6 +171,9 @@ public enum KernelBenchmark {
                                     shapes: [(outFeatures: Int, inFeatures: Int)] = modelShapes, rows: [Int] = [1, 512],
                                     threadCounts: [Int] = [1, 2], secondsPerCase: Double = 0.3,
                                     progress: (LinearResult) -> Void = { _ in }) throws -> [LinearResult] {
+        guard rows.allSatisfy({ $0 >= 1 }), shapes.allSatisfy({ $0.outFeatures >= 1 && $0.inFeatures >= 1 }) else {
+            throw TensorError.invalidShape("benchmark rows and shapes must be positive: rows \(rows), shapes \(shapes)")
+        }
         var results: [LinearResult] = []
         let pools = try threadCounts.map { try ThreadPool(threadCount: $0) }
         for dtype in dtypes {
@@ -214,6 +217,7 @@ public enum KernelBenchmark {
     /// down and the Q8_0 output head) on `rows` input rows, as one decoding step or prefill.
     public static func modelSweep(rows: Int, threads: Int, precision: Precision = .fast, headOnEveryRow: Bool,
                                   secondsPerCase: Double = 1) throws -> ModelSweepResult {
+        guard rows >= 1 else { throw TensorError.invalidShape("a model sweep needs at least one row, not \(rows)") }
         let pool = try ThreadPool(threadCount: threads)
         let kernel = LinearKernel(pool: pool, precision: precision)
         let layerShapes = [(576, 576), (192, 576), (192, 576), (576, 576), (1536, 576), (1536, 576), (576, 1536)]

@@ -39,7 +39,7 @@ enum BenchKernelsCommand: Command {
     static func run(_ arguments: ParsedArguments, output: OutputStreams) throws {
         guard arguments.positional.isEmpty else { throw CommandLineError("unexpected argument \(arguments.positional[0])") }
         let threadCounts = try arguments.int("threads", in: 1...256).map { [$0] } ?? [1, 2]
-        let seconds = try arguments.double("seconds", default: 0.3, in: 0.001...600)!
+        let seconds = try arguments.double("seconds", in: 0.001...600) ?? 0.3
         if let name = arguments.string("path") {
             guard let path = KernelPath(name: name) else { throw CommandLineError("--path must be scalar, avx2 or avx512, not \"\(name)\"") }
             try Kernels.setPath(path)
