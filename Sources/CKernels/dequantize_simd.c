@@ -26,7 +26,7 @@ GK_TARGET_AVX2 int gk_dequantize_row_avx2(int type, const void *source, float *y
         return 0;
     case GK_Q8_0:
         for (; i < n; i += 32, b += 34) {
-            __m256 d = _mm256_set1_ps(gk_half_to_float(gk_read_u16(b)));
+            __m256 d = _mm256_set1_ps(_cvtsh_ss(gk_read_u16(b)));
             for (int j = 0; j < 32; j += 8) {
                 __m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(b + 2 + j)));
                 _mm256_storeu_ps(y + i + j, _mm256_mul_ps(_mm256_cvtepi32_ps(q), d));
@@ -38,9 +38,9 @@ GK_TARGET_AVX2 int gk_dequantize_row_avx2(int type, const void *source, float *y
         int has_min = type == GK_Q4_1;
         int64_t block_bytes = has_min ? 20 : 18;
         for (; i < n; i += 32, b += block_bytes) {
-            float dv = gk_half_to_float(gk_read_u16(b));
+            float dv = _cvtsh_ss(gk_read_u16(b));
             __m256 d = _mm256_set1_ps(dv);
-            __m256 m = _mm256_set1_ps(has_min ? gk_half_to_float(gk_read_u16(b + 2)) : -8.0f * dv);
+            __m256 m = _mm256_set1_ps(has_min ? _cvtsh_ss(gk_read_u16(b + 2)) : -8.0f * dv);
             __m128i qs = _mm_loadu_si128((const __m128i *)(b + (has_min ? 4 : 2)));
             __m128i low = _mm_and_si128(qs, _mm_set1_epi8(0x0f));
             __m128i high = _mm_and_si128(_mm_srli_epi16(qs, 4), _mm_set1_epi8(0x0f));
@@ -74,7 +74,7 @@ GK_TARGET_AVX512 int gk_dequantize_row_avx512(int type, const void *source, floa
         return 0;
     case GK_Q8_0:
         for (; i < n; i += 32, b += 34) {
-            __m512 d = _mm512_set1_ps(gk_half_to_float(gk_read_u16(b)));
+            __m512 d = _mm512_set1_ps(_cvtsh_ss(gk_read_u16(b)));
             __m512i q0 = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + 2)));
             __m512i q1 = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + 18)));
             _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_cvtepi32_ps(q0), d));
@@ -86,9 +86,9 @@ GK_TARGET_AVX512 int gk_dequantize_row_avx512(int type, const void *source, floa
         int has_min = type == GK_Q4_1;
         int64_t block_bytes = has_min ? 20 : 18;
         for (; i < n; i += 32, b += block_bytes) {
-            float dv = gk_half_to_float(gk_read_u16(b));
+            float dv = _cvtsh_ss(gk_read_u16(b));
             __m512 d = _mm512_set1_ps(dv);
-            __m512 m = _mm512_set1_ps(has_min ? gk_half_to_float(gk_read_u16(b + 2)) : -8.0f * dv);
+            __m512 m = _mm512_set1_ps(has_min ? _cvtsh_ss(gk_read_u16(b + 2)) : -8.0f * dv);
             __m128i qs = _mm_loadu_si128((const __m128i *)(b + (has_min ? 4 : 2)));
             __m128i low = _mm_and_si128(qs, _mm_set1_epi8(0x0f));
             __m128i high = _mm_and_si128(_mm_srli_epi16(qs, 4), _mm_set1_epi8(0x0f));

@@ -113,6 +113,11 @@ void gk_fast_direct_avx2(int type, const uint8_t *weight, int64_t row_bytes, int
 void gk_fast_direct_avx512(int type, const uint8_t *weight, int64_t row_bytes, int64_t first, int64_t last,
                            const gk_linear_input *x, float *out, int64_t out_stride);
 
+/** Float-path matrix-vector kernel with the weight blocks dequantized in registers (Q4_0,
+    Q4_1, Q8_0); returns -1 (computing nothing) for other types. */
+int gk_float_rows_avx512(int type, const uint8_t *weight, int64_t row_bytes, int64_t first, int64_t last,
+                         const gk_linear_input *x, float *out, int64_t out_stride);
+
 /** Input rows per tile of the float micro-kernels. */
 enum { GK_FLOAT_TILE_ROWS = 6 };
 /** tile[r · 32 + i] = Σ_k x_r[k] · panel[k · 32 + i], accumulated in order of k with FMA. */

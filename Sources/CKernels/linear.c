@@ -147,6 +147,9 @@ static void float_rows_task(void *context, int64_t task, int thread) {
     float *row = (float *)(mine + HEADER_BYTES + panel_bytes(x->in_features));
     int64_t first = task * job->outputs_per_task, last = first + job->outputs_per_task;
     if (last > job->out_features) last = job->out_features;
+    if (job->path == GK_PATH_AVX512 &&
+        gk_float_rows_avx512(job->type, job->weight, job->row_bytes, first, last, x, job->output, job->output_stride) == 0)
+        return;
     for (int64_t o = first; o < last; o++) {
         const uint8_t *source = job->weight + o * job->row_bytes;
         const float *w = row;
@@ -244,7 +247,12 @@ int gk_linear_apply(gk_pool *pool, const gk_linear_input *x, const void *weight,
     int float_path = gk_type_is_float(weight_type) || !x->quantized;
     if (x->rows <= GK_DIRECT_ROWS && (float_path || gk_fast_direct_supported(job.path, weight_type))) {
         job.mode = float_path ? MODE_FLOAT_ROWS : MODE_FAST_DIRECT;
-        int64_t per_task = threads == 1 ? out_features : ceil_div(out_features, (int64_t)threads * 8);
+        /* Few tasks (each grab of a task is a cache-line transfer between cores, which is
+           not small next to a 576×576 product), but at most ~256 KB of weights per task so
+           that a big matrix still balances when a core is busy with something else. */
+        int64_t per_task = threads == 1 ? out_features : ceil_div(out_features, (int64_t)threads * 2);
+        int64_t most = (int64_t)262144 / (job.row_bytes > 0 ? job.row_bytes : 1);
+        if (threads > 1 && per_task > most) per_task = most;
         if (per_task < 16) per_task = 16;
         job.outputs_per_task = per_task;
         run(pool, ceil_div(out_features, per_task), float_path ? float_rows_task : fast_direct_task, &job);

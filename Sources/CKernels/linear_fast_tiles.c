@@ -23,33 +23,41 @@ static inline int32_t load_i32(const int8_t *p) {
 
 /* ---- Scalar -------------------------------------------------------------------------------- */
 
+/* Loops ordered so that compilers vectorise the 32 outputs (integer sums, then fmaf). */
 void gk_fast_tile_scalar(const gk_fast_panel *panel, const gk_fast_rows *x, int rows, float *tile) {
     const int sub = panel->sub;
     const int64_t stride = gk_fast_panel_stride(sub);
-    for (int r = 0; r < rows; r++) {
-        for (int i = 0; i < GK_PANEL; i++) {
-            float acc = 0;
-            const uint8_t *p = panel->data;
-            for (int64_t s = 0; s < panel->sub_blocks; s++, p += stride) {
-                const int8_t *q = x->q[r] + s * sub;
-                int32_t dot = 0;
-                for (int g = 0; g < sub / 4; g++) {
-                    const uint8_t *w = p + g * 128 + 4 * i;
-                    for (int j = 0; j < 4; j++) {
-                        int weight = panel->is_signed ? (int)(int8_t)w[j] : (int)w[j];
-                        dot += weight * q[4 * g + j];
-                    }
+    float acc[8][GK_PANEL];
+    memset(acc, 0, sizeof acc);
+    const uint8_t *p = panel->data;
+    for (int64_t s = 0; s < panel->sub_blocks; s++, p += stride) {
+        int32_t dot[8][GK_PANEL];
+        memset(dot, 0, sizeof dot);
+        for (int g = 0; g < sub / 4; g++) {
+            const uint8_t *w = p + g * 128;
+            for (int r = 0; r < rows; r++) {
+                const int8_t *q = x->q[r] + s * sub + 4 * g;
+                const int32_t q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
+                if (panel->is_signed) {
+                    const int8_t *v = (const int8_t *)w;
+                    for (int i = 0; i < GK_PANEL; i++)
+                        dot[r][i] += v[4 * i] * q0 + v[4 * i + 1] * q1 + v[4 * i + 2] * q2 + v[4 * i + 3] * q3;
+                } else {
+                    for (int i = 0; i < GK_PANEL; i++)
+                        dot[r][i] += w[4 * i] * q0 + w[4 * i + 1] * q1 + w[4 * i + 2] * q2 + w[4 * i + 3] * q3;
                 }
-                float dw, mw;
-                memcpy(&dw, p + sub * GK_PANEL + 4 * i, 4);
-                memcpy(&mw, p + sub * GK_PANEL + 128 + 4 * i, 4);
-                float dx = x->scale[r][sub == 32 ? s : s >> 1];
-                acc = fmaf((float)dot * dw, dx, acc);
-                acc = fmaf(mw, x->sum[r][s], acc);
             }
-            tile[r * GK_PANEL + i] = acc;
+        }
+        const float *dw = (const float *)(p + sub * GK_PANEL), *mw = dw + GK_PANEL;
+        for (int r = 0; r < rows; r++) {
+            const float dx = x->scale[r][sub == 32 ? s : s >> 1], sx = x->sum[r][s];
+            for (int i = 0; i < GK_PANEL; i++) {
+                acc[r][i] = fmaf((float)dot[r][i] * dw[i], dx, acc[r][i]);
+                acc[r][i] = fmaf(mw[i], sx, acc[r][i]);
+            }
         }
     }
+    for (int r = 0; r < rows; r++) memcpy(tile + r * GK_PANEL, acc[r], sizeof acc[r]);
 }
 
 #if GK_X86

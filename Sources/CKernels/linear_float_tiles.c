@@ -4,14 +4,18 @@
 #include "internal.h"
 #include <math.h>
 
+/* Loops ordered so that compilers vectorise the 32 outputs. */
 void gk_float_tile_scalar(const float *panel, int64_t k_count, const float *const *x, int rows, float *tile) {
-    for (int r = 0; r < rows; r++) {
-        for (int i = 0; i < GK_PANEL; i++) {
-            float acc = 0;
-            for (int64_t k = 0; k < k_count; k++) acc = fmaf(x[r][k], panel[k * GK_PANEL + i], acc);
-            tile[r * GK_PANEL + i] = acc;
+    float acc[GK_FLOAT_TILE_ROWS][GK_PANEL];
+    memset(acc, 0, sizeof acc);
+    for (int64_t k = 0; k < k_count; k++) {
+        const float *w = panel + k * GK_PANEL;
+        for (int r = 0; r < rows; r++) {
+            const float xv = x[r][k];
+            for (int i = 0; i < GK_PANEL; i++) acc[r][i] = fmaf(xv, w[i], acc[r][i]);
         }
     }
+    for (int r = 0; r < rows; r++) memcpy(tile + r * GK_PANEL, acc[r], sizeof acc[r]);
 }
 
 #if GK_X86

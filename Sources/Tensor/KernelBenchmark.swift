@@ -36,6 +36,9 @@ public enum KernelBenchmark {
         public let bestGigaopsPerSecond: Double
         /// Weight bytes read per second at the median time.
         public let weightGigabytesPerSecond: Double
+        /// Share of the timed parallel regions that the pool ran on the calling thread alone
+        /// because other processes were keeping the cores busy (0 on a quiet machine).
+        public let backedOffShare: Double
     }
 
     /// All linear layers of the reference model run back to back, as in one decoding step
@@ -60,6 +63,8 @@ public enum KernelBenchmark {
         public let weightGigabytesPerSecond: Double
         /// 10⁹ operations per second at the median time.
         public let gigaopsPerSecond: Double
+        /// Share of the parallel regions run on the calling thread alone (see `LinearResult`).
+        public let backedOffShare: Double
     }
 
     /// One kernel written twice: in C (the package's kernel) and in plain Swift with
@@ -100,6 +105,13 @@ public enum KernelBenchmark {
         }
         times.sort()
         return (times[times.count / 2], times[0])
+    }
+
+    /// Share of the regions since `before` that ran on the caller alone because of contention.
+    static func backedOff(_ pool: ThreadPool, since before: (parallelRegions: Int, backedOffRegions: Int)) -> Double {
+        let now = pool.statistics
+        let parallel = now.parallelRegions - before.parallelRegions, backedOff = now.backedOffRegions - before.backedOffRegions
+        return parallel + backedOff == 0 ? 0 : Double(backedOff) / Double(parallel + backedOff)
     }
 
     /// A `rows` × `columns` weight of `dtype` with random quants and moderate positive scales
@@ -159,6 +171,9 @@ public enum KernelBenchmark {
                                     shapes: [(outFeatures: Int, inFeatures: Int)] = modelShapes, rows: [Int] = [1, 512],
                                     threadCounts: [Int] = [1, 2], secondsPerCase: Double = 0.3,
                                     progress: (LinearResult) -> Void = { _ in }) throws -> [LinearResult] {
+        guard rows.allSatisfy({ $0 >= 1 }), shapes.allSatisfy({ $0.outFeatures >= 1 && $0.inFeatures >= 1 }) else {
+            throw TensorError.invalidShape("benchmark rows and shapes must be positive: rows \(rows), shapes \(shapes)")
+        }
         var results: [LinearResult] = []
         let pools = try threadCounts.map { try ThreadPool(threadCount: $0) }
         for dtype in dtypes {
@@ -172,6 +187,7 @@ public enum KernelBenchmark {
                     for rowCount in rows {
                         for pool in pools {
                             let kernel = LinearKernel(pool: pool, precision: precision)
+                            let before = pool.statistics
                             let (median, best) = input.withUnsafeBufferPointer { x in
                                 output.withUnsafeMutableBufferPointer { y in
                                     time(seconds: secondsPerCase) {
@@ -186,7 +202,7 @@ public enum KernelBenchmark {
                                 inFeatures: shape.inFeatures, rows: rowCount, threads: pool.threadCount,
                                 medianMilliseconds: median * 1e3, bestMilliseconds: best * 1e3,
                                 gigaopsPerSecond: operations / median / 1e9, bestGigaopsPerSecond: operations / best / 1e9,
-                                weightGigabytesPerSecond: bytes / median / 1e9)
+                                weightGigabytesPerSecond: bytes / median / 1e9, backedOffShare: backedOff(pool, since: before))
                             results.append(result)
                             progress(result)
                         }
@@ -201,6 +217,7 @@ public enum KernelBenchmark {
     /// down and the Q8_0 output head) on `rows` input rows, as one decoding step or prefill.
     public static func modelSweep(rows: Int, threads: Int, precision: Precision = .fast, headOnEveryRow: Bool,
                                   secondsPerCase: Double = 1) throws -> ModelSweepResult {
+        guard rows >= 1 else { throw TensorError.invalidShape("a model sweep needs at least one row, not \(rows)") }
         let pool = try ThreadPool(threadCount: threads)
         let kernel = LinearKernel(pool: pool, precision: precision)
         let layerShapes = [(576, 576), (192, 576), (192, 576), (576, 576), (1536, 576), (1536, 576), (576, 1536)]
@@ -215,6 +232,7 @@ public enum KernelBenchmark {
         for index in input.indices { input[index] = Float((index * 7919) % 2001 - 1000) / 1000 }
         var output = [Float](repeating: 0, count: (headOnEveryRow ? rows : 1) * 49152 + rows * 1536)
         let headRows = headOnEveryRow ? rows : 1
+        let before = pool.statistics
         let (median, best) = input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 time(seconds: secondsPerCase) {
@@ -228,7 +246,7 @@ public enum KernelBenchmark {
         return ModelSweepResult(rows: rows, threads: pool.threadCount, precision: precision.rawValue, headOnEveryRow: headOnEveryRow,
                                 medianMilliseconds: median * 1e3, bestMilliseconds: best * 1e3,
                                 tokensPerSecond: Double(rows) / median, weightGigabytesPerSecond: bytes / median / 1e9,
-                                gigaopsPerSecond: operations / median / 1e9)
+                                gigaopsPerSecond: operations / median / 1e9, backedOffShare: backedOff(pool, since: before))
     }
 
     /// The Q8_0 matrix-vector product of the float path (dequantize each weight row, dot it with

@@ -8,9 +8,14 @@ import Darwin
 /// A small persistent pool of threads for data-parallel kernels.
 ///
 /// The calling thread takes part as thread 0, so a pool of `n` threads starts `n - 1` workers.
-/// Workers spin briefly between regions and then sleep, so the hundreds of parallel regions of
-/// one decoded token cost microseconds. One caller at a time; `parallelFor` must not be nested
-/// on the same pool.
+/// Workers spin briefly (~100 µs) between regions and then sleep, so the hundreds of parallel
+/// regions of one decoded token cost microseconds. One caller at a time; `parallelFor` must not
+/// be nested on the same pool.
+///
+/// Tasks are handed out dynamically and may all run on the calling thread: workers that are not
+/// ready do not delay a region, and while other processes keep the cores busy (a worker stalls
+/// inside a task, or the caller gets too little CPU time) the pool runs regions on the caller
+/// alone for a while. Task bodies must therefore not wait for each other.
 public final class ThreadPool: @unchecked Sendable {
     let pool: OpaquePointer
     /// Number of threads, the caller included.
@@ -33,6 +38,14 @@ public final class ThreadPool: @unchecked Sendable {
     }
 
     deinit { gk_pool_destroy(pool) }
+
+    /// Regions (of more than one task) run so far: in parallel, and on the calling thread alone
+    /// because other processes were keeping the cores busy.
+    public var statistics: (parallelRegions: Int, backedOffRegions: Int) {
+        var parallel: Int64 = 0, backedOff: Int64 = 0
+        gk_pool_statistics(pool, &parallel, &backedOff)
+        return (Int(parallel), Int(backedOff))
+    }
 
     /// Runs `body(task, thread)` for every `task` in `0..<taskCount` across the pool and returns
     /// when all have finished. `thread` is in `0..<threadCount` and is unique among tasks running

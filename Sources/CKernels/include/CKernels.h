@@ -35,6 +35,9 @@ int gk_pool_thread_count(const gk_pool *pool);
 void gk_pool_run(gk_pool *pool, int64_t task_count, gk_task_fn fn, void *context);
 /** Stops and joins the workers. */
 void gk_pool_destroy(gk_pool *pool);
+/** Counts of regions with more than one task since the pool was created: run in parallel, and
+    run on the caller alone because other processes were keeping the cores busy. */
+void gk_pool_statistics(const gk_pool *pool, int64_t *parallel_regions, int64_t *backed_off_regions);
 
 /* ---- Element types (ggml type ids) ----------------------------------------------------- */
 

@@ -11,7 +11,9 @@ enum BenchKernelsCommand: Command {
         Times y = x·Wᵀ for Q4_1 and Q8_0 weights in fast and exact precision at the shapes of
         SmolLM2-135M (out×in 576×576, 1536×576, 576×1536, 49152×576), as matrix-vector (1 row,
         decoding) and matrix-matrix (512 rows, prefill), on 1 and 2 threads. GFLOP/s count
-        2·rows·in·out; GB/s count weight bytes. Then runs all 211 linear layers of the model back
+        2·rows·in·out; GB/s count weight bytes; "alone" is the share of parallel regions the thread
+        pool ran on the calling thread only, because other processes kept the cores busy (on a
+        shared machine multi-thread rows then measure one core). Then runs all 211 linear layers of the model back
         to back (~98 MB of weights, so decoding streams from memory) as one decoding step and one
         prefill of 512 tokens, and compares a plain Swift SIMD16<Float> kernel with the C one.
         Build in release: swift build -c release && .build/release/gali bench-kernels
@@ -37,7 +39,7 @@ enum BenchKernelsCommand: Command {
     static func run(_ arguments: ParsedArguments, output: OutputStreams) throws {
         guard arguments.positional.isEmpty else { throw CommandLineError("unexpected argument \(arguments.positional[0])") }
         let threadCounts = try arguments.int("threads", in: 1...256).map { [$0] } ?? [1, 2]
-        let seconds = try arguments.double("seconds", default: 0.3, in: 0.001...600)!
+        let seconds = try arguments.double("seconds", in: 0.001...600) ?? 0.3
         if let name = arguments.string("path") {
             guard let path = KernelPath(name: name) else { throw CommandLineError("--path must be scalar, avx2 or avx512, not \"\(name)\"") }
             try Kernels.setPath(path)
@@ -51,7 +53,7 @@ enum BenchKernelsCommand: Command {
             output.print("")
             output.print(pad("type", 5) + pad("precision", 10) + pad("out×in", 11) + pad("rows", 5, right: true) + pad("threads", 8, right: true)
                          + pad("ms", 10, right: true) + pad("best ms", 10, right: true) + pad("GFLOP/s", 9, right: true)
-                         + pad("best", 8, right: true) + pad("GB/s", 7, right: true))
+                         + pad("best", 8, right: true) + pad("GB/s", 7, right: true) + pad("alone", 6, right: true))
         }
         let linear = try KernelBenchmark.linearLayers(threadCounts: threadCounts, secondsPerCase: seconds) { result in
             guard !json else { return }
@@ -59,7 +61,8 @@ enum BenchKernelsCommand: Command {
                          + pad("\(result.rows)", 5, right: true) + pad("\(result.threads)", 8, right: true)
                          + pad(format(result.medianMilliseconds, 3), 10, right: true) + pad(format(result.bestMilliseconds, 3), 10, right: true)
                          + pad(format(result.gigaopsPerSecond, 1), 9, right: true) + pad(format(result.bestGigaopsPerSecond, 1), 8, right: true)
-                         + pad(format(result.weightGigabytesPerSecond, 1), 7, right: true))
+                         + pad(format(result.weightGigabytesPerSecond, 1), 7, right: true)
+                         + pad(result.threads == 1 ? "-" : "\(Int((result.backedOffShare * 100).rounded()))%", 6, right: true))
         }
         var sweeps: [KernelBenchmark.ModelSweepResult] = []
         var comparison: KernelBenchmark.SwiftSIMDComparison?
@@ -77,7 +80,8 @@ enum BenchKernelsCommand: Command {
                         let what = rows == 1 ? "decode 1 token        " : "prefill \(rows) tokens (head on last)"
                         output.print("  \(what)  \(threads) thread\(threads == 1 ? " " : "s")  \(format(sweep.medianMilliseconds, 2)) ms"
                                      + " (best \(format(sweep.bestMilliseconds, 2)))  \(format(sweep.tokensPerSecond, 0)) tokens/s"
-                                     + "  \(format(sweep.weightGigabytesPerSecond, 1)) GB/s  \(format(sweep.gigaopsPerSecond, 1)) GFLOP/s")
+                                     + "  \(format(sweep.weightGigabytesPerSecond, 1)) GB/s  \(format(sweep.gigaopsPerSecond, 1)) GFLOP/s"
+                                     + (threads == 1 ? "" : "  alone \(Int((sweep.backedOffShare * 100).rounded()))%"))
                     }
                 }
             }

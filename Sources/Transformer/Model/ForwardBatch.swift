@@ -19,9 +19,10 @@ extension InferenceSession {
             weights.attentionNorm.withUnsafeBufferPointer { norm in
                 Kernels.rmsNorm(x, weight: norm.baseAddress!, epsilon: c.rmsNormEpsilon, rows: count, dimension: width, into: normed)
             }
-            linear.apply(weights.query, input: normed, rows: count, output: workspace.queries.pointer)
-            linear.apply(weights.key, input: normed, rows: count, output: workspace.keys.pointer)
-            linear.apply(weights.value, input: normed, rows: count, output: workspace.values.pointer)
+            try linear.prepare(input: normed, rows: count, columns: width)  // quantized once for Q, K and V
+            try linear.apply(weights.query, output: workspace.queries.pointer)
+            try linear.apply(weights.key, output: workspace.keys.pointer)
+            try linear.apply(weights.value, output: workspace.values.pointer)
             try attend(layer: layer, layout: layout, angles: angles, stepStart: stepStart, rows: rows)
             linear.apply(weights.output, input: workspace.attentionOutput.pointer, rows: count, output: workspace.projection.pointer)
             Kernels.add(workspace.projection.pointer, into: x, count: count * width)
@@ -29,8 +30,9 @@ extension InferenceSession {
             weights.feedForwardNorm.withUnsafeBufferPointer { norm in
                 Kernels.rmsNorm(x, weight: norm.baseAddress!, epsilon: c.rmsNormEpsilon, rows: count, dimension: width, into: normed)
             }
-            linear.apply(weights.gate, input: normed, rows: count, output: workspace.gate.pointer)
-            linear.apply(weights.up, input: normed, rows: count, output: workspace.up.pointer)
+            try linear.prepare(input: normed, rows: count, columns: width)  // once for gate and up
+            try linear.apply(weights.gate, output: workspace.gate.pointer)
+            try linear.apply(weights.up, output: workspace.up.pointer)
             Kernels.siluMultiply(gate: workspace.gate.pointer, up: workspace.up.pointer, count: count * c.intermediateSize,
                                  into: workspace.gate.pointer)
             linear.apply(weights.down, input: workspace.gate.pointer, rows: count, output: workspace.projection.pointer)
