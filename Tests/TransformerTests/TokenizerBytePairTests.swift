@@ -52,7 +52,7 @@ final class TokenizerBytePairTests: XCTestCase {
         for (rank, merge) in merges.enumerated() where ranks[merge] == nil { ranks[merge] = rank }
 
         var texts = TokenizerFixtures.trickyStrings
-        var random = TokenizerFixtures.Random(state: 99)
+        var random = TokenizerFixtures.Random(seed: 99)
         for _ in 0..<400 { texts.append(TokenizerFixtures.randomText(&random)) }
         let haystack = try String(contentsOfFile: try TokenizerTestSupport.sharedFile("reference/haystack.txt"), encoding: .utf8)
         texts.append(String(haystack.prefix(20_000)))

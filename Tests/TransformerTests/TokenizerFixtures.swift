@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Tensor
 import Transformer
 
 /// Small hand-made vocabularies, random texts and a naive BPE for tokenizer tests.
@@ -55,19 +56,8 @@ enum TokenizerFixtures {
         try Tokenizer(tokenizerJSON: try byteLevelJSON(preTokenizer: preTokenizer))
     }
 
-    /// Deterministic random numbers (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
+    /// Deterministic random numbers: the library's seeded generator.
+    typealias Random = SeededRandom
 
     /// Building blocks of random texts: letters of several scripts, combining marks, numbers of
     /// several kinds, every kind of whitespace, contractions, punctuation, emoji, invisible
@@ -124,4 +114,11 @@ enum TokenizerFixtures {
         }
         return symbols
     }
+}
+
+extension SeededRandom {
+    /// Uniform integer in `0..<n`.
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    /// A uniformly chosen element of `items`.
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }

@@ -35,7 +35,7 @@ final class TokenizerPreTokenizerTests: XCTestCase {
 
     func testFastMatchersAgreeWithRegexEngineOnRandomTexts() throws {
         let pipelines = try pipelines()
-        var random = TokenizerFixtures.Random(state: 20_241_129)
+        var random = TokenizerFixtures.Random(seed: 20_241_129)
         var texts = TokenizerFixtures.trickyStrings
         for _ in 0..<1500 { texts.append(TokenizerFixtures.randomText(&random)) }
         for pipeline in pipelines {
@@ -57,7 +57,7 @@ final class TokenizerPreTokenizerTests: XCTestCase {
         let tokenizer = try TokenizerTestSupport.smolLM()
         let slow = try TokenizerFixtures.bytesOnly(preTokenizer: Self.sequence([
             Self.split(#"\p{N}"#), Self.split("(?:\(Self.gpt2))"), Self.byteLevelOnly]))
-        var random = TokenizerFixtures.Random(state: 7)
+        var random = TokenizerFixtures.Random(seed: 7)
         for _ in 0..<500 {
             let text = TokenizerFixtures.randomText(&random)
             XCTAssertEqual(tokenizer.preTokenize(text), slow.preTokenize(text), text.debugDescription)

@@ -7,7 +7,7 @@ final class TokenizerRoundTripTests: XCTestCase {
     func testTrickyAndRandomStringsRoundTrip() throws {
         let tokenizer = try TokenizerTestSupport.smolLM()
         var texts = TokenizerFixtures.trickyStrings
-        var random = TokenizerFixtures.Random(state: 1234)
+        var random = TokenizerFixtures.Random(seed: 1234)
         for _ in 0..<2000 { texts.append(TokenizerFixtures.randomText(&random, maxAtoms: 40)) }
         for text in texts {
             for parse in [true, false] {
@@ -48,7 +48,7 @@ final class TokenizerRoundTripTests: XCTestCase {
     func testStreamingDecoderNeverSplitsACharacter() throws {
         let tokenizer = try TokenizerTestSupport.smolLM()
         var texts = TokenizerFixtures.trickyStrings
-        var random = TokenizerFixtures.Random(state: 77)
+        var random = TokenizerFixtures.Random(seed: 77)
         for _ in 0..<500 { texts.append(TokenizerFixtures.randomText(&random)) }
         for text in texts {
             let ids = tokenizer.encode(text)

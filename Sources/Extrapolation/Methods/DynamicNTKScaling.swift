@@ -8,23 +8,20 @@ import Transformer
 /// One forward step uses one base for all its tokens (so scoring N tokens in one pass uses
 /// `L = N` for every token, as the reference does). Keys enter the cache rotated with the base
 /// of their step and keep that rotation, as in Hugging Face transformers' implementation.
-public struct DynamicNTKScaling: PositionalExtrapolation {
+public struct DynamicNTKScaling: ScalingFactorMethod {
     public static let descriptor = MethodDescriptor(
         name: "dynamic_ntk", aliases: ["repro_dynamic_ntk"],
         summary: "Per step with length L > W: base b · ((s·L/W) − (s−1))^(d/(d−2)); cached keys keep their rotation.",
-        constraint: "W · factor ≥ target length",
-        parameters: [ParameterSpec("factor", .number(1...1e6), default: nil, "scaling factor s")])
+        constraint: factorConstraint, parameters: [factorParameter])
 
     public let originalWindow: Int
     /// Scaling factor s.
     public let factor: Double
 
-    public init(parameters: MethodParameters, originalWindow: Int) throws {
+    public init(factor: Double, originalWindow: Int) {
+        self.factor = factor
         self.originalWindow = originalWindow
-        self.factor = try parameters.double("factor")
     }
-
-    public var maximumLength: Int? { Int((Double(originalWindow) * factor).rounded(.down)) }
 
     /// The base in use at length `length`.
     public func base(atLength length: Int, base: Double, dimension: Int) -> Double {

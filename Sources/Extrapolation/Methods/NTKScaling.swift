@@ -4,23 +4,20 @@ import Transformer
 
 /// Static NTK-aware scaling (`ntk`, alias `repro_ntk`): the RoPE base is replaced once by
 /// `b' = b · s^(d/(d-2))`.
-public struct NTKScaling: PositionalExtrapolation {
+public struct NTKScaling: ScalingFactorMethod {
     public static let descriptor = MethodDescriptor(
         name: "ntk", aliases: ["repro_ntk"],
         summary: "RoPE base b replaced by b · s^(d/(d-2)) for factor s and head dimension d.",
-        constraint: "W · factor ≥ target length",
-        parameters: [ParameterSpec("factor", .number(1...1e6), default: nil, "scaling factor s")])
+        constraint: factorConstraint, parameters: [factorParameter])
 
     public let originalWindow: Int
     /// Scaling factor s.
     public let factor: Double
 
-    public init(parameters: MethodParameters, originalWindow: Int) throws {
+    public init(factor: Double, originalWindow: Int) {
+        self.factor = factor
         self.originalWindow = originalWindow
-        self.factor = try parameters.double("factor")
     }
-
-    public var maximumLength: Int? { Int((Double(originalWindow) * factor).rounded(.down)) }
 
     /// The scaled base for a model with base `base` and rotary dimension `dimension`.
     public func scaledBase(base: Double, dimension: Int) -> Double {

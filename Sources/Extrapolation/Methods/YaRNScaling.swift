@@ -5,13 +5,13 @@ import Transformer
 /// YaRN (`yarn`, alias `repro_yarn`): per-dimension blend of interpolated (`inv_freq / s`) and
 /// original frequencies along a linear ramp between the correction dimensions of `beta_fast`
 /// and `beta_slow`, with cos and sin multiplied by `0.1·ln(s) + 1`.
-public struct YaRNScaling: PositionalExtrapolation {
+public struct YaRNScaling: ScalingFactorMethod {
     public static let descriptor = MethodDescriptor(
         name: "yarn", aliases: ["repro_yarn"],
         summary: "inv_freq' = (inv_freq/s)·ramp + inv_freq·(1−ramp), ramp linear between dim(beta_fast) and dim(beta_slow) with dim(r) = d·ln(W/(2πr))/(2·ln b); cos, sin × (0.1·ln s + 1).",
-        constraint: "W · factor ≥ target length",
+        constraint: factorConstraint,
         parameters: [
-            ParameterSpec("factor", .number(1...1e6), default: nil, "scaling factor s"),
+            factorParameter,
             ParameterSpec("beta_fast", .number(0...1e6), default: .double(32), "rotations where interpolation starts"),
             ParameterSpec("beta_slow", .number(0...1e6), default: .double(1), "rotations where interpolation is complete"),
         ])
@@ -20,6 +20,14 @@ public struct YaRNScaling: PositionalExtrapolation {
     public let factor: Double
     public let betaFast: Double
     public let betaSlow: Double
+
+    /// YaRN with the default ramp bounds (beta_fast 32, beta_slow 1).
+    public init(factor: Double, originalWindow: Int) {
+        self.originalWindow = originalWindow
+        self.factor = factor
+        self.betaFast = 32
+        self.betaSlow = 1
+    }
 
     public init(parameters: MethodParameters, originalWindow: Int) throws {
         self.originalWindow = originalWindow
@@ -30,8 +38,6 @@ public struct YaRNScaling: PositionalExtrapolation {
             throw ExtrapolationError.invalidConfiguration(method: Self.descriptor.name, message: "beta_fast and beta_slow must be positive")
         }
     }
-
-    public var maximumLength: Int? { Int((Double(originalWindow) * factor).rounded(.down)) }
 
     /// `0.1·ln(s) + 1` (1 when s ≤ 1).
     public var attentionFactor: Float { factor <= 1 ? 1 : Float(0.1 * log(factor) + 1) }
