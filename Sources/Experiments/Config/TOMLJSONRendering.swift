@@ -1,4 +1,5 @@
 import Foundation
+import Transformer
 
 /// JSON text for parsed TOML values, e.g. to record the configuration an experiment ran with (the
 /// reference writes its config as JSON next to the predictions).

@@ -42,13 +42,13 @@ public struct SafetensorsWriter {
     public func serialized() -> Data {
         var fields: [String] = []
         if !metadata.isEmpty {
-            let entries = metadata.sorted { $0.key < $1.key }.map { "\(SafetensorsWriter.quoted($0.key)):\(SafetensorsWriter.quoted($0.value))" }
+            let entries = metadata.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(JSONText.string($0.value))" }
             fields.append("\"__metadata__\":{\(entries.joined(separator: ","))}")
         }
         var offset = 0
         for tensor in tensors {
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            fields.append("\(SafetensorsWriter.quoted(tensor.name)):{\"dtype\":\(SafetensorsWriter.quoted(tensor.dtypeName)),\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + tensor.data.count)]}")
+            fields.append("\(JSONText.string(tensor.name)):{\"dtype\":\(JSONText.string(tensor.dtypeName)),\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + tensor.data.count)]}")
             offset += tensor.data.count
         }
         var header = Array("{\(fields.joined(separator: ","))}".utf8)
@@ -72,25 +72,4 @@ public struct SafetensorsWriter {
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
-    /// `text` as a JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
-    }
 }
