@@ -7,7 +7,7 @@ import Transformer
 /// The options every model-running command shares: which model, which method with which
 /// parameters, the original window, threads and precision.
 struct ModelOptions {
-    static let options: Set<String> = ["model", "method", "param", "ori-window", "threads", "max-pe"]
+    static let options: Set<String> = ["model", "method", "param", "ori-window", "threads", "max-pe", "precision"]
     static let flags: Set<String> = ["exact"]
 
     static let help = """
@@ -17,7 +17,8 @@ struct ModelOptions {
       --ori-window N      original context window W (default: the model's context length)
       --max-pe N          target length to check the method's constraints against
       --threads N         threads (default: all active cores)
-      --exact             exact Float32 linear layers (default: fast 8-bit activations)
+      --precision P       fast (8-bit activations, integer dot products) or exact (Float32)
+      --exact             same as --precision exact
     """
 
     var modelPath: String
@@ -27,7 +28,8 @@ struct ModelOptions {
     var precision: Precision
     var targetLength: Int?
 
-    init(_ arguments: ParsedArguments) throws {
+    /// Reads the options; `defaultPrecision` applies when neither --precision nor --exact is given.
+    init(_ arguments: ParsedArguments, defaultPrecision: Precision = .fast) throws {
         modelPath = try DefaultModel.resolve(arguments.string("model"))
         var parameters: [String: ParameterValue] = [:]
         for item in arguments.strings("param") {
@@ -39,8 +41,20 @@ struct ModelOptions {
         method = MethodSpec(name: arguments.string("method") ?? "original", parameters: parameters)
         originalWindow = try arguments.int("ori-window", in: 2...Int(Int32.max))
         threads = try arguments.int("threads", in: 1...1024)
-        precision = arguments.flag("exact") ? .exact : .fast
+        precision = try ModelOptions.precision(arguments, default: defaultPrecision)
         targetLength = try arguments.int("max-pe", in: 1...Int(Int32.max))
+    }
+
+    /// `--precision` / `--exact`, or `defaultPrecision`.
+    static func precision(_ arguments: ParsedArguments, default defaultPrecision: Precision) throws -> Precision {
+        if let text = arguments.string("precision") {
+            guard let precision = Precision(rawValue: text) else {
+                throw CommandLineError("--precision must be fast or exact, not \"\(text)\"")
+            }
+            if arguments.flag("exact") && precision != .exact { throw CommandLineError("--exact contradicts --precision \(text)") }
+            return precision
+        }
+        return arguments.flag("exact") ? .exact : defaultPrecision
     }
 
     /// Loads the model and method (GALI is registered first, like any plugin).

@@ -43,6 +43,8 @@ final class CoreCommandTests: XCTestCase {
             (["generate", "--model", TinyModelFile.path, "--prompt", "a", "--top-p", "0"], "--top-p must be in"),
             (["generate", "--model", TinyModelFile.path, "--prompt", "a", "--temperature", "-1"], "--temperature must be in"),
             (["bench", "--model", TinyModelFile.path, "--prompt-tokens", "0"], "--prompt-tokens must be in"),
+            (["bench", "--model", TinyModelFile.path, "--precision", "turbo"], "--precision must be fast or exact"),
+            (["generate", "--model", TinyModelFile.path, "--prompt", ""], "the prompt is empty"),
         ]
         for (arguments, expected) in cases {
             let run = runTool(arguments)

@@ -10,7 +10,7 @@ import Transformer
 enum CompareCommand: Command {
     static let name = "compare"
     static let summary = "table of mean NLL per method and length on one text"
-    static let options: Set<String> = ["model", "file", "lengths", "ori-window", "method", "threads", "stride"]
+    static let options: Set<String> = ["model", "file", "lengths", "ori-window", "method", "threads", "stride", "precision"]
     static let flags: Set<String> = ["exact", "csv", "perplexity"]
     static let help = """
     usage: gali compare --file F [--lengths 512,1024,2048] [--ori-window W] [--method SPEC]... [--exact] [--csv]
@@ -24,7 +24,7 @@ enum CompareCommand: Command {
       --method SPEC       name or name:key=value,key=value, repeatable (default: the eight methods
                           with the reference's settings for factor 4 and W = 512)
       --stride N          score in pieces of N tokens with the cache (default: one pass)
-      --exact             exact Float32 linear layers
+      --exact, --precision P   linear-layer precision (default fast)
       --csv               print CSV instead of Markdown
       --model PATH, --threads N as elsewhere
     """
@@ -45,7 +45,7 @@ enum CompareCommand: Command {
         let window = try arguments.int("ori-window", in: 2...Int(Int32.max))
         let threads = try arguments.int("threads", in: 1...1024)
         let stride = try arguments.int("stride", in: 1...Int(Int32.max))
-        let precision: Precision = arguments.flag("exact") ? .exact : .fast
+        let precision = try ModelOptions.precision(arguments, default: .fast)
         let specs = try (arguments.strings("method").isEmpty ? defaultMethods : arguments.strings("method")).map(MethodSpec.init(parsing:))
         let path = try DefaultModel.resolve(arguments.string("model"))
         let text = try readText(file)

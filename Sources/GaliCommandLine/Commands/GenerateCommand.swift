@@ -14,6 +14,8 @@ enum GenerateCommand: Command {
     static let help = """
     usage: gali generate (--prompt S | --prompt-file F) [--chat] [sampling options] [model options]
 
+    Runs in exact precision unless --precision fast is given.
+
       --prompt S              prompt text
       --prompt-file F         read the prompt from a UTF-8 file
       --chat                  wrap the prompt in the model's chat template as a user message
@@ -45,7 +47,9 @@ enum GenerateCommand: Command {
             seed: UInt64(try arguments.int("seed", default: 0, in: 0...Int.max)!))
         let options = GenerationOptions(maxNewTokens: try arguments.int("max-new-tokens", default: 256, in: 0...1_000_000)!,
                                         sampling: sampling, stopStrings: arguments.strings("stop"))
-        let loaded = try ModelOptions(arguments).load()
+        // Exact by default: the 8-bit activations of the fast path can flip a small model's
+        // near-tie greedy choices; decoding is memory-bound, so exactness costs little here.
+        let loaded = try ModelOptions(arguments, defaultPrecision: .exact).load()
         let text: String
         if arguments.flag("chat") {
             var messages: [ChatMessage] = []
