@@ -72,6 +72,18 @@ final class CoreCommandTests: XCTestCase {
         XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(gali.output.utf8)) as? [String: Any])
     }
 
+    func testHuggingFaceDirectoryWorksLikeGGUF() throws {
+        let directory = try TinyCheckpoint.temporaryDirectory("cli-hf")
+        try TinyCheckpoint().writeHuggingFace(to: directory, shards: 2)
+        let file = try temporaryFile(text)
+        func score(_ model: String) throws -> Double {
+            let run = runTool(["score", "--model", model, "--file", file, "--max-tokens", "25", "--json", "--exact"])
+            XCTAssertEqual(run.status, 0, run.error)
+            return try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])?["mean_nll"] as? Double)
+        }
+        XCTAssertEqual(try score(directory), try score(TinyModelFile.path), accuracy: 1e-4)
+    }
+
     func testBenchJSONKeys() throws {
         let run = runTool(["bench", "--model", TinyModelFile.path, "--prompt-tokens", "40", "--gen-tokens", "5", "--repeat", "1", "--json"])
         XCTAssertEqual(run.status, 0, run.error)
