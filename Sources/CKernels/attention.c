@@ -549,9 +549,11 @@ int gk_attention(struct gk_pool *pool, const gk_attention_args *a, void *scratch
     job.partial = scratch;
     gk_task_fn fn = attention_task_portable;
 #if defined(__x86_64__)
-    uint32_t features = gk_cpu_features();
-    if (features & GK_CPU_AVX512) fn = attention_task_avx512;
-    else if (features & GK_CPU_AVX2) fn = attention_task_avx2;
+    switch (gk_path()) {
+    case GK_PATH_AVX512: fn = attention_task_avx512; break;
+    case GK_PATH_AVX2: fn = attention_task_avx2; break;
+    default: break;
+    }
 #endif
     gk_pool_run(pool, (int64_t)a->kv_heads * job.query_blocks * job.key_splits, fn, &job);
 

@@ -26,7 +26,9 @@ void gk_rotary_angles(const float *inv_freq, int32_t half_dim, float scaling, co
     }
 }
 
-static inline void rotate_vector(const float *in, float *out, int32_t head_dim, const float *c, const float *s, int convention) {
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+ALWAYS_INLINE void rotate_vector(const float *in, float *out, int32_t head_dim, const float *c, const float *s, int convention) {
     int32_t half = head_dim / 2;
     if (convention == GK_ROPE_ADJACENT) {
         for (int32_t i = 0; i < half; i++) {
@@ -53,8 +55,7 @@ typedef struct {
     int convention;
 } rows_job;
 
-static void rotate_rows_task(void *context, int64_t task, int thread) {
-    (void)thread;
+ALWAYS_INLINE void rotate_rows_body(void *context, int64_t task) {
     const rows_job *job = context;
     int32_t half = job->head_dim / 2;
     int64_t first = task * ROWS_PER_TASK, last = first + ROWS_PER_TASK;
@@ -68,10 +69,30 @@ static void rotate_rows_task(void *context, int64_t task, int thread) {
     }
 }
 
+/* The bodies compiled for each instruction set; the compiler vectorises the loops. */
+static void rotate_rows_portable(void *context, int64_t task, int thread) { (void)thread; rotate_rows_body(context, task); }
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
+static void rotate_rows_avx512(void *context, int64_t task, int thread) { (void)thread; rotate_rows_body(context, task); }
+__attribute__((target("avx2,fma")))
+static void rotate_rows_avx2(void *context, int64_t task, int thread) { (void)thread; rotate_rows_body(context, task); }
+#endif
+
+static gk_task_fn rows_task(void) {
+#if defined(__x86_64__)
+    switch (gk_path()) {
+    case GK_PATH_AVX512: return rotate_rows_avx512;
+    case GK_PATH_AVX2: return rotate_rows_avx2;
+    default: break;
+    }
+#endif
+    return rotate_rows_portable;
+}
+
 void gk_rotate_rows(struct gk_pool *pool, const float *input, int64_t input_stride, float *output, int64_t output_stride,
                     int64_t rows, int32_t heads, int32_t head_dim, const float *cos_rows, const float *sin_rows, int convention) {
     rows_job job = { input, input_stride, output, output_stride, rows, heads, head_dim, cos_rows, sin_rows, convention };
-    gk_pool_run(pool, (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK, rotate_rows_task, &job);
+    gk_pool_run(pool, (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK, rows_task(), &job);
 }
 
 typedef struct {
@@ -84,8 +105,7 @@ typedef struct {
     int64_t out_head_stride;
 } keys_job;
 
-static void rotate_keys_task(void *context, int64_t task, int thread) {
-    (void)thread;
+ALWAYS_INLINE void rotate_keys_body(void *context, int64_t task) {
     const keys_job *job = context;
     const int32_t d = job->head_dim, half = d / 2;
     float rotated[MAX_HEAD_DIM], rotated2[MAX_HEAD_DIM];
@@ -106,11 +126,30 @@ static void rotate_keys_task(void *context, int64_t task, int thread) {
     }
 }
 
+static void rotate_keys_portable(void *context, int64_t task, int thread) { (void)thread; rotate_keys_body(context, task); }
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
+static void rotate_keys_avx512(void *context, int64_t task, int thread) { (void)thread; rotate_keys_body(context, task); }
+__attribute__((target("avx2,fma")))
+static void rotate_keys_avx2(void *context, int64_t task, int thread) { (void)thread; rotate_keys_body(context, task); }
+#endif
+
+static gk_task_fn keys_task(void) {
+#if defined(__x86_64__)
+    switch (gk_path()) {
+    case GK_PATH_AVX512: return rotate_keys_avx512;
+    case GK_PATH_AVX2: return rotate_keys_avx2;
+    default: break;
+    }
+#endif
+    return rotate_keys_portable;
+}
+
 void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row_stride, int64_t first, int64_t count,
                             int32_t kv_heads, int32_t head_dim, const float *cos_rows, const float *sin_rows,
                             const float *cos2_rows, const float *sin2_rows, const float *weight2, int convention,
                             float *out, int64_t out_head_stride) {
     keys_job job = { keys, row_stride, first, count, kv_heads, head_dim, cos_rows, sin_rows, cos2_rows, sin2_rows,
                      weight2, convention, out, out_head_stride };
-    gk_pool_run(pool, (count + ROWS_PER_TASK - 1) / ROWS_PER_TASK, rotate_keys_task, &job);
+    gk_pool_run(pool, (count + ROWS_PER_TASK - 1) / ROWS_PER_TASK, keys_task(), &job);
 }

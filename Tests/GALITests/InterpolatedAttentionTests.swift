@@ -124,9 +124,13 @@ final class InterpolatedAttentionTests: XCTestCase {
             let positions = try method.positions(count: n).positions
             XCTAssertTrue(positions.contains { $0 != $0.rounded() }, "layout must have fractional positions")
             let expected = naive(q: q, k: k, v: v, positions: positions, queries: cached..<n)
-            let actual = try fused(q: q, k: k, v: v, count: n, cached: cached, method: method)
-            let worst = zip(actual, expected).map { abs($0 - $1) }.max()!
-            XCTAssertLessThan(worst, 1e-4, "n=\(n) W=\(window) lw=\(lw)")
+            defer { try? Kernels.setPath(Kernels.bestPath) }
+            for path in Kernels.supportedPaths {  // rotation and attention on every instruction set
+                try Kernels.setPath(path)
+                let actual = try fused(q: q, k: k, v: v, count: n, cached: cached, method: method)
+                let worst = zip(actual, expected).map { abs($0 - $1) }.max()!
+                XCTAssertLessThan(worst, 1e-4, "n=\(n) W=\(window) lw=\(lw) on \(path)")
+            }
         }
     }
 

@@ -123,6 +123,15 @@ final class AttentionKernelTests: XCTestCase {
         XCTAssertLessThan(worst, tolerance, message)
     }
 
+    /// Runs `body` once on every kernel path this CPU supports (portable, AVX2, AVX-512).
+    func onEveryPath(_ body: (KernelPath) throws -> Void) throws {
+        defer { try? Kernels.setPath(Kernels.bestPath) }
+        for path in Kernels.supportedPaths {
+            try Kernels.setPath(path)
+            try body(path)
+        }
+    }
+
     func testMatchesNaiveAcrossShapesAndViews() throws {
         let cases = [
             Case(queries: 1, firstQuery: 0, keys: 1, heads: 1, kvHeads: 1, dim: 16, views: 1),
@@ -140,8 +149,10 @@ final class AttentionKernelTests: XCTestCase {
             let problem = makeProblem(c, seed: UInt64(index + 1))
             let scale = 1 / Float(c.dim).squareRoot()
             let expected = naive(problem, scale: scale, noise: nil)
-            let actual = try runKernel(problem, scale: scale, noise: nil)
-            assertClose(actual, expected, tolerance: 2e-5, "case \(index): \(c)")
+            try onEveryPath { path in
+                let actual = try runKernel(problem, scale: scale, noise: nil)
+                assertClose(actual, expected, tolerance: 2e-5, "case \(index) on \(path): \(c)")
+            }
         }
     }
 
@@ -157,15 +168,17 @@ final class AttentionKernelTests: XCTestCase {
             let sigma = Double(Float(i - j) / Float(c.keys) * 1.5)
             return Double(AttentionNoise.normal(seed: 7, layer: 3, head: h, query: i, key: j)) * sigma + Double(offsets[q * c.heads + h])
         }
-        let actual = try problem.interpolated.withUnsafeBufferPointer { mask in
-            try offsets.withUnsafeBufferPointer { offsetPointer in
-                let noise = AttentionNoise(kind: .gaussian, seed: 7, layer: 3, interpolatedKeys: mask.baseAddress,
-                                           onlyInterpolated: true, scaleStandardDeviation: true, standardDeviationBase: 1.5,
-                                           totalKeyCount: c.keys, rowOffset: offsetPointer.baseAddress)
-                return try runKernel(problem, scale: scale, noise: noise)
+        try onEveryPath { path in
+            let actual = try problem.interpolated.withUnsafeBufferPointer { mask in
+                try offsets.withUnsafeBufferPointer { offsetPointer in
+                    let noise = AttentionNoise(kind: .gaussian, seed: 7, layer: 3, interpolatedKeys: mask.baseAddress,
+                                               onlyInterpolated: true, scaleStandardDeviation: true, standardDeviationBase: 1.5,
+                                               totalKeyCount: c.keys, rowOffset: offsetPointer.baseAddress)
+                    return try runKernel(problem, scale: scale, noise: noise)
+                }
             }
+            assertClose(actual, expected, tolerance: 2e-5, "gaussian noise on \(path), \(c)")
         }
-        assertClose(actual, expected, tolerance: 2e-5, "gaussian noise, \(c)")
       }
     }
 
