@@ -62,6 +62,15 @@ enum GenerateCommand: Command {
         let tokens = loaded.tokenizer.encode(text)
         try loaded.checkFits(tokens: tokens.count + options.maxNewTokens)
         let session = try loaded.makeSession(reserving: tokens.count + options.maxNewTokens + 1)
+        let progress = ProgressReporter(label: "prompt", total: tokens.count, unit: "tok", isTerminal: output.errorIsTerminal,
+                                        write: output.writeError)
+        if tokens.count > 2048 {
+            session.onProgress = { done, total in
+                guard total == tokens.count else { return }  // the prompt, not the one-token decoding steps
+                progress.update(done)
+                if done == total { progress.finish() }
+            }
+        }
         let result = try TextGenerator(session: session, tokenizer: loaded.tokenizer)
             .generate(promptTokens: tokens, options: options) { piece in
                 output.write(piece)

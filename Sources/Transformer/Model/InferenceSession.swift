@@ -29,6 +29,10 @@ public final class InferenceSession {
     /// Attention maps to collect during the following appends (nil: none).
     public var probe: AttentionProbe?
 
+    /// Called after every batch of an `append` with (tokens of this append done, tokens of this
+    /// append in total), for progress displays of long prompts.
+    public var onProgress: ((Int, Int) -> Void)?
+
     let cache: KeyValueCache
     let workspace = DecoderWorkspace()
     let attention: AttentionKernel
@@ -100,6 +104,7 @@ public final class InferenceSession {
                 try runBatch(Array(batchTokens), layout: layout, angles: angles, stepStart: stepStart, rows: rows)
                 tokens += batchTokens
                 cache.commit(count: tokens.count)
+                onProgress?(consumed + rows.upperBound, newTokens.count)
                 let first = stepStart + rows.lowerBound
                 switch selection {
                 case .none: break
