@@ -27,11 +27,13 @@ final class TokenizerScalingTests: XCTestCase {
             var ids: [Int] = []
             let smallTime = bestTime(runs: 3) { ids = tokenizer.encode(small) }
             XCTAssertEqual(try tokenizer.decode(ids), small)
-            let largeTime = bestTime(runs: 2) { ids = tokenizer.encode(large) }
+            let largeTime = bestTime(runs: 3) { ids = tokenizer.encode(large) }
             XCTAssertEqual(try tokenizer.decode(ids), large)
-            let ratio = largeTime / max(smallTime, 0.001)
+            // Times of a few milliseconds are mostly noise on a shared machine: floor at 5 ms.
+            let ratio = largeTime / max(smallTime, 0.005)
             print("repeated \(unit.debugDescription): 100 KB \(String(format: "%.4f", smallTime)) s, 1 MB \(String(format: "%.4f", largeTime)) s, ratio \(String(format: "%.1f", ratio))")
-            XCTAssertLessThan(ratio, 35, "1 MB of \(unit.debugDescription) took \(ratio)x the time of 100 KB (quadratic?)")
+            // Linear is 10x, quadratic 100x; 60 separates them with room for scheduling noise.
+            XCTAssertLessThan(ratio, 60, "1 MB of \(unit.debugDescription) took \(ratio)x the time of 100 KB (quadratic?)")
             XCTAssertLessThan(largeTime, 20, "1 MB of \(unit.debugDescription) took \(largeTime) s")
         }
     }
