@@ -15,8 +15,6 @@ final class DecoderWorkspace {
     let logits = FloatBuffer()
     /// Per view: rotated queries.
     let viewQueries = (0..<AttentionKernel.maximumViews).map { _ in FloatBuffer() }
-    /// Per view: keys rotated for this step (views whose keys are not cached).
-    let viewKeys = (0..<AttentionKernel.maximumViews).map { _ in FloatBuffer() }
     /// Positions of the current batch's rows, per view.
     let positions = (0..<AttentionKernel.maximumViews).map { _ in FloatBuffer() }
     /// Noise: row statistics and key sums.

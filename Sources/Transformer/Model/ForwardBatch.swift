@@ -80,21 +80,24 @@ extension InferenceSession {
             case .cached(let slot):
                 workspace.keyPointers.append(UnsafePointer(cache.keys(layer, slot: slot)))
             case .positioned, .blended:
-                guard let prepared = angles.viewKeys[index] else { continue }
+                guard let prepared = angles.viewKeys[index], let keys = repositionedKeys[index] else { continue }
                 let stride = cache.keyHeadStride
-                let buffer = workspace.viewKeys[index].ensure(kvHeads * stride)
+                let ranges = keys.pending(layer: layer, keyCount: keyCount, capacity: kvHeads * stride)
+                let buffer = keys.layers[layer].buffer.pointer
                 let unrotated = UnsafePointer(cache.unrotatedKeys(layer))
-                if let blend = prepared.blend {
-                    blendedView = index
-                    blend.weights.withUnsafeBufferPointer { weights in
-                        query.table.rotateKeys(unrotated, rowStride: keyWidth, range: 0..<keyCount, keyValueHeads: kvHeads,
-                                               headDimension: d, angles: prepared.angles,
-                                               blend: (blend.angles, weights.baseAddress!), into: buffer,
-                                               outputHeadStride: stride, pool: pool)
+                if prepared.blend != nil { blendedView = index }
+                for range in ranges {
+                    if let blend = prepared.blend {
+                        blend.weights.withUnsafeBufferPointer { weights in
+                            query.table.rotateKeys(unrotated, rowStride: keyWidth, range: range, keyValueHeads: kvHeads,
+                                                   headDimension: d, angles: prepared.angles,
+                                                   blend: (blend.angles, weights.baseAddress!), into: buffer,
+                                                   outputHeadStride: stride, pool: pool)
+                        }
+                    } else {
+                        query.table.rotateKeys(unrotated, rowStride: keyWidth, range: range, keyValueHeads: kvHeads,
+                                               headDimension: d, angles: prepared.angles, into: buffer, outputHeadStride: stride, pool: pool)
                     }
-                } else {
-                    query.table.rotateKeys(unrotated, rowStride: keyWidth, range: 0..<keyCount, keyValueHeads: kvHeads,
-                                           headDimension: d, angles: prepared.angles, into: buffer, outputHeadStride: stride, pool: pool)
                 }
                 workspace.keyPointers.append(UnsafePointer(buffer))
             }

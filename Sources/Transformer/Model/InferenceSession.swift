@@ -37,6 +37,10 @@ public final class InferenceSession {
     let workspace = DecoderWorkspace()
     let attention: AttentionKernel
     var rotaryTables: [RotaryFrequencies: RotaryTable] = [:]
+    /// Per view index: re-positioned keys kept between steps.
+    var repositionedKeys: [Int: RepositionedKeys] = [:]
+    /// Whether re-positioned keys are reused between steps (off only in tests, to compare).
+    var reusesRepositionedKeys = true
     let anglePool = AnglePool()
 
     init(model: LlamaModel, positioning: any AttentionPositioning, batchSize: Int) throws {
@@ -65,6 +69,7 @@ public final class InferenceSession {
     public func reset() {
         tokens.removeAll()
         cache.removeAll()
+        repositionedKeys.removeAll()
     }
 
     /// Runs `newTokens` through the model after the tokens already in the session.

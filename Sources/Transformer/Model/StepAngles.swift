@@ -40,11 +40,17 @@ extension InferenceSession {
         }
         let slots = layout.cachedKeys.map { angles($0.frequencies, $0.newKeyPositions) }
         let queries = layout.views.map { angles($0.frequencies, $0.queryPositions) }
-        let keys = layout.views.map { view -> (angles: RotaryAngles, blend: (angles: RotaryAngles, weights: [Float])?)? in
+        let keys = layout.views.enumerated().map { index, view -> (angles: RotaryAngles, blend: (angles: RotaryAngles, weights: [Float])?)? in
             switch view.keys {
-            case .cached: return nil
-            case .positioned(let positions): return (angles(view.frequencies, positions).angles, nil)
+            case .cached:
+                repositionedKeys[index] = nil
+                return nil
+            case .positioned(let positions):
+                beginRepositioning(view: index, upper: positions, lower: positions,
+                                   weight: [Float](repeating: 0, count: positions.count), frequencies: view.frequencies)
+                return (angles(view.frequencies, positions).angles, nil)
             case .blended(let upper, let lower, let weight):
+                beginRepositioning(view: index, upper: upper, lower: lower, weight: weight, frequencies: view.frequencies)
                 return (angles(view.frequencies, upper).angles, (angles(view.frequencies, lower).angles, weight))
             }
         }
@@ -53,5 +59,13 @@ extension InferenceSession {
             interpolated = blend.weights.map { $0 != 0 ? 1 : 0 }
         }
         return StepAngles(slotKeys: slots, viewQueries: queries, viewKeys: keys, interpolatedKeys: interpolated)
+    }
+
+    /// Starts a step for the re-positioned keys of view `index`.
+    private func beginRepositioning(view index: Int, upper: [Float], lower: [Float], weight: [Float], frequencies: RotaryFrequencies) {
+        let keys = repositionedKeys[index] ?? RepositionedKeys(layerCount: model.configuration.layerCount)
+        repositionedKeys[index] = keys
+        keys.beginStep(upper: upper, lower: lower, weight: weight, frequencies: frequencies,
+                       headStride: cache.keyHeadStride, reuse: reusesRepositionedKeys)
     }
 }

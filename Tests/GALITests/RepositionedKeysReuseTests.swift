@@ -1,0 +1,37 @@
+import Foundation
+import XCTest
+import Extrapolation
+import TestSupport
+@testable import Transformer
+@testable import GALI
+
+/// Reusing re-positioned keys between steps (rotating only keys whose rotation changed) gives
+/// the same logits as rotating every key at every step.
+final class RepositionedKeysReuseTests: XCTestCase {
+    func testReuseMatchesFullRepositioning() throws {
+        let directory = try TinyCheckpoint.temporaryDirectory("reuse")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/tiny.gguf"
+        try TinyCheckpoint().writeGGUF(to: path)
+        let tokens = (0..<90).map { 5 + ($0 * 53) % 280 }
+        for parameters in [GALIParameters(chunkCoefficient: .fixed(7), localWindow: 6, noiseType: .no),
+                           GALIParameters(chunkCoefficient: .relative(0.3), localWindow: 0, interpolateLogits: false, noiseType: .no),
+                           GALIParameters(chunkCoefficient: .fixed(5), localWindow: 4)] {
+            let loaded = try ModelFactory.make(method: .gali(parameters), maxPositionEmbeddings: 24, model: path, threads: 2, precision: .exact)
+            func run(reuse: Bool) throws -> [[Float]] {
+                let session = try loaded.makeSession(batchSize: 4)
+                session.reusesRepositionedKeys = reuse
+                var rows: [[Float]] = []
+                try session.append(Array(tokens.prefix(40)), logits: .all) { _, row in rows.append(Array(row)) }
+                for token in tokens.dropFirst(40) {  // decoding: one step per token, the cache grows
+                    try session.append([token], logits: .all) { _, row in rows.append(Array(row)) }
+                }
+                return rows
+            }
+            let reused = try run(reuse: true), full = try run(reuse: false)
+            XCTAssertEqual(reused.count, tokens.count)
+            let worst = zip(reused, full).map { zip($0, $1).map { abs($0 - $1) }.max()! }.max()!
+            XCTAssertLessThan(worst, 1e-5, "\(parameters)")
+        }
+    }
+}
