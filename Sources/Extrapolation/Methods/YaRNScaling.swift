@@ -45,27 +45,14 @@ public struct YaRNScaling: ScalingFactorMethod {
     /// The correction range `(low, high)` of pair indices for a model with this base and
     /// rotary dimension.
     public func correctionRange(base: Double, dimension: Int) -> (low: Double, high: Double) {
-        func correctionDimension(_ rotations: Double) -> Double {
-            Double(dimension) * log(Double(originalWindow) / (rotations * 2 * Double.pi)) / (2 * log(base))
-        }
-        let low = max(correctionDimension(betaFast).rounded(.down), 0)
-        let high = min(correctionDimension(betaSlow).rounded(.up), Double(dimension - 1))
-        return (low, high)
+        RotaryFrequencies.yarnCorrectionRange(base: base, dimension: dimension, originalWindow: originalWindow,
+                                              betaFast: betaFast, betaSlow: betaSlow)
     }
 
     /// YaRN's frequencies for a model with base `base` and rotary dimension `dimension`.
     public func frequencies(base: Double, dimension: Int) -> RotaryFrequencies {
-        let powers = RotaryFrequencies.powers(base: base, dimension: dimension)
-        var (low, high) = correctionRange(base: base, dimension: dimension)
-        if low == high { high += 0.001 }
-        let s = Float(factor)
-        let values = powers.enumerated().map { index, power -> Float in
-            let ramp = min(max((Float(index) - Float(low)) / (Float(high) - Float(low)), 0), 1)
-            let extrapolationWeight = 1 - ramp
-            let interpolated = 1 / (s * power), extrapolated = 1 / power
-            return interpolated * (1 - extrapolationWeight) + extrapolated * extrapolationWeight
-        }
-        return RotaryFrequencies(inverseFrequencies: values, attentionScaling: attentionFactor)
+        .yarn(base: base, dimension: dimension, factor: factor, originalWindow: originalWindow, betaFast: betaFast,
+              betaSlow: betaSlow, attentionFactor: attentionFactor)
     }
 
     public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {

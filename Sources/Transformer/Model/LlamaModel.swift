@@ -30,8 +30,12 @@ public final class LlamaModel: @unchecked Sendable {
         self.pool = try ThreadPool(threadCount: threadCount ?? ThreadPool.activeProcessorCount)
         self.precision = precision
         self.linear = LinearKernel(pool: pool, precision: precision)
+        var frequencyFactors: [Float]?
+        if case .gguf(let file) = checkpoint.source, file.hasTensor(named: "rope_freqs.weight") {
+            frequencyFactors = try file.tensor(named: "rope_freqs.weight").floatValues()
+        }
         self.positioningContext = PositioningContext(
-            baseFrequencies: .standard(base: configuration.ropeBase, dimension: configuration.rotaryDimension),
+            baseFrequencies: try configuration.rotaryFrequencies(frequencyFactors: frequencyFactors),
             ropeBase: configuration.ropeBase, rotaryDimension: configuration.rotaryDimension,
             contextLength: configuration.contextLength)
     }
