@@ -50,14 +50,15 @@ public struct LoadedModel {
 ///                                    maxPositionEmbeddings: 4096, model: "/models/llama.gguf")
 /// ```
 public enum ModelFactory {
-    /// Loads the model at `model` (a GGUF file or a Hugging Face directory) and builds `method`
-    /// for original window `maxPositionEmbeddings` (default: the model's own context length).
-    public static func make(method: MethodSpec = .original, maxPositionEmbeddings: Int? = nil, model path: String,
+    /// Loads the model at `model` (a GGUF file or a Hugging Face directory; default: the fetched
+    /// SmolLM2, see `DefaultModel`) and builds `method` for original window
+    /// `maxPositionEmbeddings` (default: the model's own context length).
+    public static func make(method: MethodSpec = .original, maxPositionEmbeddings: Int? = nil, model: String? = nil,
                             threads: Int? = nil, precision: Precision = .fast,
                             registry: MethodRegistry = .shared) throws -> LoadedModel {
         // Check the name and parameters first so that mistakes fail before the model loads.
         _ = try MethodParameters(method.parameters, for: registry.type(named: method.name).descriptor)
-        let checkpoint = try ModelCheckpoint.open(path: path)
+        let checkpoint = try ModelCheckpoint.open(path: try DefaultModel.resolve(model))
         let window = maxPositionEmbeddings ?? checkpoint.configuration.contextLength
         let built = try registry.make(method, originalWindow: window)
         let model = try LlamaModel(checkpoint: checkpoint, threadCount: threads, precision: precision)
@@ -68,9 +69,9 @@ public enum ModelFactory {
     /// Like `make(method:...)` with the method given by name (or alias) and string-keyed
     /// parameters, as config files and command lines give them.
     public static func make(methodName: String, parameters: [String: ParameterValue] = [:], maxPositionEmbeddings: Int? = nil,
-                            model path: String, threads: Int? = nil, precision: Precision = .fast,
+                            model: String? = nil, threads: Int? = nil, precision: Precision = .fast,
                             registry: MethodRegistry = .shared) throws -> LoadedModel {
         try make(method: MethodSpec(name: methodName, parameters: parameters), maxPositionEmbeddings: maxPositionEmbeddings,
-                 model: path, threads: threads, precision: precision, registry: registry)
+                 model: model, threads: threads, precision: precision, registry: registry)
     }
 }

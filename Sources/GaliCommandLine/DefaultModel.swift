@@ -1,28 +1,11 @@
-import Foundation
+import Transformer
 
-/// The model the tool uses when `--model` is not given: SmolLM2-135M-Instruct (Q4_1 GGUF) in
-/// the model cache, `$GALI_MODEL_DIR` or `~/.cache/swift-gali/models/`.
-public enum DefaultModel {
-    /// File name of the default model inside the cache directory.
-    public static let fileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
-    /// SHA-256 of the default model file.
-    public static let sha256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
-
-    /// The cache directory for fetched models.
-    public static var cacheDirectory: String {
-        if let directory = ProcessInfo.processInfo.environment["GALI_MODEL_DIR"], !directory.isEmpty { return directory }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/swift-gali/models").path
-    }
-
-    /// Full path of the default model file (which may not exist yet).
-    public static var path: String { (cacheDirectory as NSString).appendingPathComponent(fileName) }
-
-    /// `path` when given, else the default model; throws when the default model is missing.
-    public static func resolve(_ path: String?) throws -> String {
-        if let path { return path }
-        guard FileManager.default.fileExists(atPath: DefaultModel.path) else {
+extension DefaultModel {
+    /// `path` when given (`--model`), else the default model; a missing default model is a
+    /// command-line error telling how to fetch it.
+    static func resolveOption(_ path: String?) throws -> String {
+        do { return try resolve(path) } catch {
             throw CommandLineError("no --model given and the default model is not at \(DefaultModel.path); run `gali fetch-model` (or scripts/fetch-model) first")
         }
-        return DefaultModel.path
     }
 }

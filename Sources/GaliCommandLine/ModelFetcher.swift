@@ -1,3 +1,4 @@
+import Transformer
 import Foundation
 
 /// Obtains the default model (`DefaultModel`) by running the bundled `fetch-model.sh`, the one

@@ -30,7 +30,7 @@ struct ModelOptions {
 
     /// Reads the options; `defaultPrecision` applies when neither --precision nor --exact is given.
     init(_ arguments: ParsedArguments, defaultPrecision: Precision = .fast) throws {
-        modelPath = try DefaultModel.resolve(arguments.string("model"))
+        modelPath = try DefaultModel.resolveOption(arguments.string("model"))
         var parameters: [String: ParameterValue] = [:]
         for item in arguments.strings("param") {
             guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {

@@ -47,7 +47,7 @@ enum CompareCommand: Command {
         let stride = try arguments.int("stride", in: 1...Int(Int32.max))
         let precision = try ModelOptions.precision(arguments, default: .fast)
         let specs = try (arguments.strings("method").isEmpty ? defaultMethods : arguments.strings("method")).map(MethodSpec.init(parsing:))
-        let path = try DefaultModel.resolve(arguments.string("model"))
+        let path = try DefaultModel.resolveOption(arguments.string("model"))
         let text = try readText(file)
         GALIMethod.register()
 

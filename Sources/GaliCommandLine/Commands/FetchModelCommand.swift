@@ -1,3 +1,4 @@
+import Transformer
 /// `gali fetch-model`: downloads the default model into the model cache.
 enum FetchModelCommand: Command {
     static let name = "fetch-model"

@@ -26,7 +26,7 @@ enum InfoCommand: Command {
         guard arguments.positional.isEmpty else {
             throw CommandLineError("unexpected argument \"\(arguments.positional[0])\" (use --model PATH)")
         }
-        let path = try DefaultModel.resolve(arguments.string("model"))
+        let path = try DefaultModel.resolveOption(arguments.string("model"))
         let summary = try ModelSummary(checkpoint: try ModelCheckpoint.open(path: path))
         if arguments.flag("json") {
             output.print(String(decoding: try summary.jsonData(), as: UTF8.self))

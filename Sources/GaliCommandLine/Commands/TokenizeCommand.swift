@@ -36,7 +36,7 @@ enum TokenizeCommand: Command {
 
     /// The tokenizer of `--model`, or of the default model.
     static func loadTokenizer(_ arguments: ParsedArguments) throws -> Tokenizer {
-        try Tokenizer.load(path: try DefaultModel.resolve(arguments.string("model")))
+        try Tokenizer.load(path: try DefaultModel.resolveOption(arguments.string("model")))
     }
 
     /// The text of `--text` or `--file` (exactly one must be given).
