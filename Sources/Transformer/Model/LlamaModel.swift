@@ -23,7 +23,10 @@ public final class LlamaModel: @unchecked Sendable {
     public init(checkpoint: ModelCheckpoint, threadCount: Int? = nil, precision: Precision = .fast) throws {
         let configuration = checkpoint.configuration
         guard configuration.rotaryDimension == configuration.headDimension else {
-            throw ModelFileError(path: "model", reason: "partial rotary embedding (\(configuration.rotaryDimension) of \(configuration.headDimension) dimensions) is not supported")
+            throw ModelFileError(path: checkpoint.path, reason: "partial rotary embedding (\(configuration.rotaryDimension) of \(configuration.headDimension) dimensions) is not supported")
+        }
+        guard configuration.headDimension <= 512 else {
+            throw ModelFileError(path: checkpoint.path, reason: "head dimension \(configuration.headDimension) is larger than the attention kernel's limit of 512")
         }
         self.configuration = configuration
         self.weights = checkpoint.weights
