@@ -13,5 +13,8 @@ enum CommandList {
         DetokenizeCommand.self,
         BenchTokenizerCommand.self,
         BenchKernelsCommand.self,
+        RunCommand.self,
+        EvalCommand.self,
+        CollectCommand.self,
     ]
 }
