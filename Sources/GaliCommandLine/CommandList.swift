@@ -16,5 +16,6 @@ enum CommandList {
         RunCommand.self,
         EvalCommand.self,
         CollectCommand.self,
+        AnalyzeCommand.self,
     ]
 }
