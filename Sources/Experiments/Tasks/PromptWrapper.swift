@@ -80,7 +80,12 @@ public struct PromptWrapper {
 
     /// The L-Eval message before chat wrapping (`build_chat_leval` with metric `exam_eval`).
     public func levalMessage(dataset: String, instruction: String, document: String) -> String {
-        let system = PromptWrapper.levalSystemPrompt(dataset: dataset)
+        PromptWrapper.levalMessage(format: format, dataset: dataset, instruction: instruction, document: document)
+    }
+
+    /// The L-Eval message for wrapping `format`.
+    public static func levalMessage(format: ExperimentConfig.ChatFormat, dataset: String, instruction: String, document: String) -> String {
+        let system = levalSystemPrompt(dataset: dataset)
         let plain = dataset.contains("gsm") || dataset.contains("codeU") || dataset.contains("topic")
         let exam = "Document is as follows. \(document) \nQuestion: \(instruction).  Please directly give the answer without any additional output or explanation "
         switch format {

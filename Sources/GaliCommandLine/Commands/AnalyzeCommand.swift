@@ -6,7 +6,7 @@ import Transformer
 enum AnalyzeCommand: Command {
     static let name = "analyze"
     static let summary = "attention logits/scores averaged over heads and layers, as SVG heatmaps"
-    static let options: Set<String> = ["cfg", "text", "length", "quantity", "layers", "resolution", "out", "workdir", "model", "threads"]
+    static let options: Set<String> = ["cfg", "text", "length", "quantity", "layers", "resolution", "out", "results", "workdir", "model", "threads"]
     static let flags: Set<String> = []
     static let help = """
     usage: gali analyze --cfg FILE.toml [--text F] [--length N] [--quantity logits|scores|both]
@@ -24,7 +24,8 @@ enum AnalyzeCommand: Command {
       --quantity Q        logits, scores or both (default: both)
       --layers L,...      layer indices to average (default: all)
       --resolution R      cells per side (default 256)
-      --out DIR           output folder (default: results/analysis/<exp_name>)
+      --out DIR           output folder (default: <results>/analysis/<exp_name>)
+      --results DIR       results root (default: results)
       --workdir DIR       resolve relative paths against DIR
       --model PATH        model path, overriding the config's
       --threads N         threads
@@ -70,7 +71,7 @@ enum AnalyzeCommand: Command {
         var tokens = loaded.tokenizer.encode(text)
         let length = try arguments.int("length", in: 2...Int(Int32.max)) ?? config.analysis.length ?? config.maxPE
         if tokens.count > length { tokens = Array(tokens.prefix(length)) }
-        let outDirectory = arguments.string("out").map(paths.resolve) ?? paths.resolve("results/analysis/" + config.experimentName)
+        let outDirectory = arguments.string("out").map(paths.resolve) ?? paths.resolve((arguments.string("results") ?? "results") + "/analysis/" + config.experimentName)
         try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
         let progress = ProgressReporter(label: "analyze", total: tokens.count * quantities.count, unit: "tok",
                                         isTerminal: output.errorIsTerminal, write: output.writeError)
