@@ -69,7 +69,9 @@ public struct ExperimentConfig: Sendable {
     public let times: Int?
     /// Needle lengths in thousands of tokens (`min_k`, `max_k`, step `gap`).
     public let minK: Int?
+    /// Longest needle length in thousands of tokens (`max_k`).
     public let maxK: Int?
+    /// Needle length step in thousands of tokens (`gap`).
     public let gap: Int?
     /// Filler characters of the synthetic pass-key prompt (`n_garbage`).
     public let nGarbage: Int?

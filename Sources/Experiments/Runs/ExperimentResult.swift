@@ -17,6 +17,7 @@ public struct ExperimentResult: Sendable {
     public var columns: [(name: String, value: Double)]
     /// Items planned and items with a record.
     public var planned: Int
+    /// Items with a record.
     public var recorded: Int
     /// Further fields of `result.json`, each a JSON value as text.
     public var details: [(key: String, json: String)]

@@ -12,6 +12,7 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A results file cannot be read or written.
     case io(String)
 
+    /// The message.
     public var description: String {
         switch self {
         case .invalidShard(let message), .invalidData(let message), .conflict(let message),

@@ -12,30 +12,51 @@ import Transformer
 public struct LEvalTask: ExperimentTask {
     /// One instruction about one document.
     public struct Payload {
+        /// The dataset name.
         public var dataset: String
+        /// Position of the document in the dataset file.
         public var recordIndex: Int
+        /// Position of the instruction among the document's instructions.
         public var instructionIndex: Int
+        /// The document (the record's `input`).
         public var document: String
+        /// The instruction asked.
         public var instruction: String
+        /// The expected answer (the record's output).
         public var groundTruth: String
+        /// The record's `evaluation` kind (`exam`, `f1`, `rouge`, ...).
         public var evaluation: String
     }
 
     /// One answered instruction (the reference's fields plus ours).
     public struct Record: TaskRecord, Equatable {
+        /// The work item's id.
         public var item: String
+        /// The dataset name.
         public var dataset: String
+        /// Position of the document in the dataset file.
         public var recordIndex: Int
+        /// Position of the instruction among the document's instructions.
         public var instructionIndex: Int
+        /// The instruction (the reference's `query`).
         public var query: String
+        /// The ground truth (the reference's `gt`).
         public var gt: String
+        /// The message with the document replaced by `<long document>` (the reference's `prompt`).
         public var prompt: String
+        /// The model's answer.
         public var pred: String
+        /// The record's `evaluation` kind (`exam`, `f1`, `rouge`, ...).
         public var evaluation: String
+        /// Prompt tokens (the reference's `prefill_len`).
         public var prefillLen: Int
+        /// Prompt plus generated tokens (the reference's `final_len`).
         public var finalLen: Int
+        /// `final_len` of sci_fi's second question, asked without the document.
         public var finalLenFact: Int?
+        /// Tokens of the document after truncation.
         public var documentTokens: Int
+        /// Wall-clock seconds the item took.
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
@@ -54,11 +75,15 @@ public struct LEvalTask: ExperimentTask {
     /// L-Eval's generation limit (`LEval_config.max_new_tokens`).
     public static let referenceMaximumNewTokens = 512
 
+    /// The experiment config.
     public let config: ExperimentConfig
+    /// Resolves the config's relative paths.
     public let paths: PathResolver
+    /// What one work item is, for progress lines.
     public var unit: String { "question" }
     private let documentCache = DocumentCache()
 
+    /// The task for `config`, with data paths resolved by `paths`.
     public init(config: ExperimentConfig, paths: PathResolver) {
         self.config = config
         self.paths = paths
@@ -70,6 +95,7 @@ public struct LEvalTask: ExperimentTask {
     /// The generation limit.
     public var maximumNewTokens: Int { config.maxNewTokens ?? LEvalTask.referenceMaximumNewTokens }
 
+    /// Every work item, in the reference's order.
     public func plan() throws -> [WorkItem<Payload>] {
         guard config.maxPE - maximumNewTokens - 50 >= 2 else {
             throw RunError.invalidData("max_pe \(config.maxPE) leaves no room for documents after \(maximumNewTokens) new tokens and 50 spare")
@@ -132,6 +158,7 @@ public struct LEvalTask: ExperimentTask {
         index < 0 ? max(0, length + index) : min(index, length)
     }
 
+    /// Runs one item with the model.
     public func run(_ item: WorkItem<Payload>, context: TaskContext) throws -> Record {
         let payload = item.payload
         let tokenizer = context.loaded.tokenizer
@@ -165,6 +192,7 @@ public struct LEvalTask: ExperimentTask {
                       documentTokens: tokenizer.encode(document).count, seconds: Date().timeIntervalSince(start))
     }
 
+    /// One line about a finished record, for logs.
     public func summary(_ record: Record) -> String {
         String(format: "%@ #%d.%d, %d tokens: %@ (%.1f s)", record.dataset, record.recordIndex, record.instructionIndex,
                record.prefillLen, PassKeyTask.shorten(record.pred), record.seconds)

@@ -12,28 +12,47 @@ import Transformer
 public struct LongBenchTask: ExperimentTask {
     /// One dataset record.
     public struct Payload {
+        /// The dataset name.
         public var dataset: String
+        /// Position of the record in the dataset file.
         public var index: Int
+        /// The record's fields, which fill the template.
         public var fields: [String: Any]
+        /// The acceptable answers.
         public var answers: [String]
+        /// Class names of classification datasets.
         public var allClasses: [String]
+        /// The dataset's `length` field.
         public var length: Int
+        /// The dataset's `_id`, when present.
         public var id: String?
     }
 
     /// One answered record (the reference's fields plus ours).
     public struct Record: TaskRecord, Equatable {
+        /// The work item's id.
         public var item: String
+        /// The dataset name.
         public var dataset: String
+        /// Position of the record in the dataset file.
         public var index: Int
+        /// The dataset's `_id`, when present.
         public var id: String?
+        /// The model's answer.
         public var pred: String
+        /// The acceptable answers.
         public var answers: [String]
+        /// Class names of classification datasets.
         public var allClasses: [String]
+        /// The dataset's `length` field.
         public var length: Int
+        /// Prompt tokens (the reference's `prefill_len`).
         public var prefillLen: Int
+        /// Prompt plus generated tokens (the reference's `final_len`).
         public var finalLen: Int
+        /// Whether the prompt was middle-truncated.
         public var truncated: Bool
+        /// Wall-clock seconds the item took.
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
@@ -48,10 +67,14 @@ public struct LongBenchTask: ExperimentTask {
     /// The reference's data location (it downloads `THUDM/LongBench`; we read local JSONL).
     public static let defaultDataDirectory = "longbench/data"
 
+    /// The experiment config.
     public let config: ExperimentConfig
+    /// Resolves the config's relative paths.
     public let paths: PathResolver
+    /// What one work item is, for progress lines.
     public var unit: String { "record" }
 
+    /// The task for `config`, with data paths resolved by `paths`.
     public init(config: ExperimentConfig, paths: PathResolver) {
         self.config = config
         self.paths = paths
@@ -63,6 +86,7 @@ public struct LongBenchTask: ExperimentTask {
         return config.test ? Array(all.prefix(1)) : all
     }
 
+    /// Every work item, in the reference's order.
     public func plan() throws -> [WorkItem<Payload>] {
         let directory = paths.resolve(config.dataDirectory ?? LongBenchTask.defaultDataDirectory)
         guard TaskData.isDirectory(directory) == true else {
@@ -115,6 +139,7 @@ public struct LongBenchTask: ExperimentTask {
         return (text, true)
     }
 
+    /// Runs one item with the model.
     public func run(_ item: WorkItem<Payload>, context: TaskContext) throws -> Record {
         let dataset = item.payload.dataset
         let (text, truncated) = try prompt(item.payload, tokenizer: context.loaded.tokenizer)
@@ -133,6 +158,7 @@ public struct LongBenchTask: ExperimentTask {
                       prefillLen: tokens.count, finalLen: output.finalLength, truncated: truncated, seconds: output.seconds)
     }
 
+    /// One line about a finished record, for logs.
     public func summary(_ record: Record) -> String {
         String(format: "%@ #%d, %d tokens%@: %@ (%.1f s)", record.dataset, record.index, record.prefillLen,
                record.truncated ? " (truncated)" : "", PassKeyTask.shorten(record.pred), record.seconds)

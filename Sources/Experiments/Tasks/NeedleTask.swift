@@ -13,14 +13,19 @@ import Transformer
 public struct NeedleTask: ExperimentTask {
     /// One trial of one cell.
     public struct Payload {
+        /// Nominal length in tokens.
         public var length: Int
+        /// Needle depth as a fraction of the filler.
         public var depth: Double
+        /// Trial number.
         public var trial: Int
+        /// The key.
         public var passKey: String
     }
 
     /// One answered trial.
     public struct Record: TaskRecord, Equatable {
+        /// The work item's id.
         public var item: String
         /// `"4k"` (the reference's label: length // 1000).
         public var contextLength: String
@@ -28,12 +33,19 @@ public struct NeedleTask: ExperimentTask {
         public var length: Int
         /// `depth · 100`.
         public var depthPercent: Double
+        /// Trial number.
         public var trial: Int
+        /// The key.
         public var answer: String
+        /// The model's answer.
         public var pred: String
+        /// Whether the answer contains the key.
         public var correct: Bool
+        /// Prompt tokens after chat wrapping.
         public var promptTokens: Int
+        /// Prompt plus generated tokens (the reference's `final_len`).
         public var finalLen: Int
+        /// Wall-clock seconds the item took.
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
@@ -45,11 +57,15 @@ public struct NeedleTask: ExperimentTask {
         }
     }
 
+    /// The experiment config.
     public let config: ExperimentConfig
+    /// Resolves the config's relative paths.
     public let paths: PathResolver
+    /// What one work item is, for progress lines.
     public var unit: String { "trial" }
     private let filler: FillerText
 
+    /// The task for `config`, with data paths resolved by `paths`.
     public init(config: ExperimentConfig, paths: PathResolver) throws {
         self.config = config
         self.paths = paths
@@ -72,6 +88,7 @@ public struct NeedleTask: ExperimentTask {
         return config.test ? Array(lengths.prefix(1)) : lengths
     }
 
+    /// Every work item, in the reference's order.
     public func plan() throws -> [WorkItem<Payload>] {
         let lengths = self.lengths
         let depths = PassKeyPrompt.needleDepths(count: config.depthCount)
@@ -100,6 +117,7 @@ public struct NeedleTask: ExperimentTask {
         return PassKeyPrompt.text(prefix: prefix, suffix: nGarbage - prefix, passKey: payload.passKey, filler: filler)
     }
 
+    /// Runs one item with the model.
     public func run(_ item: WorkItem<Payload>, context: TaskContext) throws -> Record {
         let tokens = try context.prompts.generalTokens(prompt(item.payload))
         let answerTokens = context.loaded.tokenizer.encode(item.payload.passKey, addSpecialTokens: false).count
@@ -110,6 +128,7 @@ public struct NeedleTask: ExperimentTask {
                       promptTokens: tokens.count, finalLen: output.finalLength, seconds: output.seconds)
     }
 
+    /// One line about a finished record, for logs.
     public func summary(_ record: Record) -> String {
         String(format: "%@ depth %.2f%% trial %d, %d tokens: %@ %.1f s", record.contextLength, record.depthPercent, record.trial,
                record.promptTokens, record.correct ? "right" : "wrong", record.seconds)

@@ -25,14 +25,23 @@ public struct PassKeyTask: ExperimentTask {
 
     /// One answered trial.
     public struct Record: TaskRecord, Equatable {
+        /// The work item's id.
         public var item: String
+        /// Trial number.
         public var trial: Int
+        /// The key.
         public var answer: String
+        /// The model's answer.
         public var pred: String
+        /// Whether the answer contains the key.
         public var correct: Bool
+        /// Prompt tokens after chat wrapping.
         public var promptTokens: Int
+        /// Filler characters before the key line (`passkey_position` for JSONL prompts).
         public var keyPosition: Int?
+        /// Prompt plus generated tokens (the reference's `final_len`).
         public var finalLen: Int
+        /// Wall-clock seconds the item took.
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
@@ -46,15 +55,20 @@ public struct PassKeyTask: ExperimentTask {
     /// SelfExtend's question after a JSONL prompt.
     public static let jsonlQuestion = "What is the pass key? The pass key is "
 
+    /// The experiment config.
     public let config: ExperimentConfig
+    /// Resolves the config's relative paths.
     public let paths: PathResolver
+    /// What one work item is, for progress lines.
     public var unit: String { "trial" }
 
+    /// The task for `config`, with data paths resolved by `paths`.
     public init(config: ExperimentConfig, paths: PathResolver) {
         self.config = config
         self.paths = paths
     }
 
+    /// Every work item, in the reference's order.
     public func plan() throws -> [WorkItem<Payload>] {
         var items: [WorkItem<Payload>]
         if let data = config.dataDirectory {
@@ -99,6 +113,7 @@ public struct PassKeyTask: ExperimentTask {
         return items
     }
 
+    /// Runs one item with the model.
     public func run(_ item: WorkItem<Payload>, context: TaskContext) throws -> Record {
         let tokens = try context.prompts.generalTokens(item.payload.prompt)
         let answerTokens = context.loaded.tokenizer.encode(item.payload.answer, addSpecialTokens: false).count
@@ -109,6 +124,7 @@ public struct PassKeyTask: ExperimentTask {
                       seconds: output.seconds)
     }
 
+    /// One line about a finished record, for logs.
     public func summary(_ record: Record) -> String {
         String(format: "trial %d, %d tokens: %@ (key %@, answer %@) %.1f s", record.trial, record.promptTokens,
                record.correct ? "right" : "wrong", record.answer, PassKeyTask.shorten(record.pred), record.seconds)

@@ -21,7 +21,9 @@ public struct PerplexityTask: ExperimentTask {
 
     /// One scored file.
     public struct Record: TaskRecord, Equatable {
+        /// The work item's id.
         public var item: String
+        /// The text file's name (the reference's `file_name`).
         public var fileName: String
         /// Tokens of the (truncated) text.
         public var tokens: Int
@@ -31,6 +33,7 @@ public struct PerplexityTask: ExperimentTask {
         public var stride: Int?
         /// Negative log-likelihoods of the scored tokens, in order.
         public var logProbList: [Float]
+        /// Wall-clock seconds the item took.
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
@@ -43,15 +46,20 @@ public struct PerplexityTask: ExperimentTask {
     /// The reference's default folder, relative to the working directory.
     public static let defaultDataDirectory = "pg19/test"
 
+    /// The experiment config.
     public let config: ExperimentConfig
+    /// Resolves the config's relative paths.
     public let paths: PathResolver
+    /// What one work item is, for progress lines.
     public var unit: String { "file" }
 
+    /// The task for `config`, with data paths resolved by `paths`.
     public init(config: ExperimentConfig, paths: PathResolver) {
         self.config = config
         self.paths = paths
     }
 
+    /// Every work item, in the reference's order.
     public func plan() throws -> [WorkItem<Payload>] {
         let source = paths.resolve(config.dataDirectory ?? PerplexityTask.defaultDataDirectory)
         var items: [WorkItem<Payload>]
@@ -81,6 +89,7 @@ public struct PerplexityTask: ExperimentTask {
         nll.enumerated().filter { ($0.offset + 1) % stride != 0 }.map(\.element)
     }
 
+    /// Runs one item with the model.
     public func run(_ item: WorkItem<Payload>, context: TaskContext) throws -> Record {
         let start = Date()
         let text = try TaskData.text(item.payload.path)
@@ -100,6 +109,7 @@ public struct PerplexityTask: ExperimentTask {
                       stride: stride, logProbList: losses, seconds: Date().timeIntervalSince(start))
     }
 
+    /// One line about a finished record, for logs.
     public func summary(_ record: Record) -> String {
         let mean = record.logProbList.reduce(0.0) { $0 + Double($1) } / Double(max(record.logProbList.count, 1))
         return String(format: "%@: %d tokens, PPL %.3f (%.1f s)", record.fileName, record.tokens, exp(mean), record.seconds)
