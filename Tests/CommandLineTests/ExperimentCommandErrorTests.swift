@@ -25,6 +25,11 @@ final class ExperimentCommandErrorTests: XCTestCase {
         let unknown = Tool.run(["run", "--cfg", path])
         XCTAssertTrue(unknown.errors.contains("line 6: key 'n_garbag': unknown key"), unknown.errors)
 
+        try "model = \"meta-llama/Llama-2-7b-chat-hf\"\ntask = \"pg19\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\nstride = 512\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let model = Tool.run(["run", "--cfg", path])
+        XCTAssertTrue(model.errors.contains("line 1: key 'model': meta-llama/Llama-2-7b-chat-hf is not a file or folder"), model.errors)
+
         XCTAssertEqual(Tool.run(["run"]).status, 2)
         XCTAssertTrue(Tool.run(["run", "--cfg", directory + "/missing.toml"]).errors.contains("cannot be read"))
     }

@@ -324,6 +324,18 @@ public struct ExperimentConfig: Sendable {
         warnings = notes
     }
 
+    /// An error about `key` of this config, with the key's line.
+    public func error(_ key: String, _ message: String) -> ExperimentConfigError {
+        ExperimentConfigError(file: file, key: key, line: keyLines.line(of: key), message: message)
+    }
+
+    /// Checks that the config's `model` (resolved to `path`) exists; the reference's Hugging Face
+    /// ids cannot be downloaded here.
+    public func checkModelPath(_ path: String) throws {
+        guard let model, !FileManager.default.fileExists(atPath: path) else { return }
+        throw error("model", "\(model) is not a file or folder here (resolved to \(path)); give a local GGUF file or Hugging Face model folder, or omit `model` for the default SmolLM2 model")
+    }
+
     /// The method spec to build.
     public var methodSpec: MethodSpec { MethodSpec(name: methodName, parameters: methodParameters) }
 

@@ -67,6 +67,7 @@ enum AnalyzeCommand: Command {
         }
         let resolution = try arguments.int("resolution", in: 1...4096) ?? config.analysis.resolution
         let modelPath = try DefaultModel.resolve((arguments.string("model") ?? config.model).map(paths.resolve))
+        if arguments.string("model") == nil { try config.checkModelPath(modelPath) }
         let loaded = try ExperimentRunner.load(config: config, modelPath: modelPath)
         var tokens = loaded.tokenizer.encode(text)
         let length = try arguments.int("length", in: 2...Int(Int32.max)) ?? config.analysis.length ?? config.maxPE

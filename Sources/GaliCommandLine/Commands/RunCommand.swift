@@ -44,6 +44,7 @@ enum RunCommand: Command {
         if let name = arguments.string("name") { options.experimentName = name }
         if let results = arguments.string("results") { options.resultsRoot = results }
         let modelPath = try DefaultModel.resolve((arguments.string("model") ?? config.model).map(options.paths.resolve))
+        if arguments.string("model") == nil { try config.checkModelPath(modelPath) }
         let reporter = RunReporter(isTerminal: output.errorIsTerminal, writeError: output.writeError)
         if arguments.flag("check") {
             let count = try ExperimentRunner.check(config: config, modelPath: modelPath, options: options, reporter: reporter)
