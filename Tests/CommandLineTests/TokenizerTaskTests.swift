@@ -5,15 +5,33 @@ import GALI
 import Transformer
 import XCTest
 
-/// LongBench's middle truncation and L-Eval's word-wise document cut with the default model's
-/// tokenizer (skipped without the model).
-final class TruncationTests: XCTestCase {
+/// Task steps that need the default model's tokenizer: chat wrapping, LongBench's middle
+/// truncation and L-Eval's word-wise document cut (skipped without the model).
+final class TokenizerTaskTests: XCTestCase {
     func tokenizer() throws -> Tokenizer {
         guard let path = Tool.modelPath else { throw XCTSkip("the default model is not available (gali fetch-model)") }
         return try Tokenizer.load(checkpoint: ModelCheckpoint.open(path: path))
     }
 
     func config(_ text: String) throws -> ExperimentConfig { try ExperimentConfig(parsing: text) }
+
+    func testChatWrappingLikeTheReferenceLlama3Path() throws {
+        let tokenizer = try tokenizer()
+        let wrapper = PromptWrapper(format: .auto, modelPath: "/models/SmolLM2.gguf", tokenizer: tokenizer, systemPrompt: nil)
+        XCTAssertEqual(wrapper.format, .template)
+        XCTAssertEqual(try wrapper.generalText("Find the key."),
+                       "<|im_start|>system\nYou are a pirate chatbot who always responds in pirate speak!<|im_end|>\n"
+                       + "<|im_start|>user\nFind the key.<|im_end|>\n<|im_start|>assistant\n")
+        XCTAssertEqual(try wrapper.generalText("x", chat: false), "x")
+        XCTAssertEqual(PromptWrapper(format: .auto, modelPath: "/m/Llama-2-7b-chat-hf", tokenizer: tokenizer, systemPrompt: nil).format, .llama2)
+        let llama2 = PromptWrapper(format: .llama2, modelPath: "", tokenizer: tokenizer, systemPrompt: nil)
+        XCTAssertEqual(try llama2.generalText("Find the key."), "[INST]Find the key.[/INST]")
+        let own = PromptWrapper(format: .template, modelPath: "", tokenizer: tokenizer, systemPrompt: "Be brief.")
+        XCTAssertTrue(try own.generalText("q").hasPrefix("<|im_start|>system\nBe brief.<|im_end|>"))
+        let leval = try own.levalTokens("msg", systemPrompt: PromptWrapper.levalSystemPrompt(dataset: "quality"))
+        XCTAssertTrue(try tokenizer.decode(leval).contains("For multi-choice questions, there is only a sinlge correct option."))
+        XCTAssertEqual(try PromptWrapper(format: .none, modelPath: "", tokenizer: tokenizer, systemPrompt: nil).generalTokens("abc"), tokenizer.encode("abc"))
+    }
 
     func testLongBenchKeepsBothEndsOfLongPrompts() throws {
         let tokenizer = try tokenizer()
