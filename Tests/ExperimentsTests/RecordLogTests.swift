@@ -39,10 +39,22 @@ final class RecordLogTests: XCTestCase {
         XCTAssertEqual(try ExperimentStore.recordIDs(lines: lines, path: path), ["a", "b"])
         // Opening for append repairs the file first; the next record starts on its own line.
         let log = try RecordLog(path: path)
+        XCTAssertEqual(log.droppedBytes, 26)
         try log.append(#"{"item":"c"}"#)
         XCTAssertEqual(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self),
                        full + #"{"item":"c"}"# + "\n")
         XCTAssertEqual(try RecordLog.repair(path: path), 0)
+    }
+
+    func testASecondWriterIsRefused() throws {
+        let path = directory + "/records.jsonl"
+        var first: RecordLog? = try RecordLog(path: path)
+        XCTAssertThrowsError(try RecordLog(path: path)) { error in
+            XCTAssertTrue("\(error)".contains("another gali run is writing it"), "\(error)")
+        }
+        try first?.append(#"{"item":"a"}"#)
+        first = nil   // closing releases the lock
+        XCTAssertNoThrow(try RecordLog(path: path))
     }
 
     func testDamagedCompleteLineIsAnError() throws {

@@ -152,16 +152,15 @@ public enum ExperimentRunner {
 
         // This shard's items and what is already done.
         let recordsPath = store.recordsPath(shard: options.shard)
-        if !options.resume, FileManager.default.fileExists(atPath: recordsPath),
-           !(try RecordLog.read(path: recordsPath).lines.isEmpty) {
+        let log = try RecordLog(path: recordsPath)
+        let existing = try RecordLog.read(path: recordsPath).lines
+        if !options.resume && !existing.isEmpty {
             throw RunError.conflict("\(recordsPath) already has records; add --resume to continue it")
         }
-        let dropped = try RecordLog.repair(path: recordsPath)
-        if dropped > 0 { reporter.log("note: dropped a partial last record (\(dropped) bytes) of \(recordsPath); that item runs again") }
-        let done = Set(try ExperimentStore.recordIDs(lines: RecordLog.read(path: recordsPath).lines, path: recordsPath))
+        if log.droppedBytes > 0 { reporter.log("note: dropped a partial last record (\(log.droppedBytes) bytes) of \(recordsPath); that item runs again") }
+        let done = Set(try ExperimentStore.recordIDs(lines: existing, path: recordsPath))
         let mine = options.shard.map { $0.slice(items) } ?? items
         let todo = mine.filter { !done.contains($0.id) }
-        let log = try RecordLog(path: recordsPath)
 
         let shardText = options.shard.map { " shard \($0)" } ?? ""
         reporter.log("\(config.task.rawValue) \(name)\(shardText): \(loaded.method.name) (W = \(loaded.originalWindow), max_pe = \(config.maxPE)), "

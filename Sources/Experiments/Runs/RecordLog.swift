@@ -10,7 +10,8 @@ import Darwin
 /// Each record is written with a single `write` and synced before the next item starts, so a run
 /// that is interrupted (Ctrl-C, crash, `kill -9`) loses at most the item in progress. A last line
 /// without its newline is a record cut short: readers ignore it and `repair` removes it before
-/// appending resumes, so nothing is lost or duplicated.
+/// appending resumes, so nothing is lost or duplicated. The writer holds an exclusive `flock`
+/// on the file while it is open (released by the system even after `kill -9`).
 public final class RecordLog {
     /// The records file of an unsharded run.
     public static let unshardedFileName = "records.jsonl"
@@ -19,13 +20,29 @@ public final class RecordLog {
     public let path: String
     private let descriptor: Int32
 
-    /// Opens `path` for appending (creating it), after dropping a partial last line.
+    /// Bytes of a partial last line dropped when the file was opened.
+    public let droppedBytes: Int
+
+    /// Opens `path` for appending (creating it), takes an exclusive lock on it — a second run
+    /// writing the same file (say, a resumed run while the first is still going) is refused — and
+    /// drops a partial last line.
     public init(path: String) throws {
-        _ = try RecordLog.repair(path: path)
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
         guard fd >= 0 else { throw RunError.io("cannot open \(path) for writing: \(String(cString: strerror(errno)))") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let reason = errno == EWOULDBLOCK ? "another gali run is writing it; wait for that run or stop it first"
+                : "cannot lock it: \(String(cString: strerror(errno)))"
+            close(fd)
+            throw RunError.conflict("\(path): \(reason)")
+        }
         self.path = path
         descriptor = fd
+        do {
+            droppedBytes = try RecordLog.repair(path: path)
+        } catch {
+            close(fd)
+            throw error
+        }
     }
 
     deinit { close(descriptor) }
