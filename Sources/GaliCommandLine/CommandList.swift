@@ -14,5 +14,9 @@ enum CommandList {
         DetokenizeCommand.self,
         BenchTokenizerCommand.self,
         BenchKernelsCommand.self,
+        RunCommand.self,
+        EvalCommand.self,
+        CollectCommand.self,
+        AnalyzeCommand.self,
     ]
 }

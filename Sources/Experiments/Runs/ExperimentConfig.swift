@@ -1,0 +1,478 @@
+import Extrapolation
+import Foundation
+import GALI
+import Tensor
+
+/// An experiment configuration in the reference's TOML layout (`pred.py --cfg`), checked.
+///
+/// The reference's keys are read unchanged — `model`, `exp_name`, `method` (its names such as
+/// `dpi` or `repro_se` included), `test`, `max_pe`, `task`, `ori_max_position_embeddings`,
+/// `stride`, `times`, `min_k`, `max_k`, `gap`, `n_garbage`, `factor` and the `[params]` table —
+/// plus optional keys of ours (see `ExperimentConfig.keyDescriptions`). Unknown keys are errors;
+/// keys the task does not use are warnings. Every error names the key and its line.
+public struct ExperimentConfig: Sendable {
+    /// How prompts are wrapped for chat models.
+    public enum ChatFormat: String, Sendable, CaseIterable {
+        /// `llama2` when the model path contains `Llama-2`, `llama3` when it contains `Llama-3`,
+        /// else `template` when the tokenizer has a chat template, else `none`.
+        case auto
+        /// The reference's Llama-2 wrapping: `[INST]prompt[/INST]` (and `<<SYS>>` for L-Eval).
+        case llama2
+        /// The reference's Llama-3 wrapping: the tokenizer's chat template with a system message.
+        case llama3
+        /// Same as `llama3` (the model's own chat template, whatever the model).
+        case template
+        /// Plain prompts, no chat wrapping.
+        case none
+    }
+
+    /// Settings for `gali analyze` (attention maps).
+    public struct AnalysisSettings: Sendable, Equatable {
+        /// Text file to run through the model (relative paths against the working directory).
+        public var textPath: String?
+        /// Tokens to analyse (default: `max_pe`, or fewer when the text is shorter).
+        public var length: Int?
+        /// `logits`, `scores` or both.
+        public var quantities: [String]
+        /// Layers averaged (nil: all).
+        public var layers: [Int]?
+        /// Cells per side of the averaged map.
+        public var resolution: Int
+    }
+
+    /// Where the config came from (nil when parsed from text).
+    public let file: String?
+    /// The parsed table, as written (saved beside the results).
+    public let table: TOMLTable
+    /// The task.
+    public let task: ExperimentTaskKind
+    /// The folder name of the results (`exp_name`).
+    public let experimentName: String
+    /// Model path; nil for the default model.
+    public let model: String?
+    /// The method as written (a name or alias).
+    public let methodName: String
+    /// The method's registered (canonical) name.
+    public let canonicalMethodName: String
+    /// Method parameters from `[params]` (and a top-level `factor`); TOML integers are `.int`,
+    /// floats `.double`.
+    public let methodParameters: [String: ParameterValue]
+    /// The reference's `test`: run only the first item (file, length, record) of each group.
+    public let test: Bool
+    /// The target context length (`max_pe`).
+    public let maxPE: Int
+    /// The original window W (`ori_max_position_embeddings`; nil: the model's context length).
+    public let originalWindow: Int?
+    /// Piece length for strided scoring (`stride`, pg19).
+    public let stride: Int?
+    /// Trials (`times`, passkey and needle).
+    public let times: Int?
+    /// Needle lengths in thousands of tokens (`min_k`, `max_k`, step `gap`).
+    public let minK: Int?
+    /// Longest needle length in thousands of tokens (`max_k`).
+    public let maxK: Int?
+    /// Needle length step in thousands of tokens (`gap`).
+    public let gap: Int?
+    /// Filler characters of the synthetic pass-key prompt (`n_garbage`).
+    public let nGarbage: Int?
+    /// Input data (`data_dir`): pg19 text folder or file, LongBench/L-Eval JSONL folder, pass-key
+    /// JSONL file.
+    public let dataDirectory: String?
+    /// Needle filler texts (`haystack_dir`): the `.txt` files there, concatenated.
+    public let haystackDirectory: String?
+    /// Random seed (`seed`, default 42 as in the reference).
+    public let seed: Int
+    /// Linear-layer precision (`precision`: `fast` or `exact`).
+    public let precision: Precision
+    /// Threads (`threads`; nil: all active cores).
+    public var threads: Int?
+    /// LongBench / L-Eval datasets to run (`datasets`; nil: the reference's list).
+    public let datasets: [String]?
+    /// Row label in collected tables (`label`; default: `exp_name`).
+    public let label: String
+    /// Chat wrapping (`chat_format`).
+    public let chatFormat: ChatFormat
+    /// System message for chat-wrapped prompts (`system_prompt`; nil: the reference's).
+    public let systemPrompt: String?
+    /// Overrides every generation length limit (`max_new_tokens`).
+    public let maxNewTokens: Int?
+    /// Needle depths 1/d … d/d (`depths`, default 16 as in the reference).
+    public let depthCount: Int
+    /// `gali analyze` settings (`analysis_*` keys).
+    public let analysis: AnalysisSettings
+    /// Keys present but unused by this task, and similar notes.
+    public let warnings: [String]
+    /// Lines of the keys, for messages.
+    let keyLines: ConfigKeyLines
+
+    /// What each accepted top-level key means (the reference's keys first).
+    public static let keyDescriptions: [(key: String, meaning: String)] = [
+        ("model", "model path (GGUF file or Hugging Face directory); omitted: the default SmolLM2 model"),
+        ("exp_name", "experiment folder name under results/<task>/pred/"),
+        ("method", "extrapolation method or the reference's alias (dpi, repro_se, repro_ntk, ...)"),
+        ("test", "true: only the first item of each group (the reference's smoke test)"),
+        ("max_pe", "target context length: prompts are truncated to it and the method must support it"),
+        ("task", "pg19, passkey (or passkey_retreival), needle, longbench, leval"),
+        ("ori_max_position_embeddings", "original window W (default: the model's context length)"),
+        ("stride", "pg19: piece length for strided scoring (methods other than gali, chunk_llama, self_extend)"),
+        ("times", "passkey/needle: trials (per cell for needle)"),
+        ("min_k", "needle: shortest length in thousands of tokens"),
+        ("max_k", "needle: longest length in thousands of tokens"),
+        ("gap", "needle: length step in thousands of tokens"),
+        ("n_garbage", "passkey: filler characters of the synthetic prompt"),
+        ("factor", "scaling factor for ntk/yarn/linear/dynamic_ntk (as the reference reads it for yarn and ntk)"),
+        ("params", "table of method parameters"),
+        ("data_dir", "input data: pg19 .txt folder or file, LongBench/L-Eval .jsonl folder, passkey .jsonl file"),
+        ("haystack_dir", "needle: folder of .txt filler essays (default: the reference's repeated sentences)"),
+        ("seed", "random seed (default 42)"),
+        ("precision", "fast (default) or exact linear layers"),
+        ("threads", "threads (default: all active cores)"),
+        ("datasets", "longbench/leval: dataset names to run (default: the reference's list)"),
+        ("label", "row label in collected tables (default: exp_name)"),
+        ("chat_format", "auto (default), llama2, llama3, template or none"),
+        ("system_prompt", "system message of chat-wrapped prompts (default: the reference's)"),
+        ("max_new_tokens", "override every generation length limit"),
+        ("depths", "needle: number of depths d, placed at 1/d ... d/d (default 16)"),
+        ("analysis_text", "gali analyze: text file to run"),
+        ("analysis_length", "gali analyze: tokens to analyse (default max_pe)"),
+        ("analysis_quantity", "gali analyze: logits, scores or both (default both)"),
+        ("analysis_layers", "gali analyze: layer indices to average (default all)"),
+        ("analysis_resolution", "gali analyze: cells per side of the map (default 256)"),
+    ]
+
+    /// Keys each task reads beyond the common ones.
+    static let taskKeys: [ExperimentTaskKind: Set<String>] = [
+        .pg19: ["stride", "data_dir"],
+        .passkey: ["times", "n_garbage", "data_dir", "max_new_tokens"],
+        .needle: ["times", "min_k", "max_k", "gap", "depths", "haystack_dir", "max_new_tokens"],
+        .longbench: ["data_dir", "datasets", "max_new_tokens"],
+        .leval: ["data_dir", "datasets", "max_new_tokens"],
+    ]
+
+    static let commonKeys: Set<String> = [
+        "model", "exp_name", "method", "test", "max_pe", "task", "ori_max_position_embeddings", "factor", "params",
+        "seed", "precision", "threads", "label", "chat_format", "system_prompt",
+        "analysis_text", "analysis_length", "analysis_quantity", "analysis_layers", "analysis_resolution",
+    ]
+
+    /// Reads and checks the config file at `path`.
+    public init(contentsOfFile path: String, registry: MethodRegistry = .shared) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExperimentConfigError(file: path, message: "cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ExperimentConfigError(file: path, message: "is not UTF-8 text")
+        }
+        try self.init(parsing: text, file: path, registry: registry)
+    }
+
+    /// Parses and checks config `text` (`file` only names it in messages).
+    public init(parsing text: String, file: String? = nil, registry: MethodRegistry = .shared) throws {
+        GALIMethod.register(in: registry)
+        let document: TOMLDocument
+        do {
+            document = try TOMLDocument(parsing: text)
+        } catch let error as TOMLError {
+            throw ExperimentConfigError(file: file, line: error.line, message: "column \(error.column): \(error.message)")
+        }
+        let reader = ConfigReader(table: document.root, lines: ConfigKeyLines(source: text), file: file)
+        let root = document.root
+
+        let known = Set(ExperimentConfig.keyDescriptions.map(\.key))
+        for key in root.keys where !known.contains(key) {
+            throw reader.error(key, "unknown key; expected one of \(ExperimentConfig.keyDescriptions.map(\.key).joined(separator: ", "))")
+        }
+
+        let taskName = try reader.requiredString("task")
+        guard let task = ExperimentTaskKind(configName: taskName) else {
+            throw reader.error("task", "unknown task \"\(taskName)\"; expected one of \(ExperimentTaskKind.acceptedNames.joined(separator: ", "))")
+        }
+        self.file = file
+        self.table = root
+        self.task = task
+        self.keyLines = reader.lines
+
+        let name = try reader.requiredString("exp_name")
+        try ExperimentConfig.checkFolderName(name, reader: reader)
+        experimentName = name
+        model = try reader.string("model")
+        if let model, model.isEmpty { throw reader.error("model", "must not be empty (omit it for the default model)") }
+        test = try reader.bool("test") ?? false
+        maxPE = try reader.integer("max_pe", required: true, atLeast: 2)!
+        originalWindow = try reader.integer("ori_max_position_embeddings", atLeast: 2)
+        stride = try reader.integer("stride", required: task == .pg19, atLeast: 1)
+        times = try reader.integer("times", required: task == .needle || (task == .passkey && root["data_dir"] == nil), atLeast: 1)
+        minK = try reader.integer("min_k", required: task == .needle, atLeast: 1)
+        maxK = try reader.integer("max_k", required: task == .needle, atLeast: 1)
+        gap = try reader.integer("gap", required: task == .needle, atLeast: 1)
+        if let minK, let maxK, maxK < minK {
+            throw reader.error("max_k", "must be at least min_k (\(minK)), not \(maxK)")
+        }
+        nGarbage = try reader.integer("n_garbage", required: task == .passkey && root["data_dir"] == nil, atLeast: 0)
+        if let nGarbage, nGarbage > PassKeyPrompt.maximumFillerCharacters {
+            throw reader.error("n_garbage", "at most \(PassKeyPrompt.maximumFillerCharacters) characters (the reference's filler length), not \(nGarbage)")
+        }
+        dataDirectory = try reader.nonEmptyString("data_dir")
+        haystackDirectory = try reader.nonEmptyString("haystack_dir")
+        seed = try reader.integer("seed", atLeast: 0) ?? 42
+        let precisionName = try reader.string("precision") ?? "fast"
+        guard let precision = Precision(rawValue: precisionName) else {
+            throw reader.error("precision", "must be \"fast\" or \"exact\", not \"\(precisionName)\"")
+        }
+        self.precision = precision
+        threads = try reader.integer("threads", atLeast: 1)
+        datasets = try reader.strings("datasets")
+        if let datasets {
+            if datasets.isEmpty { throw reader.error("datasets", "must name at least one dataset") }
+            for dataset in datasets { try ExperimentConfig.checkDataset(dataset, task: task, reader: reader) }
+        }
+        label = try reader.nonEmptyString("label") ?? name
+        let chatName = try reader.string("chat_format") ?? "auto"
+        guard let chatFormat = ChatFormat(rawValue: chatName) else {
+            throw reader.error("chat_format", "must be one of \(ChatFormat.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(chatName)\"")
+        }
+        self.chatFormat = chatFormat
+        systemPrompt = try reader.string("system_prompt")
+        maxNewTokens = try reader.integer("max_new_tokens", atLeast: 1)
+        depthCount = try reader.integer("depths", atLeast: 1) ?? 16
+
+        let quantityName = try reader.string("analysis_quantity") ?? "both"
+        let quantities: [String]
+        switch quantityName {
+        case "both": quantities = ["logits", "scores"]
+        case "logits", "scores": quantities = [quantityName]
+        default: throw reader.error("analysis_quantity", "must be logits, scores or both, not \"\(quantityName)\"")
+        }
+        let layers = try reader.integers("analysis_layers")
+        if let layers, let bad = layers.first(where: { $0 < 0 }) {
+            throw reader.error("analysis_layers", "layer indices must be ≥ 0, not \(bad)")
+        }
+        analysis = AnalysisSettings(textPath: try reader.nonEmptyString("analysis_text"),
+                                    length: try reader.integer("analysis_length", atLeast: 2),
+                                    quantities: quantities, layers: layers,
+                                    resolution: try reader.integer("analysis_resolution", atLeast: 1) ?? 256)
+
+        // The method and its parameters, checked against the registry.
+        methodName = try reader.requiredString("method")
+        let methodType: any PositionalExtrapolation.Type
+        do {
+            methodType = try registry.type(named: methodName)
+        } catch {
+            throw reader.error("method", "\(error)")
+        }
+        let descriptor = methodType.descriptor
+        canonicalMethodName = descriptor.name
+        var parameters: [String: ParameterValue] = [:]
+        if let params = try reader.table("params") {
+            for (key, value) in params.entries {
+                let path = "params." + key
+                switch value {
+                case .integer(let integer): parameters[key] = .int(integer)
+                case .float(let number): parameters[key] = .double(number)
+                case .boolean(let flag): parameters[key] = .bool(flag)
+                case .string(let text): parameters[key] = .string(text)
+                default: throw reader.error(path, "method parameters must be integers, floats, booleans or strings, not \(value.typeName)s")
+                }
+            }
+        }
+        var notes: [String] = []
+        if let factor = root["factor"] {
+            let value: ParameterValue
+            switch factor {
+            case .integer(let integer): value = .int(integer)
+            case .float(let number): value = .double(number)
+            default: throw reader.error("factor", "must be a number, not a \(factor.typeName)")
+            }
+            if descriptor.parameters.contains(where: { $0.name == "factor" }) {
+                if let given = parameters["factor"], given.numericValue != value.numericValue {
+                    throw reader.error("factor", "is \(value) but params.factor is \(given); give one of them")
+                }
+                if parameters["factor"] == nil { parameters["factor"] = value }
+            } else {
+                notes.append(reader.describe("factor") + "is not used by method \(descriptor.name)")
+            }
+        }
+        do {
+            _ = try MethodParameters(parameters, for: descriptor)
+        } catch let error as ExtrapolationError {
+            if case .invalidParameter(_, let parameter, let message) = error {
+                let key = root["params"].flatMap { $0.tableValue?[parameter] } != nil ? "params." + parameter
+                    : (parameter == "factor" && root["factor"] != nil ? "factor" : "params")
+                throw reader.error(key, "\(descriptor.name): parameter \(parameter): \(message)")
+            }
+            throw reader.error("params", "\(error)")
+        }
+        methodParameters = parameters
+        if let originalWindow {
+            do {
+                let method = try registry.make(MethodSpec(name: methodName, parameters: parameters), originalWindow: originalWindow)
+                try method.validate(targetLength: maxPE)
+            } catch {
+                throw reader.error("max_pe", "\(error)")
+            }
+        }
+
+        let used = ExperimentConfig.commonKeys.union(ExperimentConfig.taskKeys[task] ?? [])
+        for key in root.keys where !used.contains(key) {
+            notes.append(reader.describe(key) + "is not used by task \(task.rawValue)")
+        }
+        if task == .passkey, root["data_dir"] != nil {
+            for key in ["n_garbage", "times"] where root[key] != nil {
+                notes.append(reader.describe(key) + "is not used when data_dir gives pass-key prompts")
+            }
+        }
+        warnings = notes
+    }
+
+    /// An error about `key` of this config, with the key's line.
+    public func error(_ key: String, _ message: String) -> ExperimentConfigError {
+        ExperimentConfigError(file: file, key: key, line: keyLines.line(of: key), message: message)
+    }
+
+    /// Checks that the config's `model` (resolved to `path`) exists; the reference's Hugging Face
+    /// ids cannot be downloaded here.
+    public func checkModelPath(_ path: String) throws {
+        guard let model, !FileManager.default.fileExists(atPath: path) else { return }
+        throw error("model", "\(model) is not a file or folder here (resolved to \(path)); give a local GGUF file or Hugging Face model folder, or omit `model` for the default SmolLM2 model")
+    }
+
+    /// The method spec to build.
+    public var methodSpec: MethodSpec { MethodSpec(name: methodName, parameters: methodParameters) }
+
+    /// Checks the method against `max_pe` for original window `window` (call once the model's
+    /// window is known); the error names `max_pe`.
+    public func validateMethod(originalWindow window: Int, registry: MethodRegistry = .shared) throws {
+        do {
+            let method = try registry.make(methodSpec, originalWindow: window)
+            try method.validate(targetLength: maxPE)
+        } catch {
+            let line = keyLines.line(of: "max_pe")
+            throw ExperimentConfigError(file: file, key: "max_pe", line: line, message: "\(error)")
+        }
+    }
+
+    static func checkFolderName(_ name: String, reader: ConfigReader) throws {
+        if name.isEmpty || name == "." || name == ".." || name.contains("/") || name.contains("\\") || name.hasPrefix(".") {
+            throw reader.error("exp_name", "must be a plain folder name (no slashes, not starting with '.'), not \"\(name)\"")
+        }
+        if name == "all" { throw reader.error("exp_name", "\"all\" is reserved (gali eval/collect --exp all)") }
+        if name.contains(".shard-") { throw reader.error("exp_name", "must not contain \".shard-\"") }
+    }
+
+    static func checkDataset(_ dataset: String, task: ExperimentTaskKind, reader: ConfigReader) throws {
+        switch task {
+        case .longbench:
+            guard LongBench.datasetMetrics[dataset] != nil else {
+                throw reader.error("datasets", "unknown LongBench dataset \"\(dataset)\"; known: \(LongBench.datasetMetrics.keys.sorted().joined(separator: ", "))")
+            }
+        case .leval:
+            guard !dataset.isEmpty, !dataset.contains("/") else {
+                throw reader.error("datasets", "\"\(dataset)\" is not a dataset name")
+            }
+        default:
+            break
+        }
+    }
+}
+
+extension ParameterValue {
+    /// The value as a number, when it is one.
+    var numericValue: Double? {
+        switch self {
+        case .int(let value): return Double(value)
+        case .double(let value): return value
+        default: return nil
+        }
+    }
+}
+
+/// Typed lookups that turn TOML type errors into config errors with the key's line.
+struct ConfigReader {
+    let table: TOMLTable
+    let lines: ConfigKeyLines
+    let file: String?
+
+    func error(_ key: String, _ message: String) -> ExperimentConfigError {
+        ExperimentConfigError(file: file, key: key, line: lines.line(of: key), message: message)
+    }
+
+    /// `key 'factor' (line 4) ` for warnings.
+    func describe(_ key: String) -> String {
+        if let line = lines.line(of: key) { return "key '\(key)' (line \(line)) " }
+        return "key '\(key)' "
+    }
+
+    private func value(_ key: String) -> TOMLValue? { table[key] }
+
+    private func mismatch(_ key: String, _ expected: String, _ value: TOMLValue) -> ExperimentConfigError {
+        error(key, "must be \(expected), not \(ConfigReader.show(value))")
+    }
+
+    static func show(_ value: TOMLValue) -> String {
+        switch value {
+        case .string(let text): return "the string \"\(text)\""
+        case .integer(let integer): return "the integer \(integer)"
+        case .float(let number): return "the float \(number)"
+        case .boolean(let flag): return "\(flag)"
+        case .array: return "an array"
+        case .table: return "a table"
+        }
+    }
+
+    func string(_ key: String) throws -> String? {
+        guard let value = value(key) else { return nil }
+        guard let text = value.stringValue else { throw mismatch(key, "a string", value) }
+        return text
+    }
+
+    func nonEmptyString(_ key: String) throws -> String? {
+        guard let text = try string(key) else { return nil }
+        if text.isEmpty { throw error(key, "must not be empty") }
+        return text
+    }
+
+    func requiredString(_ key: String) throws -> String {
+        guard let text = try string(key) else { throw error(key, "missing (required)") }
+        return text
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let value = value(key) else { return nil }
+        guard let flag = value.boolValue else { throw mismatch(key, "true or false", value) }
+        return flag
+    }
+
+    func integer(_ key: String, required: Bool = false, atLeast minimum: Int) throws -> Int? {
+        guard let value = value(key) else {
+            if required { throw error(key, "missing (required for this task)") }
+            return nil
+        }
+        guard let integer = value.integerValue else { throw mismatch(key, "an integer ≥ \(minimum)", value) }
+        guard integer >= minimum else { throw error(key, "must be at least \(minimum), not \(integer)") }
+        return integer
+    }
+
+    func strings(_ key: String) throws -> [String]? {
+        guard let value = value(key) else { return nil }
+        guard let elements = value.arrayValue else { throw mismatch(key, "an array of strings", value) }
+        return try elements.map { element in
+            guard let text = element.stringValue else { throw mismatch(key, "an array of strings", element) }
+            return text
+        }
+    }
+
+    func integers(_ key: String) throws -> [Int]? {
+        guard let value = value(key) else { return nil }
+        guard let elements = value.arrayValue else { throw mismatch(key, "an array of integers", value) }
+        return try elements.map { element in
+            guard let integer = element.integerValue else { throw mismatch(key, "an array of integers", element) }
+            return integer
+        }
+    }
+
+    func table(_ key: String) throws -> TOMLTable? {
+        guard let value = value(key) else { return nil }
+        guard let table = value.tableValue else { throw mismatch(key, "a table ([\(key)])", value) }
+        return table
+    }
+}

@@ -1,0 +1,129 @@
+import Extrapolation
+import Foundation
+import Transformer
+
+/// One unit of work of a task (a text file, a trial, a grid cell repetition, a dataset record)
+/// with an id that is stable across runs, so that resumed and sharded runs agree on it.
+public struct WorkItem<Payload> {
+    /// Stable id, unique within the experiment.
+    public let id: String
+    /// What the task needs to run the item.
+    public let payload: Payload
+}
+
+/// A saved record: one JSON line per finished work item.
+public protocol TaskRecord: Codable {
+    /// The work item's id.
+    var item: String { get }
+}
+
+/// What a task needs while it runs items.
+public struct TaskContext {
+    /// The experiment config.
+    public let config: ExperimentConfig
+    /// The model with its method.
+    public let loaded: LoadedModel
+    /// Prompt wrapping for the model.
+    public let prompts: PromptWrapper
+    /// Reports progress inside one item (done, total), e.g. tokens scored.
+    public let progress: (Int, Int) -> Void
+}
+
+/// A task: plans its work items from the config and the data (without the model), runs one item
+/// at a time with the model, and describes a record in one line for logs.
+public protocol ExperimentTask {
+    associatedtype Payload
+    associatedtype Record: TaskRecord
+    /// What an item is, for progress lines (`file`, `trial`, `record`).
+    var unit: String { get }
+    /// Every work item, in the reference's order.
+    func plan() throws -> [WorkItem<Payload>]
+    /// Runs one item.
+    func run(_ item: WorkItem<Payload>, context: TaskContext) throws -> Record
+    /// One line about a finished record.
+    func summary(_ record: Record) -> String
+}
+
+/// Resolves paths in configs: absolute paths as given, relative ones against a base folder (the
+/// working directory, as the reference resolves them).
+public struct PathResolver: Sendable {
+    /// The base folder.
+    public let base: String
+
+    /// A resolver against `base` (default: the current directory).
+    public init(base: String = FileManager.default.currentDirectoryPath) {
+        self.base = base
+    }
+
+    /// `path` made absolute.
+    public func resolve(_ path: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") { return expanded }
+        return (base as NSString).appendingPathComponent(expanded)
+    }
+}
+
+/// Helpers for reading task data.
+enum TaskData {
+    /// The UTF-8 text of `path`; errors name the file.
+    static func text(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw RunError.invalidData("cannot read \(path)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw RunError.invalidData("\(path) is not UTF-8 text") }
+        return text
+    }
+
+    /// Whether `path` is a directory (nil when it does not exist).
+    static func isDirectory(_ path: String) -> Bool? {
+        var directory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &directory) else { return nil }
+        return directory.boolValue
+    }
+
+    /// Files in `directory` ending in `suffix`, sorted by name.
+    static func files(in directory: String, suffix: String) throws -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(suffix) }.sorted()
+        } catch {
+            throw RunError.invalidData("cannot list \(directory): \(error.localizedDescription)")
+        }
+    }
+
+    /// The JSON objects of a JSONL file (blank lines skipped); errors name the file and line.
+    static func jsonLines(_ path: String) throws -> [[String: Any]] {
+        let text = try self.text(path)
+        var objects: [[String: Any]] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else {
+                throw RunError.invalidData("\(path): line \(number + 1) is not a JSON object")
+            }
+            objects.append(object)
+        }
+        return objects
+    }
+
+    /// A string field; errors name the file, record and field.
+    static func string(_ object: [String: Any], _ key: String, at place: String) throws -> String {
+        guard let value = object[key] else { throw RunError.invalidData("\(place): missing field \"\(key)\"") }
+        guard let text = value as? String else { throw RunError.invalidData("\(place): field \"\(key)\" must be a string") }
+        return text
+    }
+
+    /// A list-of-strings field (nil/null → empty when `optional`).
+    static func strings(_ object: [String: Any], _ key: String, at place: String, optional: Bool = false) throws -> [String] {
+        guard let value = object[key], !(value is NSNull) else {
+            if optional { return [] }
+            throw RunError.invalidData("\(place): missing field \"\(key)\"")
+        }
+        if let text = value as? String, optional { return [text] }
+        guard let list = value as? [Any] else {
+            throw RunError.invalidData("\(place): field \"\(key)\" must be a list of strings")
+        }
+        let strings = list.compactMap { $0 as? String }
+        guard strings.count == list.count else {
+            throw RunError.invalidData("\(place): field \"\(key)\" must be a list of strings")
+        }
+        return strings
+    }
+}

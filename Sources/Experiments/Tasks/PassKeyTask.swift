@@ -1,0 +1,138 @@
+import Extrapolation
+import Foundation
+import Transformer
+
+/// The reference's pass-key retrieval test (`passkey_retrieval`): `times` synthetic prompts of
+/// `n_garbage` filler characters with the key at a random position (seeded as the reference
+/// seeds Python's `random`), chat-wrapped like the reference, answered greedily with up to
+/// (answer tokens + 100) new tokens; right when the key's digits appear in the answer.
+///
+/// With `data_dir` naming a JSONL file (or a folder of them) of `{"input", "target"}` prompts
+/// (SelfExtend's `passkey_examples.jsonl` layout), those prompts are used instead, each followed
+/// by SelfExtend's question `What is the pass key? The pass key is `.
+public struct PassKeyTask: ExperimentTask {
+    /// One trial.
+    public struct Payload {
+        /// The prompt before chat wrapping.
+        public var prompt: String
+        /// The key.
+        public var answer: String
+        /// Filler characters before the key (synthetic) or the file's `passkey_position`.
+        public var keyPosition: Int?
+        /// Trial number.
+        public var trial: Int
+    }
+
+    /// One answered trial.
+    public struct Record: TaskRecord, Equatable {
+        /// The work item's id.
+        public var item: String
+        /// Trial number.
+        public var trial: Int
+        /// The key.
+        public var answer: String
+        /// The model's answer.
+        public var pred: String
+        /// Whether the answer contains the key.
+        public var correct: Bool
+        /// Prompt tokens after chat wrapping.
+        public var promptTokens: Int
+        /// Filler characters before the key line (`passkey_position` for JSONL prompts).
+        public var keyPosition: Int?
+        /// Prompt plus generated tokens (the reference's `final_len`).
+        public var finalLen: Int
+        /// Wall-clock seconds the item took.
+        public var seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case item, trial, answer, pred, correct, seconds
+            case promptTokens = "prompt_tokens"
+            case keyPosition = "key_position"
+            case finalLen = "final_len"
+        }
+    }
+
+    /// SelfExtend's question after a JSONL prompt.
+    public static let jsonlQuestion = "What is the pass key? The pass key is "
+
+    /// The experiment config.
+    public let config: ExperimentConfig
+    /// Resolves the config's relative paths.
+    public let paths: PathResolver
+    /// What one work item is, for progress lines.
+    public var unit: String { "trial" }
+
+    /// The task for `config`, with data paths resolved by `paths`.
+    public init(config: ExperimentConfig, paths: PathResolver) {
+        self.config = config
+        self.paths = paths
+    }
+
+    /// Every work item, in the reference's order.
+    public func plan() throws -> [WorkItem<Payload>] {
+        var items: [WorkItem<Payload>]
+        if let data = config.dataDirectory {
+            items = try jsonlItems(paths.resolve(data))
+        } else {
+            let nGarbage = config.nGarbage ?? 0
+            items = PassKeyPrompt.passkeyTrials(nGarbage: nGarbage, times: config.times ?? 1, seed: config.seed).map { trial in
+                let key = String(trial.passKey)
+                let prompt = PassKeyPrompt.text(prefix: trial.prefixCharacters, suffix: nGarbage - trial.prefixCharacters, passKey: key)
+                return WorkItem(id: "trial:\(trial.index)",
+                                payload: Payload(prompt: prompt, answer: key, keyPosition: trial.prefixCharacters, trial: trial.index))
+            }
+        }
+        if config.test { items = Array(items.prefix(1)) }
+        return items
+    }
+
+    private func jsonlItems(_ source: String) throws -> [WorkItem<Payload>] {
+        let files: [String]
+        switch TaskData.isDirectory(source) {
+        case nil: throw RunError.invalidData("passkey data \(source) does not exist")
+        case true?: files = try TaskData.files(in: source, suffix: ".jsonl").map { source + "/" + $0 }
+        case false?: files = [source]
+        }
+        var items: [WorkItem<Payload>] = []
+        for file in files {
+            for (index, object) in try TaskData.jsonLines(file).enumerated() {
+                let place = "\(file): record \(index + 1)"
+                let input = try TaskData.string(object, "input", at: place)
+                let target: String
+                if let text = object["target"] as? String { target = text } else if let number = object["target"] as? Int { target = String(number) } else {
+                    throw RunError.invalidData("\(place): field \"target\" must be a string or an integer")
+                }
+                let name = (file as NSString).lastPathComponent
+                let trial = items.count
+                items.append(WorkItem(id: "\(name):\(index)",
+                                      payload: Payload(prompt: input + PassKeyTask.jsonlQuestion, answer: target,
+                                                       keyPosition: object["passkey_position"] as? Int, trial: trial)))
+            }
+        }
+        guard !items.isEmpty else { throw RunError.invalidData("no pass-key prompts in \(source)") }
+        return items
+    }
+
+    /// Runs one item with the model.
+    public func run(_ item: WorkItem<Payload>, context: TaskContext) throws -> Record {
+        let tokens = try context.prompts.generalTokens(item.payload.prompt)
+        let answerTokens = context.loaded.tokenizer.encode(item.payload.answer, addSpecialTokens: false).count
+        let output = try GreedyGeneration.generate(context.loaded, prompt: tokens, maxNewTokens: config.maxNewTokens ?? answerTokens + 100)
+        return Record(item: item.id, trial: item.payload.trial, answer: item.payload.answer, pred: output.text,
+                      correct: KeyRetrieval.isCorrect(prediction: output.text, answer: item.payload.answer),
+                      promptTokens: tokens.count, keyPosition: item.payload.keyPosition, finalLen: output.finalLength,
+                      seconds: output.seconds)
+    }
+
+    /// One line about a finished record, for logs.
+    public func summary(_ record: Record) -> String {
+        String(format: "trial %d, %d tokens: %@ (key %@, answer %@) %.1f s", record.trial, record.promptTokens,
+               record.correct ? "right" : "wrong", record.answer, PassKeyTask.shorten(record.pred), record.seconds)
+    }
+
+    static func shorten(_ text: String, limit: Int = 60) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: "⏎")
+        let quoted = flat.count > limit ? String(flat.prefix(limit)) + "…" : flat
+        return "\"" + quoted + "\""
+    }
+}
