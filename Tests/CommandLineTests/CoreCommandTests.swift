@@ -9,18 +9,18 @@ final class CoreCommandTests: XCTestCase {
     let text = "the cat and the dog sat in the sun, and the bird sang on the wall of the old house. " + String(repeating: "it is what it is. ", count: 6)
 
     func testUsageAndHelp() {
-        let bare = runTool([])
+        let bare = Tool.run([])
         XCTAssertEqual(bare.status, 2)
         XCTAssertTrue(bare.output.contains("usage: gali"))
-        XCTAssertEqual(runTool(["--help"]).status, 0)
+        XCTAssertEqual(Tool.run(["--help"]).status, 0)
         for command in GaliTool.commands {
-            let help = runTool([command.name, "--help"])
+            let help = Tool.run([command.name, "--help"])
             XCTAssertEqual(help.status, 0, command.name)
             XCTAssertTrue(help.output.contains("usage: gali \(command.name)") || help.output.contains("usage:"), command.name)
         }
-        let unknown = runTool(["frobnicate"])
+        let unknown = Tool.run(["frobnicate"])
         XCTAssertEqual(unknown.status, 2)
-        XCTAssertTrue(unknown.error.contains("unknown command \"frobnicate\""))
+        XCTAssertTrue(unknown.errors.contains("unknown command \"frobnicate\""))
     }
 
     func testBadOptionsAreReportedNotCrashed() throws {
@@ -47,17 +47,17 @@ final class CoreCommandTests: XCTestCase {
             (["generate", "--model", TinyModelFile.path, "--prompt", ""], "the prompt is empty"),
         ]
         for (arguments, expected) in cases {
-            let run = runTool(arguments)
+            let run = Tool.run(arguments)
             XCTAssertNotEqual(run.status, 0, arguments.joined(separator: " "))
-            XCTAssertTrue(run.error.contains(expected), "\(arguments.joined(separator: " ")): \(run.error)")
-            XCTAssertEqual(run.error.split(separator: "\n").count, 1, "one-line message: \(run.error)")
+            XCTAssertTrue(run.errors.contains(expected), "\(arguments.joined(separator: " ")): \(run.errors)")
+            XCTAssertEqual(run.errors.split(separator: "\n").count, 1, "one-line message: \(run.errors)")
         }
     }
 
     func testScoreJSON() throws {
         let file = try temporaryFile(text)
-        let run = runTool(["score", "--model", TinyModelFile.path, "--file", file, "--max-tokens", "30", "--json", "--threads", "2"])
-        XCTAssertEqual(run.status, 0, run.error)
+        let run = Tool.run(["score", "--model", TinyModelFile.path, "--file", file, "--max-tokens", "30", "--json", "--threads", "2"])
+        XCTAssertEqual(run.status, 0, run.errors)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
         XCTAssertEqual(object["tokens"] as? Int, 30)
         let nll = try XCTUnwrap(object["nll"] as? [Double])
@@ -66,9 +66,9 @@ final class CoreCommandTests: XCTestCase {
         XCTAssertEqual(mean, nll.reduce(0, +) / 29, accuracy: 1e-4)
         XCTAssertEqual(try XCTUnwrap(object["ppl"] as? Double), exp(mean), accuracy: 1e-3 * exp(mean))
         // the same text scored with a method through --method/--param/--ori-window
-        let gali = runTool(["score", "--model", TinyModelFile.path, "--file", file, "--max-tokens", "30", "--json",
+        let gali = Tool.run(["score", "--model", TinyModelFile.path, "--file", file, "--max-tokens", "30", "--json",
                             "--method", "dpi", "--param", "local_window=4", "--param", "noise_type=no", "--ori-window", "16"])
-        XCTAssertEqual(gali.status, 0, gali.error)
+        XCTAssertEqual(gali.status, 0, gali.errors)
         XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(gali.output.utf8)) as? [String: Any])
     }
 
@@ -77,16 +77,16 @@ final class CoreCommandTests: XCTestCase {
         try TinyCheckpoint().writeHuggingFace(to: directory, shards: 2)
         let file = try temporaryFile(text)
         func score(_ model: String) throws -> Double {
-            let run = runTool(["score", "--model", model, "--file", file, "--max-tokens", "25", "--json", "--exact"])
-            XCTAssertEqual(run.status, 0, run.error)
+            let run = Tool.run(["score", "--model", model, "--file", file, "--max-tokens", "25", "--json", "--exact"])
+            XCTAssertEqual(run.status, 0, run.errors)
             return try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])?["mean_nll"] as? Double)
         }
         XCTAssertEqual(try score(directory), try score(TinyModelFile.path), accuracy: 1e-4)
     }
 
     func testBenchJSONKeys() throws {
-        let run = runTool(["bench", "--model", TinyModelFile.path, "--prompt-tokens", "40", "--gen-tokens", "5", "--repeat", "1", "--json"])
-        XCTAssertEqual(run.status, 0, run.error)
+        let run = Tool.run(["bench", "--model", TinyModelFile.path, "--prompt-tokens", "40", "--gen-tokens", "5", "--repeat", "1", "--json"])
+        XCTAssertEqual(run.status, 0, run.errors)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
         for key in ["prompt_tokens", "gen_tokens", "threads", "prefill_tokens_per_s", "decode_tokens_per_s", "peak_rss_mb"] {
             XCTAssertNotNil(object[key], key)
@@ -98,16 +98,16 @@ final class CoreCommandTests: XCTestCase {
     func testGenerateIsReproducible() {
         let arguments = ["generate", "--model", TinyModelFile.path, "--prompt", "the cat", "--max-new-tokens", "8",
                          "--temperature", "0.8", "--top-k", "20", "--seed", "4"]
-        let first = runTool(arguments), second = runTool(arguments)
-        XCTAssertEqual(first.status, 0, first.error)
+        let first = Tool.run(arguments), second = Tool.run(arguments)
+        XCTAssertEqual(first.status, 0, first.errors)
         XCTAssertEqual(first.output, second.output)
         XCTAssertFalse(first.output.isEmpty)
-        let chat = runTool(["generate", "--model", TinyModelFile.path, "--prompt", "hello", "--chat", "--max-new-tokens", "3"])
-        XCTAssertEqual(chat.status, 0, chat.error)
+        let chat = Tool.run(["generate", "--model", TinyModelFile.path, "--prompt", "hello", "--chat", "--max-new-tokens", "3"])
+        XCTAssertEqual(chat.status, 0, chat.errors)
     }
 
     func testMethodsListsEveryMethod() {
-        let run = runTool(["methods"])
+        let run = Tool.run(["methods"])
         XCTAssertEqual(run.status, 0)
         for name in ["original", "linear", "ntk", "dynamic_ntk", "yarn", "self_extend", "chunk_llama", "gali"] {
             XCTAssertTrue(run.output.contains(name + " ") || run.output.contains(name + "\n"), name)
@@ -117,21 +117,21 @@ final class CoreCommandTests: XCTestCase {
     }
 
     func testInfoAndTokenizerCommands() throws {
-        let info = runTool(["info", "--model", TinyModelFile.path, "--json"])
-        XCTAssertEqual(info.status, 0, info.error)
+        let info = Tool.run(["info", "--model", TinyModelFile.path, "--json"])
+        XCTAssertEqual(info.status, 0, info.errors)
         XCTAssertTrue(info.output.contains("\"layers\"") || info.output.contains("layer"), info.output)
-        let tokens = runTool(["tokenize", "--model", TinyModelFile.path, "--text", "the cat", "--json"])
-        XCTAssertEqual(tokens.status, 0, tokens.error)
+        let tokens = Tool.run(["tokenize", "--model", TinyModelFile.path, "--text", "the cat", "--json"])
+        XCTAssertEqual(tokens.status, 0, tokens.errors)
         let ids = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(tokens.output.utf8)) as? [String: Any])?["ids"] as? [Int])
-        let back = runTool(["detokenize", "--model", TinyModelFile.path, "--ids", ids.map(String.init).joined(separator: ",")])
-        XCTAssertEqual(back.status, 0, back.error)
+        let back = Tool.run(["detokenize", "--model", TinyModelFile.path, "--ids", ids.map(String.init).joined(separator: ",")])
+        XCTAssertEqual(back.status, 0, back.errors)
         XCTAssertTrue(back.output.hasPrefix("the cat"))
-        let bad = runTool(["detokenize", "--model", TinyModelFile.path, "--ids", "1,999999"])
+        let bad = Tool.run(["detokenize", "--model", TinyModelFile.path, "--ids", "1,999999"])
         XCTAssertNotEqual(bad.status, 0)
-        XCTAssertTrue(bad.error.contains("999999"), bad.error)
+        XCTAssertTrue(bad.errors.contains("999999"), bad.errors)
         let damaged = try temporaryFile("GGUF but not really", name: "bad.gguf")
-        let broken = runTool(["info", "--model", damaged])
+        let broken = Tool.run(["info", "--model", damaged])
         XCTAssertNotEqual(broken.status, 0)
-        XCTAssertEqual(broken.error.split(separator: "\n").count, 1)
+        XCTAssertEqual(broken.errors.split(separator: "\n").count, 1)
     }
 }

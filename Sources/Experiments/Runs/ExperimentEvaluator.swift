@@ -1,3 +1,4 @@
+import Transformer
 import Foundation
 
 /// Computes an experiment's metrics from its saved records (merged over shards), as the

@@ -1,3 +1,4 @@
+import Transformer
 import Foundation
 
 /// The metrics of one experiment, as `gali eval` writes them to `result.json` and `gali

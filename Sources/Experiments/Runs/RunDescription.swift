@@ -1,3 +1,4 @@
+import Transformer
 import Foundation
 
 /// What an experiment ran with, resolved (method's canonical name, model file, original window,

@@ -1,3 +1,4 @@
+import Transformer
 import Experiments
 import Foundation
 

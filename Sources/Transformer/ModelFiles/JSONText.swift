@@ -1,3 +1,4 @@
+import Transformer
 import Foundation
 
 /// Small helpers to write JSON by hand with stable formatting (numbers that round-trip, strings
