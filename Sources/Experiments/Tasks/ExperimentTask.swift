@@ -65,6 +65,19 @@ public struct PathResolver: Sendable {
 
 /// Helpers for reading task data.
 enum TaskData {
+    /// Checks that `directory` holds `<dataset>.jsonl` for every dataset of a `benchmark`
+    /// (LongBench, L-Eval); errors say which files are missing and how to run fewer.
+    static func requireDatasets(_ datasets: [String], in directory: String, benchmark: String) throws {
+        guard isDirectory(directory) == true else {
+            throw RunError.invalidData("\(benchmark) data folder \(directory) does not exist (set data_dir to a folder of <dataset>.jsonl files)")
+        }
+        let missing = datasets.filter { !FileManager.default.fileExists(atPath: directory + "/" + $0 + ".jsonl") }
+        if !missing.isEmpty {
+            throw RunError.invalidData("\(benchmark) data missing in \(directory): " + missing.map { $0 + ".jsonl" }.joined(separator: ", ")
+                                       + " (set `datasets` to run fewer)")
+        }
+    }
+
     /// The UTF-8 text of `path`; errors name the file.
     static func text(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw RunError.invalidData("cannot read \(path)") }

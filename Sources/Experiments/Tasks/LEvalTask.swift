@@ -101,14 +101,7 @@ public struct LEvalTask: ExperimentTask {
             throw RunError.invalidData("max_pe \(config.maxPE) leaves no room for documents after \(maximumNewTokens) new tokens and 50 spare")
         }
         let directory = paths.resolve(config.dataDirectory ?? LEvalTask.defaultDataDirectory)
-        guard TaskData.isDirectory(directory) == true else {
-            throw RunError.invalidData("L-Eval data folder \(directory) does not exist (set data_dir to a folder of <dataset>.jsonl files)")
-        }
-        let missing = datasets.filter { !FileManager.default.fileExists(atPath: directory + "/" + $0 + ".jsonl") }
-        if !missing.isEmpty {
-            throw RunError.invalidData("L-Eval data missing in \(directory): " + missing.map { $0 + ".jsonl" }.joined(separator: ", ")
-                                       + " (set `datasets` to run fewer)")
-        }
+        try TaskData.requireDatasets(datasets, in: directory, benchmark: "L-Eval")
         var items: [WorkItem<Payload>] = []
         for dataset in datasets {
             let file = directory + "/" + dataset + ".jsonl"

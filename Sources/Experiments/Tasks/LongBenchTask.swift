@@ -89,14 +89,7 @@ public struct LongBenchTask: ExperimentTask {
     /// Every work item, in the reference's order.
     public func plan() throws -> [WorkItem<Payload>] {
         let directory = paths.resolve(config.dataDirectory ?? LongBenchTask.defaultDataDirectory)
-        guard TaskData.isDirectory(directory) == true else {
-            throw RunError.invalidData("LongBench data folder \(directory) does not exist (set data_dir to a folder of <dataset>.jsonl files)")
-        }
-        let missing = datasets.filter { !FileManager.default.fileExists(atPath: directory + "/" + $0 + ".jsonl") }
-        if !missing.isEmpty {
-            throw RunError.invalidData("LongBench data missing in \(directory): " + missing.map { $0 + ".jsonl" }.joined(separator: ", ")
-                                       + " (set `datasets` to run fewer)")
-        }
+        try TaskData.requireDatasets(datasets, in: directory, benchmark: "LongBench")
         var items: [WorkItem<Payload>] = []
         for dataset in datasets {
             guard LongBenchPrompts.templates[dataset] != nil else { throw RunError.invalidData("no LongBench prompt template for \(dataset)") }

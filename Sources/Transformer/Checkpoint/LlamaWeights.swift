@@ -91,14 +91,14 @@ public struct LlamaWeights: @unchecked Sendable {
         func matrix(_ name: LlamaTensorName) throws -> WeightMatrix {
             let (tensor, path) = try load(name)
             do { return try WeightMatrix(tensor) } catch let error as TensorError {
-                throw ModelFileError(path: path, reason: "tensor \"\(naming(name))\": \(GGUFFile.reason(of: error))")
+                throw ModelFileError(path: path, reason: "tensor \"\(naming(name))\": \(ModelFileError.reason(of: error))")
             }
         }
         func vector(_ name: LlamaTensorName) throws -> [Float] {
             let (tensor, path) = try load(name)
             let values: [Float]
             do { values = try tensor.floatValues() } catch let error as TensorError {
-                throw ModelFileError(path: path, reason: "tensor \"\(naming(name))\": \(GGUFFile.reason(of: error))")
+                throw ModelFileError(path: path, reason: "tensor \"\(naming(name))\": \(ModelFileError.reason(of: error))")
             }
             guard values.allSatisfy(\.isFinite) else {
                 throw ModelFileError(path: path, reason: "tensor \"\(naming(name))\" holds non-finite values")

@@ -42,11 +42,7 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// Opens and parses the file at `path`, mapping it into memory.
     public convenience init(path: String) throws {
-        let storage: TensorStorage
-        do { storage = try MappedFile.map(path: path) } catch let error as TensorError {
-            throw ModelFileError(path: path, reason: GGUFFile.reason(of: error))
-        }
-        try self.init(storage: storage, path: path)
+        try self.init(storage: ModelFileError.mapFile(path), path: path)
     }
 
     /// Parses GGUF bytes already in memory (a mapped file or a buffer); `path` names them in
@@ -180,11 +176,6 @@ public final class GGUFFile: @unchecked Sendable {
     /// Metadata value `key` as an integer, or nil when absent or not an integer.
     public func int(_ key: String) -> Int? { metadata[key]?.intValue }
 
-    static func reason(of error: TensorError) -> String {
-        if case .io(_, let reason) = error { return reason }
-        return error.description
-    }
-
     /// The tensor named `name`, viewing the mapped file (no copy).
     public func tensor(named name: String) throws -> Tensor {
         guard let position = tensorIndex[name] else {
@@ -194,7 +185,7 @@ public final class GGUFFile: @unchecked Sendable {
         do {
             return try Tensor(storage: storage, dtype: info.dtype, shape: info.shape, byteOffset: info.fileOffset)
         } catch let error as TensorError {
-            throw ModelFileError(path: path, reason: "tensor \(ModelFileError.quoted(name)): \(GGUFFile.reason(of: error))")
+            throw ModelFileError(path: path, reason: "tensor \(ModelFileError.quoted(name)): \(ModelFileError.reason(of: error))")
         }
     }
 

@@ -1,3 +1,5 @@
+import Tensor
+
 /// A model file or directory that cannot be used, with the file and the problem named.
 ///
 /// The reason is always one line: control characters taken from a damaged file (inside a key or
@@ -42,5 +44,21 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable {
             count += 1
         }
         return result
+    }
+}
+
+extension ModelFileError {
+    /// Maps the file at `path` read-only, turning I/O failures into errors naming it.
+    static func mapFile(_ path: String) throws -> TensorStorage {
+        do { return try MappedFile.map(path: path) } catch let error as TensorError {
+            throw ModelFileError(path: path, reason: reason(of: error))
+        }
+    }
+
+    /// A tensor-layer error as the reason part of a model-file error (I/O errors already name
+    /// the file).
+    static func reason(of error: TensorError) -> String {
+        if case .io(_, let reason) = error { return reason }
+        return error.description
     }
 }

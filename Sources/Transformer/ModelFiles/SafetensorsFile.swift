@@ -55,11 +55,7 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     /// Opens and parses the file at `path`, mapping it into memory.
     public convenience init(path: String) throws {
-        let storage: TensorStorage
-        do { storage = try MappedFile.map(path: path) } catch let error as TensorError {
-            throw ModelFileError(path: path, reason: GGUFFile.reason(of: error))
-        }
-        try self.init(storage: storage, path: path)
+        try self.init(storage: ModelFileError.mapFile(path), path: path)
     }
 
     /// Parses safetensors bytes already in memory; `path` names them in errors.
@@ -178,7 +174,7 @@ public final class SafetensorsFile: @unchecked Sendable {
         do {
             return try Tensor(storage: storage, dtype: dtype, shape: info.shape, byteOffset: info.fileOffset)
         } catch let error as TensorError {
-            throw ModelFileError(path: path, reason: "tensor \(ModelFileError.quoted(name)): \(GGUFFile.reason(of: error))")
+            throw ModelFileError(path: path, reason: "tensor \(ModelFileError.quoted(name)): \(ModelFileError.reason(of: error))")
         }
     }
 }
