@@ -262,10 +262,10 @@ struct TOMLParser {
         guard let scalar = peek() else { throw error(at: position, "expected a value after '=', found the end of the file") }
         switch scalar {
         case "\"":
-            if peek(1) == "\"", peek(2) == "\"" { return .string(try parseMultilineBasicString()) }
+            if peek(1) == "\"", peek(2) == "\"" { return .string(try parseMultilineString(quote: "\"")) }
             return .string(try parseBasicString())
         case "'":
-            if peek(1) == "'", peek(2) == "'" { return .string(try parseMultilineLiteralString()) }
+            if peek(1) == "'", peek(2) == "'" { return .string(try parseMultilineString(quote: "'")) }
             return .string(try parseLiteralString())
         case "[":
             return try nested { try $0.parseArray() }
@@ -410,30 +410,29 @@ struct TOMLParser {
         }
     }
 
-    private mutating func parseMultilineBasicString() throws -> String {
+    /// A `"""` (basic: escapes apply) or `'''` (literal: no escapes) string spanning lines.
+    private mutating func parseMultilineString(quote: Unicode.Scalar) throws -> String {
+        let basic = quote == "\""
+        let delimiter = String(repeating: Character(quote), count: 3)
         let open = position
         position += 3
         try skipFirstNewline()
         var result = String.UnicodeScalarView()
         while true {
             guard let scalar = peek() else {
-                throw error(at: open, "unterminated multi-line string: expected '\"\"\"' before the end of the file")
+                throw error(at: open, "unterminated multi-line \(basic ? "" : "literal ")string: expected '\(delimiter)' before the end of the file")
             }
             switch scalar {
-            case "\"":
+            case quote:
                 var quotes = 0
-                while peek(quotes) == "\"" { quotes += 1 }
-                if quotes < 3 {
-                    for _ in 0..<quotes { result.append("\"") }
-                    position += quotes
-                } else if quotes <= 5 {
-                    for _ in 0..<(quotes - 3) { result.append("\"") }
-                    position += quotes
-                    return String(result)
-                } else {
-                    throw error(at: position, "too many quotes: at most two '\"' may precede the closing '\"\"\"'")
+                while peek(quotes) == quote { quotes += 1 }
+                if quotes > 5 {
+                    throw error(at: position, "too many quotes: at most two '\(quote)' may precede the closing '\(delimiter)'")
                 }
-            case "\\":
+                for _ in 0..<(quotes < 3 ? quotes : quotes - 3) { result.append(quote) }
+                position += quotes
+                if quotes >= 3 { return String(result) }
+            case "\\" where basic:
                 if try skipLineEndingBackslash() { continue }
                 result.append(try parseEscape())
             case "\n":
@@ -467,43 +466,6 @@ struct TOMLParser {
                 throw error(at: open, "unterminated literal string: literal strings end on the same line (use ''' for multi-line strings)")
             default:
                 try checkStringScalar(scalar)
-                position += 1
-            }
-        }
-    }
-
-    private mutating func parseMultilineLiteralString() throws -> String {
-        let open = position
-        position += 3
-        try skipFirstNewline()
-        var result = String.UnicodeScalarView()
-        while true {
-            guard let scalar = peek() else {
-                throw error(at: open, "unterminated multi-line literal string: expected \"'''\" before the end of the file")
-            }
-            switch scalar {
-            case "'":
-                var quotes = 0
-                while peek(quotes) == "'" { quotes += 1 }
-                if quotes < 3 {
-                    for _ in 0..<quotes { result.append("'") }
-                    position += quotes
-                } else if quotes <= 5 {
-                    for _ in 0..<(quotes - 3) { result.append("'") }
-                    position += quotes
-                    return String(result)
-                } else {
-                    throw error(at: position, "too many quotes: at most two \"'\" may precede the closing \"'''\"")
-                }
-            case "\n":
-                result.append("\n")
-                position += 1
-            case "\r":
-                try consumeNewline()
-                result.append("\n")
-            default:
-                try checkStringScalar(scalar)
-                result.append(scalar)
                 position += 1
             }
         }
