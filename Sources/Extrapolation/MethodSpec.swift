@@ -12,6 +12,7 @@ public struct MethodSpec: Sendable, Hashable, CustomStringConvertible {
     /// Parameter values (checked when the method is built).
     public var parameters: [String: ParameterValue]
 
+    /// A method by registered name or alias, with string-keyed parameter values (checked when the method is built).
     public init(name: String, parameters: [String: ParameterValue] = [:]) {
         self.name = name
         self.parameters = parameters

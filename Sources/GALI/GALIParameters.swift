@@ -39,6 +39,7 @@ public struct GALIParameters: Sendable, Equatable {
     /// `seed` (default 0): the noise generator's seed.
     public var seed: UInt64 = 0
 
+    /// Parameters in Swift terms; the defaults are the reference's.
     public init(chunkCoefficient: ChunkCoefficient = .fixed(3000), localWindow: Int = 128, interpolateLogits: Bool = true,
                 noiseType: NoiseType = .gaussian, noiseOnlyOnInterpolated: Bool = true, standardDeviationBase: Double = 1.0,
                 meanFromRow: Bool = false, scaleStandardDeviation: Bool = true, maximumFromRow: Bool = true,

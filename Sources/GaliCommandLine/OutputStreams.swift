@@ -8,6 +8,7 @@ public final class OutputStreams: @unchecked Sendable {
     /// Whether standard error is an interactive terminal (progress lines are drawn only then).
     public let errorIsTerminal: Bool
 
+    /// Streams that write through the given closures (tests capture output this way).
     public init(writeOut: @escaping (String) -> Void, writeError: @escaping (String) -> Void, errorIsTerminal: Bool) {
         self.writeOut = writeOut
         self.writeError = writeError

@@ -14,6 +14,7 @@ public struct RotaryFrequencies: Sendable, Hashable {
     /// Multiplies cos and sin.
     public var attentionScaling: Float
 
+    /// Frequencies for the rotary dimension pairs, and a factor applied to cos and sin (YaRN, ChunkLlama).
     public init(inverseFrequencies: [Float], attentionScaling: Float = 1) {
         self.inverseFrequencies = inverseFrequencies
         self.attentionScaling = attentionScaling

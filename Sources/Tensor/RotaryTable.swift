@@ -40,6 +40,7 @@ public final class RotaryTable: @unchecked Sendable {
     /// The table never grows past this many positions.
     static let tableLimit = 1 << 20
 
+    /// A table rotating with `frequencies` in the given pair convention.
     public init(frequencies: RotaryFrequencies, convention: RotaryConvention) {
         self.frequencies = frequencies
         self.convention = convention

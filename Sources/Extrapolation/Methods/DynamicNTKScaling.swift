@@ -18,6 +18,7 @@ public struct DynamicNTKScaling: ScalingFactorMethod {
     /// Scaling factor s.
     public let factor: Double
 
+    /// Dynamic NTK with factor `s` from window `W`.
     public init(factor: Double, originalWindow: Int) {
         self.factor = factor
         self.originalWindow = originalWindow

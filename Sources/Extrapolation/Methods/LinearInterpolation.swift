@@ -12,6 +12,7 @@ public struct LinearInterpolation: ScalingFactorMethod {
     /// Scaling factor s.
     public let factor: Double
 
+    /// Linear interpolation with factor `s` from window `W`.
     public init(factor: Double, originalWindow: Int) {
         self.factor = factor
         self.originalWindow = originalWindow

@@ -14,6 +14,7 @@ public struct NTKScaling: ScalingFactorMethod {
     /// Scaling factor s.
     public let factor: Double
 
+    /// Static NTK with factor `s` from window `W`.
     public init(factor: Double, originalWindow: Int) {
         self.factor = factor
         self.originalWindow = originalWindow

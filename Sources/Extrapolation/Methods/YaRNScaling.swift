@@ -17,8 +17,11 @@ public struct YaRNScaling: ScalingFactorMethod {
         ])
 
     public let originalWindow: Int
+    /// Scaling factor s.
     public let factor: Double
+    /// Rotations per window below which a dimension is interpolated fully (transformers: 32).
     public let betaFast: Double
+    /// Rotations per window above which a dimension is left as trained (transformers: 1).
     public let betaSlow: Double
 
     /// YaRN with the default ramp bounds (beta_fast 32, beta_slow 1).

@@ -14,13 +14,16 @@ public struct ParameterSpec: Sendable {
         case integerOrNumber(integers: ClosedRange<Int>, numbers: ClosedRange<Double>)
     }
 
+    /// The key, as in TOML configs and `--param key=value`.
     public let name: String
+    /// The accepted type and range.
     public let kind: Kind
     /// Used when the parameter is not given; nil makes it required.
     public let defaultValue: ParameterValue?
     /// What the parameter means.
     public let summary: String
 
+    /// A parameter named `name` of type `kind`; `defaultValue` nil makes it required.
     public init(_ name: String, _ kind: Kind, default defaultValue: ParameterValue?, _ summary: String) {
         self.name = name
         self.kind = kind
@@ -104,6 +107,7 @@ public struct MethodDescriptor: Sendable {
     /// Parameters, in the order `gali methods` lists them.
     public let parameters: [ParameterSpec]
 
+    /// A method description for the registry and `gali methods`.
     public init(name: String, aliases: [String], summary: String, constraint: String = "", parameters: [ParameterSpec]) {
         self.name = name
         self.aliases = aliases

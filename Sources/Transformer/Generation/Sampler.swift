@@ -4,10 +4,12 @@ import Tensor
 /// Picks tokens from logits according to `SamplingOptions`, with its own seeded random
 /// generator so that a seed reproduces a generation exactly.
 public struct Sampler {
+    /// The options it samples with.
     public let options: SamplingOptions
     private var random: SeededRandom
     private var candidates: [(token: Int, logit: Float)] = []
 
+    /// A sampler; throws when an option is out of range (e.g. a negative temperature).
     public init(options: SamplingOptions) throws {
         try options.validate()
         self.options = options

@@ -11,6 +11,7 @@ public struct SamplingOptions: Sendable, Equatable {
     /// Seed of the random generator, for reproducible sampling.
     public var seed: UInt64
 
+    /// Options; the defaults are greedy decoding.
     public init(temperature: Double = 0, topK: Int = 0, topP: Double = 1, repetitionPenalty: Double = 1, seed: UInt64 = 0) {
         self.temperature = temperature
         self.topK = topK

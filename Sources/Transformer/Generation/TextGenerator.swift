@@ -11,6 +11,7 @@ public struct GenerationOptions: Sendable {
     /// Stop at the tokenizer's end-of-sequence / end-of-turn tokens.
     public var stopAtStopTokens: Bool
 
+    /// Options; by default up to 256 greedy tokens, stopping at the model's stop tokens.
     public init(maxNewTokens: Int = 256, sampling: SamplingOptions = .greedy, stopStrings: [String] = [], stopAtStopTokens: Bool = true) {
         self.maxNewTokens = maxNewTokens
         self.sampling = sampling
@@ -37,6 +38,7 @@ public struct GenerationResult: Sendable {
     public var tokens: [Int]
     /// Generated text (cut before a stop string).
     public var text: String
+    /// Why generation ended.
     public var stopReason: StopReason
     /// Tokens of the prompt.
     public var promptTokenCount: Int
@@ -54,6 +56,7 @@ public struct TextGenerator {
     /// Turns tokens into text.
     public let tokenizer: Tokenizer
 
+    /// A generator extending `session`, decoding with `tokenizer`.
     public init(session: InferenceSession, tokenizer: Tokenizer) {
         self.session = session
         self.tokenizer = tokenizer

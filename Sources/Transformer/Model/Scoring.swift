@@ -8,6 +8,7 @@ public struct ScoreResult: Sendable, Equatable {
     /// `nll[i] = -ln p(token[i+1] | tokens[0...i])`, natural log; `tokenCount - 1` values.
     public var negativeLogLikelihoods: [Float]
 
+    /// A result for `tokenCount` tokens and their `tokenCount - 1` losses.
     public init(tokenCount: Int, negativeLogLikelihoods: [Float]) {
         self.tokenCount = tokenCount
         self.negativeLogLikelihoods = negativeLogLikelihoods
