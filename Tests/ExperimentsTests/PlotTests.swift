@@ -241,6 +241,9 @@ final class PlotTests: XCTestCase {
         XCTAssertEqual(TickLabelStyle.thousands.label(4096, step: 1024), "4k")
         XCTAssertEqual(TickLabelStyle.thousands.label(4096, step: 100), "4.1k")
         XCTAssertEqual(TickLabelStyle.thousands.label(500, step: 100), "500")
+        // Close ticks above 10k keep their decimal: 11,520 and 12,160 must not both read "12k".
+        XCTAssertEqual(TickLabelStyle.thousands.label(11_520, step: 640), "11.5k")
+        XCTAssertEqual(TickLabelStyle.thousands.label(12_160, step: 640), "12.2k")
         XCTAssertEqual(TickLabelStyle.percent.label(0.25, step: 0.05), "25%")
         XCTAssertEqual(TickLabelStyle.custom { "<\($0)>" }.label(2, step: 1), "<2.0>")
         XCTAssertEqual(Heatmap.niceStride(0), 1)

@@ -13,7 +13,7 @@ public enum TickLabelStyle: Sendable {
     /// Plain numbers with as many decimals as the tick spacing needs.
     case automatic
     /// Thousands with a `k` (`16000` → `16k`; `4096` → `4k`, or `4.1k` when ticks are closer than
-    /// 1000), for context lengths.
+    /// 1000, so that neighbouring labels never read alike), for context lengths.
     case thousands
     /// Fractions as percent (`0.25` → `25%`).
     case percent
@@ -26,7 +26,7 @@ public enum TickLabelStyle: Sendable {
             return AxisScale.plainLabel(value, step: step, exponentFrom: exponentFrom)
         case .thousands:
             if abs(value) < 1000 { return AxisScale.plainLabel(value, step: step) }
-            return AxisScale.plainLabel(value / 1000, step: max(step / 1000, abs(value) >= 10_000 ? 1 : 0.1)) + "k"
+            return AxisScale.plainLabel(value / 1000, step: max(step / 1000, 0.1)) + "k"
         case .percent:
             return AxisScale.plainLabel(value * 100, step: step * 100) + "%"
         case .custom(let format):
