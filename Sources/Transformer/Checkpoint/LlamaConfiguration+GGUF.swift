@@ -1,10 +1,11 @@
 import Tensor
 
 extension LlamaConfiguration {
-    /// Reads the configuration from a GGUF file's `general.architecture` and `llama.*` metadata,
-    /// with `rotaryConvention` `.adjacentPairs` and `tiedEmbeddings` true when the file has no
-    /// `output.weight`. Throws a `ModelFileError` naming the file for a missing or mistyped key
-    /// or an invalid configuration.
+    /// Reads the configuration from a GGUF file's `general.architecture` and `<architecture>.*`
+    /// metadata, for any family of `ModelFamily.supported`, with the family's GGUF rotary
+    /// convention and `tiedEmbeddings` true when the file has no `output.weight`. Throws a
+    /// `ModelFileError` naming the file for a missing or mistyped key, an unsupported
+    /// architecture or an invalid configuration.
     public init(gguf file: GGUFFile) throws {
         func failure(_ reason: String) -> ModelFileError { ModelFileError(path: file.path, reason: reason) }
         guard let architectureValue = file.metadata["general.architecture"] else {
@@ -13,9 +14,10 @@ extension LlamaConfiguration {
         guard let architecture = architectureValue.stringValue else {
             throw failure("general.architecture is not a string")
         }
-        guard architecture == "llama" else {
-            throw failure("architecture \"\(architecture)\" is not a LLaMA model")
+        guard let family = ModelFamily.gguf(architecture: architecture) else {
+            throw failure(ModelFamily.unsupported(architecture, gguf: true))
         }
+        let prefix = architecture + "."
         func optionalInt(_ key: String) throws -> Int? {
             guard let value = file.metadata[key] else { return nil }
             guard let number = value.intValue else { throw failure("metadata \(key) must be an integer, not \(value.summary)") }
@@ -31,12 +33,12 @@ extension LlamaConfiguration {
             return number
         }
 
-        let hiddenSize = try requiredInt("llama.embedding_length")
-        let headCount = try requiredInt("llama.attention.head_count")
-        let keyValueHeadCount = try optionalInt("llama.attention.head_count_kv") ?? headCount
-        var headDimension = try optionalInt("llama.attention.key_length")
-        if let keyLength = headDimension, let valueLength = try optionalInt("llama.attention.value_length"), valueLength != keyLength {
-            throw failure("llama.attention.key_length \(keyLength) differs from llama.attention.value_length \(valueLength)")
+        let hiddenSize = try requiredInt(prefix + "embedding_length")
+        let headCount = try requiredInt(prefix + "attention.head_count")
+        let keyValueHeadCount = try optionalInt(prefix + "attention.head_count_kv") ?? headCount
+        var headDimension = try optionalInt(prefix + "attention.key_length")
+        if let keyLength = headDimension, let valueLength = try optionalInt(prefix + "attention.value_length"), valueLength != keyLength {
+            throw failure(prefix + "attention.key_length \(keyLength) differs from \(prefix)attention.value_length \(valueLength)")
         }
         if headDimension == nil {
             guard headCount > 0, hiddenSize % headCount == 0 else {
@@ -45,7 +47,7 @@ extension LlamaConfiguration {
             headDimension = hiddenSize / headCount
         }
 
-        var vocabularySize = try optionalInt("llama.vocab_size")
+        var vocabularySize = try optionalInt(prefix + "vocab_size")
         if vocabularySize == nil, let tokens = file.metadata["tokenizer.ggml.tokens"]?.arrayValue {
             vocabularySize = tokens.count
         }
@@ -53,41 +55,53 @@ extension LlamaConfiguration {
             vocabularySize = embedding.shape.first
         }
         guard let vocabularySize else {
-            throw failure("has neither llama.vocab_size, tokenizer.ggml.tokens nor token_embd.weight to give the vocabulary size")
+            throw failure("has neither \(prefix)vocab_size, tokenizer.ggml.tokens nor token_embd.weight to give the vocabulary size")
         }
 
         let epsilon: Float
-        switch file.metadata["llama.attention.layer_norm_rms_epsilon"] {
+        switch file.metadata[prefix + "attention.layer_norm_rms_epsilon"] {
         case .float32(let value)?: epsilon = value
         case let value?:
             guard let number = value.doubleValue else {
-                throw failure("metadata llama.attention.layer_norm_rms_epsilon must be a number, not \(value.summary)")
+                throw failure("metadata \(prefix)attention.layer_norm_rms_epsilon must be a number, not \(value.summary)")
             }
             epsilon = Float(number)
-        case nil: throw failure("has no llama.attention.layer_norm_rms_epsilon metadata")
+        case nil: throw failure("has no \(prefix)attention.layer_norm_rms_epsilon metadata")
         }
 
-        self.init(architecture: architecture,
-                  layerCount: try requiredInt("llama.block_count"),
+        let layerCount = try requiredInt(prefix + "block_count")
+        var options = family.options
+        options.normWeightsAreOffsets = options.normWeightsAreOffsets && !family.ggufNormsIncludeOne
+        options.attentionSoftCap = Float(try optionalNumber(prefix + "attn_logit_softcapping") ?? 0)
+        options.finalLogitSoftCap = Float(try optionalNumber(prefix + "final_logit_softcapping") ?? 0)
+        options.queryScale = try optionalNumber(prefix + "attention.scale").map { Float($0) }
+        options.layerAttention = family.layerAttention(layerCount: layerCount,
+                                                       slidingWindow: try optionalInt(prefix + "attention.sliding_window") ?? 0)
+        if options.hasLocalLayers, family == .gemma3 {
+            // llama.cpp's Gemma 3 local layers use base 10000 unless the file says otherwise.
+            options.localRopeBase = try optionalNumber(prefix + "rope.freq_base_swa") ?? 10000
+        }
+        self.init(architecture: family.name,
+                  layerCount: layerCount,
                   hiddenSize: hiddenSize,
-                  intermediateSize: try requiredInt("llama.feed_forward_length"),
+                  intermediateSize: try requiredInt(prefix + "feed_forward_length"),
                   headCount: headCount,
                   keyValueHeadCount: keyValueHeadCount,
                   headDimension: headDimension,
-                  rotaryDimension: try optionalInt("llama.rope.dimension_count"),
+                  rotaryDimension: try optionalInt(prefix + "rope.dimension_count"),
                   vocabularySize: vocabularySize,
-                  contextLength: try requiredInt("llama.context_length"),
-                  ropeBase: try optionalNumber("llama.rope.freq_base") ?? 10000,
+                  contextLength: try requiredInt(prefix + "context_length"),
+                  ropeBase: try optionalNumber(prefix + "rope.freq_base") ?? 10000,
                   rmsNormEpsilon: epsilon,
-                  ropeScaling: try LlamaConfiguration.ggufRopeScaling(file, failure: failure),
-                  rotaryConvention: .adjacentPairs,
-                  tiedEmbeddings: !file.hasTensor(named: "output.weight"))
+                  ropeScaling: try LlamaConfiguration.ggufRopeScaling(file, prefix: prefix, failure: failure),
+                  rotaryConvention: family.ggufRotaryConvention,
+                  tiedEmbeddings: !file.hasTensor(named: "output.weight"),
+                  options: options)
         try validate(path: file.path)
     }
 
-    private static let scalingPrefix = "llama.rope.scaling."
-
-    private static func ggufRopeScaling(_ file: GGUFFile, failure: (String) -> ModelFileError) throws -> RopeScaling? {
+    private static func ggufRopeScaling(_ file: GGUFFile, prefix: String, failure: (String) -> ModelFileError) throws -> RopeScaling? {
+        let scalingPrefix = prefix + "rope.scaling."
         let typeKey = scalingPrefix + "type"
         var kindName: String?
         if let value = file.metadata[typeKey] {
@@ -99,8 +113,8 @@ extension LlamaConfiguration {
             guard let number = value.doubleValue else { throw failure("metadata \(scalingPrefix)factor must be a number") }
             factor = number
         }
-        if kindName == nil, let legacy = file.metadata["llama.rope.scale_linear"] {
-            guard let number = legacy.doubleValue else { throw failure("metadata llama.rope.scale_linear must be a number") }
+        if kindName == nil, let legacy = file.metadata[prefix + "rope.scale_linear"] {
+            guard let number = legacy.doubleValue else { throw failure("metadata \(prefix)rope.scale_linear must be a number") }
             kindName = "linear"
             factor = number
         }

@@ -13,8 +13,10 @@ extension LlamaConfiguration {
     }
 
     /// Reads a Hugging Face `config.json` from `data` (`path` names it in errors), with
-    /// `rotaryConvention` `.halfSplit`. The model must be a LLaMA (`model_type` `"llama"` or
-    /// `architectures` containing `LlamaForCausalLM`) without attention or MLP biases.
+    /// `rotaryConvention` `.halfSplit`. The family comes from `model_type` (or, without it,
+    /// `architectures`) and must be one of `ModelFamily.supported`; its layer options take their
+    /// numbers from the family's keys (`sliding_window`, `layer_types`, `query_pre_attn_scalar`,
+    /// soft-caps, `rope_local_base_freq`, `partial_rotary_factor`).
     public init(huggingFaceConfig data: Data, path: String) throws {
         let config = try JSONFields.parse(data, path: path, what: "config.json")
         func failure(_ reason: String) -> ModelFileError { ModelFileError(path: path, reason: reason) }
@@ -27,18 +29,22 @@ extension LlamaConfiguration {
             }
             architectures = names.compactMap { $0 as? String }
         }
-        let isLlama = modelType == "llama" || (modelType == nil && architectures.contains("LlamaForCausalLM"))
-        guard isLlama else {
+        guard let family = ModelFamily.huggingFace(modelType: modelType, classes: architectures) else {
             let name = modelType ?? architectures.first ?? "unknown (no model_type or architectures)"
-            throw failure("architecture \"\(name)\" is not a LLaMA model")
+            throw failure(ModelFamily.unsupported(name, gguf: false))
         }
-        for key in ["attention_bias", "mlp_bias"] {
-            if try config.bool(key) == true {
-                throw failure("\(key) is true; LLaMA models without biases are supported only")
+        if !family.options.queryKeyValueBias, try config.bool("attention_bias") == true {
+            throw failure("attention_bias is true; \(family.name) models without attention biases are supported only")
+        }
+        if try config.bool("mlp_bias") == true {
+            throw failure("mlp_bias is true; models without feed-forward biases are supported only")
+        }
+        for key in ["hidden_activation", "hidden_act"] {
+            guard let activation = try config.string(key) else { continue }
+            guard family.huggingFaceActivations.contains(activation) else {
+                throw failure("\(key) \"\(activation)\" is not supported (\(family.name) uses \(family.huggingFaceActivations[0]))")
             }
-        }
-        if let activation = try config.string("hidden_act"), activation != "silu" {
-            throw failure("hidden_act \"\(activation)\" is not supported (LLaMA uses silu)")
+            break
         }
 
         let hiddenSize = try config.requiredInt("hidden_size")
@@ -50,23 +56,64 @@ extension LlamaConfiguration {
             }
             headDimension = hiddenSize / headCount
         }
+        var rotaryDimension = headDimension
+        if let fraction = try config.double("partial_rotary_factor"), fraction != 1, let head = headDimension {
+            rotaryDimension = Int((Double(head) * fraction).rounded(.down))
+        }
+        let layerCount = try config.requiredInt("num_hidden_layers")
         let epsilon = try config.double("rms_norm_eps") ?? 1e-6
-        self.init(architecture: "llama",
-                  layerCount: try config.requiredInt("num_hidden_layers"),
+        self.init(architecture: family.name,
+                  layerCount: layerCount,
                   hiddenSize: hiddenSize,
                   intermediateSize: try config.requiredInt("intermediate_size"),
                   headCount: headCount,
                   keyValueHeadCount: try config.int("num_key_value_heads") ?? headCount,
                   headDimension: headDimension,
-                  rotaryDimension: headDimension,
+                  rotaryDimension: rotaryDimension,
                   vocabularySize: try config.requiredInt("vocab_size"),
                   contextLength: try config.int("max_position_embeddings") ?? 2048,
                   ropeBase: try config.double("rope_theta") ?? 10000,
                   rmsNormEpsilon: Float(epsilon),
                   ropeScaling: try LlamaConfiguration.huggingFaceRopeScaling(config),
                   rotaryConvention: .halfSplit,
-                  tiedEmbeddings: try config.bool("tie_word_embeddings") ?? false)
+                  // Gemma configurations tie by default; the others do not.
+                  tiedEmbeddings: try config.bool("tie_word_embeddings") ?? family.options.scalesEmbedding,
+                  options: try LlamaConfiguration.huggingFaceOptions(config, family: family, layerCount: layerCount))
         try validate(path: path)
+    }
+
+    /// The family's options with the numbers of `config`.
+    private static func huggingFaceOptions(_ config: JSONFields, family: ModelFamily, layerCount: Int) throws -> DecoderOptions {
+        var options = family.options
+        options.attentionSoftCap = Float(try config.double("attn_logit_softcapping") ?? 0)
+        options.finalLogitSoftCap = Float(try config.double("final_logit_softcapping") ?? 0)
+        options.queryScale = try config.double("query_pre_attn_scalar").map { Float(1 / $0.squareRoot()) }
+        var window = try config.int("sliding_window") ?? 0
+        if try config.bool("use_sliding_window") == false { window = 0 }  // Qwen2 declares a window it does not use
+        var pattern = family
+        if case .localExceptEvery = family.windowPattern, let period = try config.int("sliding_window_pattern") {
+            guard period > 0 else { throw config.failure("sliding_window_pattern \(period) must be positive") }
+            pattern = family.with(windowPattern: .localExceptEvery(period: period))
+        }
+        options.layerAttention = pattern.layerAttention(layerCount: layerCount, slidingWindow: window)
+        if window > 0, config.has("layer_types") {
+            guard let types = config.object["layer_types"] as? [Any], types.count == layerCount else {
+                throw config.failure("layer_types must list one attention type per layer (\(layerCount))")
+            }
+            options.layerAttention = try types.map { type in
+                switch type as? String {
+                case "full_attention": return .global
+                case "sliding_attention":
+                    if case .everyLayer = family.windowPattern { return LayerAttention(slidingWindow: window, isLocal: false) }
+                    return LayerAttention(slidingWindow: window, isLocal: true)
+                default: throw config.failure("layer_types holds \(JSONFields.describe(type)), not \"full_attention\" or \"sliding_attention\"")
+                }
+            }
+        }
+        if options.hasLocalLayers, let localBase = try config.double("rope_local_base_freq") {
+            options.localRopeBase = localBase
+        }
+        return options
     }
 
     private static func huggingFaceRopeScaling(_ config: JSONFields) throws -> RopeScaling? {

@@ -1,10 +1,11 @@
 import Tensor
 
-/// The hyper-parameters of a LLaMA-architecture decoder, read from a GGUF file's metadata or a
-/// Hugging Face `config.json`, and validated so that every size the decoder derives from them
-/// is positive and consistent.
+/// The hyper-parameters of a decoder of any supported family (LLaMA-shaped blocks plus the
+/// family's `DecoderOptions`), read from a GGUF file's metadata or a Hugging Face
+/// `config.json`, and validated so that every size the decoder derives from them is positive
+/// and consistent.
 public struct LlamaConfiguration: Sendable, Equatable {
-    /// Architecture name (always `"llama"` after validation).
+    /// The family's name (one of `ModelFamily.supported`, e.g. `"llama"`, `"gemma2"`).
     public var architecture: String
     /// Number of decoder blocks.
     public var layerCount: Int
@@ -35,13 +36,18 @@ public struct LlamaConfiguration: Sendable, Equatable {
     public var rotaryConvention: RotaryConvention
     /// Whether the output head reuses the token embedding.
     public var tiedEmbeddings: Bool
+    /// The family's layer options with this checkpoint's numbers (window, soft-caps, ...).
+    public var options: DecoderOptions
+
+    /// The family description (LLaMA when `architecture` names none; `validate` refuses that).
+    public var family: ModelFamily { ModelFamily.named(architecture) ?? .llama }
 
     /// Creates a configuration; call `validate(path:)` before trusting it.
     public init(architecture: String = "llama", layerCount: Int, hiddenSize: Int, intermediateSize: Int,
                 headCount: Int, keyValueHeadCount: Int, headDimension: Int? = nil, rotaryDimension: Int? = nil,
                 vocabularySize: Int, contextLength: Int, ropeBase: Double = 10000, rmsNormEpsilon: Float = 1e-5,
                 ropeScaling: RopeScaling? = nil, rotaryConvention: RotaryConvention = .halfSplit,
-                tiedEmbeddings: Bool = false) {
+                tiedEmbeddings: Bool = false, options: DecoderOptions = DecoderOptions()) {
         self.architecture = architecture
         self.layerCount = layerCount
         self.hiddenSize = hiddenSize
@@ -58,6 +64,7 @@ public struct LlamaConfiguration: Sendable, Equatable {
         self.ropeScaling = ropeScaling
         self.rotaryConvention = rotaryConvention
         self.tiedEmbeddings = tiedEmbeddings
+        self.options = options
     }
 
     /// Rows of the query projection (`headCount × headDimension`).
@@ -71,14 +78,15 @@ public struct LlamaConfiguration: Sendable, Equatable {
     /// overflow).
     public static let maximumSize = Int(Int32.max)
 
-    /// Throws a `ModelFileError` naming `path` when the configuration is not a usable LLaMA
-    /// model: another architecture, a non-positive or absurd size, heads that do not divide,
-    /// an odd head dimension, or a non-positive base, epsilon or scaling factor.
+    /// Throws a `ModelFileError` naming `path` when the configuration is not a usable model:
+    /// an unsupported family, a non-positive or absurd size, heads that do not divide, an odd
+    /// head dimension, a non-positive base, epsilon or scaling factor, or unusable layer options.
     public func validate(path: String) throws {
         func failure(_ reason: String) -> ModelFileError { ModelFileError(path: path, reason: reason) }
-        guard architecture == "llama" else {
-            throw failure("architecture \"\(architecture)\" is not a LLaMA model")
+        guard ModelFamily.named(architecture) != nil else {
+            throw failure("architecture \"\(architecture)\" is not supported (supported: \(ModelFamily.supported.map(\.name).joined(separator: ", ")))")
         }
+        try validateOptions(failure: failure)
         let sizes: [(String, Int)] = [
             ("layer count", layerCount), ("hidden size", hiddenSize), ("intermediate size", intermediateSize),
             ("attention head count", headCount), ("key/value head count", keyValueHeadCount),
@@ -109,6 +117,25 @@ public struct LlamaConfiguration: Sendable, Equatable {
                     throw failure("rope scaling original context length \(original) must be positive")
                 }
             }
+        }
+    }
+
+    private func validateOptions(failure: (String) -> ModelFileError) throws {
+        let o = options
+        for (name, cap) in [("attention soft-cap", o.attentionSoftCap), ("final logit soft-cap", o.finalLogitSoftCap)] {
+            guard cap.isFinite, cap >= 0 else { throw failure("\(name) \(cap) must be a non-negative number") }
+        }
+        if let scale = o.queryScale, !(scale.isFinite && scale > 0) {
+            throw failure("query scale \(scale) must be a positive number")
+        }
+        if let base = o.localRopeBase, !(base.isFinite && base > 1) {
+            throw failure("local rope base \(base) must be a finite number above 1")
+        }
+        guard o.layerAttention.isEmpty || o.layerAttention.count == layerCount else {
+            throw failure("\(o.layerAttention.count) layer attention kinds for \(layerCount) layers")
+        }
+        for attention in o.layerAttention where attention.slidingWindow < 0 || attention.slidingWindow > LlamaConfiguration.maximumSize {
+            throw failure("sliding window \(attention.slidingWindow) must be between 0 and \(LlamaConfiguration.maximumSize)")
         }
     }
 }

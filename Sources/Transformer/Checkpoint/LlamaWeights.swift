@@ -20,10 +20,19 @@ public struct LlamaLayerWeights: @unchecked Sendable {
     public let up: WeightMatrix
     /// Feed-forward down projection, `hiddenSize × intermediateSize`.
     public let down: WeightMatrix
+    /// Query, key and value biases (Qwen2), or nil.
+    public let queryKeyValueBias: (query: [Float], key: [Float], value: [Float])?
+    /// Per-head query and key RMSNorm weights (`headDimension` each; Qwen3, Gemma 3), or nil.
+    public let queryKeyNorm: (query: [Float], key: [Float])?
+    /// RMSNorm weights of the attention and feed-forward outputs (Gemma 2/3), or nil.
+    public let blockOutputNorms: (attention: [Float], feedForward: [Float])?
 
     /// Creates a block's weights from its parts.
     public init(attentionNorm: [Float], query: WeightMatrix, key: WeightMatrix, value: WeightMatrix, output: WeightMatrix,
-                feedForwardNorm: [Float], gate: WeightMatrix, up: WeightMatrix, down: WeightMatrix) {
+                feedForwardNorm: [Float], gate: WeightMatrix, up: WeightMatrix, down: WeightMatrix,
+                queryKeyValueBias: (query: [Float], key: [Float], value: [Float])? = nil,
+                queryKeyNorm: (query: [Float], key: [Float])? = nil,
+                blockOutputNorms: (attention: [Float], feedForward: [Float])? = nil) {
         self.attentionNorm = attentionNorm
         self.query = query
         self.key = key
@@ -33,11 +42,16 @@ public struct LlamaLayerWeights: @unchecked Sendable {
         self.gate = gate
         self.up = up
         self.down = down
+        self.queryKeyValueBias = queryKeyValueBias
+        self.queryKeyNorm = queryKeyNorm
+        self.blockOutputNorms = blockOutputNorms
     }
 }
 
-/// Every weight of a LLaMA model, checked against its configuration. Matrices stay in the
-/// memory-mapped file in their stored element type; only the norm vectors are converted.
+/// Every weight of a decoder, checked against its configuration. Matrices stay in the
+/// memory-mapped file in their stored element type (fused matrices are viewed as row ranges);
+/// only norm and bias vectors are converted, norms to the `1 + w` form where the family stores
+/// offsets.
 public struct LlamaWeights: @unchecked Sendable {
     /// Token embedding, `vocabularySize × hiddenSize` (row t is token t's vector).
     public let tokenEmbedding: WeightMatrix
@@ -56,9 +70,11 @@ public struct LlamaWeights: @unchecked Sendable {
         self.outputHead = outputHead
     }
 
-    /// Loads the weights of a GGUF file (names `token_embd.weight`, `blk.N.attn_q.weight`, ...).
+    /// Loads the weights of a GGUF file (names `token_embd.weight`, `blk.N.attn_q.weight`, ...,
+    /// as the configuration's family spells them).
     public init(gguf file: GGUFFile, configuration: LlamaConfiguration) throws {
-        try self.init(configuration: configuration, location: file.path, naming: \.ggufName) { name in
+        let family = configuration.family
+        try self.init(configuration: configuration, location: file.path, naming: { $0.ggufName(family) }) { name in
             file.hasTensor(named: name) ? (try file.tensor(named: name), file.path) : nil
         }
     }
@@ -67,7 +83,8 @@ public struct LlamaWeights: @unchecked Sendable {
     /// `model.layers.N.self_attn.q_proj.weight`, ...). `lm_head.weight` is read only when the
     /// configuration does not tie the embeddings.
     public init(huggingFace shards: SafetensorsShards, configuration: LlamaConfiguration) throws {
-        try self.init(configuration: configuration, location: shards.location, naming: \.huggingFaceName) { name in
+        let family = configuration.family
+        try self.init(configuration: configuration, location: shards.location, naming: { $0.huggingFaceName(family) }) { name in
             guard let file = shards.file(holding: name) else { return nil }
             return (try file.tensor(named: name), file.path)
         }
@@ -88,13 +105,13 @@ public struct LlamaWeights: @unchecked Sendable {
             }
             return (tensor, path)
         }
-        func matrix(_ name: LlamaTensorName) throws -> WeightMatrix {
+        func matrix(_ name: LlamaTensorName, rows: Range<Int>? = nil) throws -> WeightMatrix {
             let (tensor, path) = try load(name)
-            do { return try WeightMatrix(tensor) } catch let error as TensorError {
+            do { return try WeightMatrix(rows.map { try tensor.slice(0, $0) } ?? tensor) } catch let error as TensorError {
                 throw ModelFileError(path: path, reason: "tensor \"\(naming(name))\": \(ModelFileError.reason(of: error))")
             }
         }
-        func vector(_ name: LlamaTensorName) throws -> [Float] {
+        func vector(_ name: LlamaTensorName, offset: Float = 0) throws -> [Float] {
             let (tensor, path) = try load(name)
             let values: [Float]
             do { values = try tensor.floatValues() } catch let error as TensorError {
@@ -103,20 +120,47 @@ public struct LlamaWeights: @unchecked Sendable {
             guard values.allSatisfy(\.isFinite) else {
                 throw ModelFileError(path: path, reason: "tensor \"\(naming(name))\" holds non-finite values")
             }
-            return values
+            return offset == 0 ? values : values.map { $0 + offset }
         }
+        let options = configuration.options
+        let normOffset: Float = options.normWeightsAreOffsets ? 1 : 0
+        func norm(_ name: LlamaTensorName) throws -> [Float] { try vector(name, offset: normOffset) }
 
         let embedding = try matrix(.tokenEmbedding)
         var layers: [LlamaLayerWeights] = []
+        let q = configuration.queryWidth, kv = configuration.keyValueWidth, ff = configuration.intermediateSize
         for layer in 0..<configuration.layerCount {
+            let query, key, value, gate, up: WeightMatrix
+            if options.fusedQueryKeyValue {
+                query = try matrix(.queryKeyValue(layer: layer), rows: 0..<q)
+                key = try matrix(.queryKeyValue(layer: layer), rows: q..<(q + kv))
+                value = try matrix(.queryKeyValue(layer: layer), rows: (q + kv)..<(q + 2 * kv))
+            } else {
+                query = try matrix(.query(layer: layer))
+                key = try matrix(.key(layer: layer))
+                value = try matrix(.value(layer: layer))
+            }
+            if options.fusedGateUp {
+                gate = try matrix(.gateUp(layer: layer), rows: 0..<ff)
+                up = try matrix(.gateUp(layer: layer), rows: ff..<(2 * ff))
+            } else {
+                gate = try matrix(.gate(layer: layer))
+                up = try matrix(.up(layer: layer))
+            }
             layers.append(LlamaLayerWeights(
-                attentionNorm: try vector(.attentionNorm(layer: layer)),
-                query: try matrix(.query(layer: layer)), key: try matrix(.key(layer: layer)),
-                value: try matrix(.value(layer: layer)), output: try matrix(.attentionOutput(layer: layer)),
-                feedForwardNorm: try vector(.feedForwardNorm(layer: layer)),
-                gate: try matrix(.gate(layer: layer)), up: try matrix(.up(layer: layer)), down: try matrix(.down(layer: layer))))
+                attentionNorm: try norm(.attentionNorm(layer: layer)),
+                query: query, key: key, value: value, output: try matrix(.attentionOutput(layer: layer)),
+                feedForwardNorm: try norm(.feedForwardNorm(layer: layer)),
+                gate: gate, up: up, down: try matrix(.down(layer: layer)),
+                queryKeyValueBias: options.queryKeyValueBias
+                    ? (try vector(.queryBias(layer: layer)), try vector(.keyBias(layer: layer)), try vector(.valueBias(layer: layer)))
+                    : nil,
+                queryKeyNorm: options.queryKeyNorm ? (try norm(.queryNorm(layer: layer)), try norm(.keyNorm(layer: layer))) : nil,
+                blockOutputNorms: options.normalizesBlockOutputs
+                    ? (try norm(.postAttentionNorm(layer: layer)), try norm(.postFeedForwardNorm(layer: layer)))
+                    : nil))
         }
-        let finalNorm = try vector(.finalNorm)
+        let finalNorm = try norm(.finalNorm)
         let head = configuration.tiedEmbeddings ? embedding : try matrix(.outputHead)
         self.init(tokenEmbedding: embedding, layers: layers, finalNorm: finalNorm, outputHead: head)
     }
