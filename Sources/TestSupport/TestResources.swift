@@ -43,3 +43,24 @@ public enum TestResources {
         (json("reference/nll.json")?["results"] as? [String: Any])?[key] as? [String: Any]
     }
 }
+
+extension TestResources {
+    /// `Tests/Fixtures/families`: tiny checkpoints of every model family with transformers'
+    /// reference NLLs (made by `scripts/make-family-fixtures.py`).
+    public static var familyFixtures: URL {
+        packageRoot.appendingPathComponent("Tests/Fixtures/families")
+    }
+
+    /// The fixture folders, sorted by name.
+    public static var familyFixtureNames: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: familyFixtures.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    /// `reference.json` of the fixture `name`, if present and well formed.
+    public static func familyReference(_ name: String) -> [String: Any]? {
+        let url = familyFixtures.appendingPathComponent(name).appendingPathComponent("reference.json")
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+}

@@ -3,9 +3,12 @@ import Tensor
 extension InferenceSession {
     /// Runs one batch of a step through every layer: `batchTokens` are the step's rows `rows`,
     /// the step starting at sequence index `stepStart`. Leaves the final-normed hidden states in
-    /// `workspace.normed` for the output head.
+    /// `workspace.normed` for the output head. The block is LLaMA's plus the optional steps the
+    /// configuration's `DecoderOptions` switch on (embedding scale, biases, query/key norms,
+    /// output norms, GeGLU).
     func runBatch(_ batchTokens: [Int], layout: AttentionLayout, angles: StepAngles, stepStart: Int, rows: Range<Int>) throws {
         let c = model.configuration
+        let options = c.options
         let count = batchTokens.count
         let width = c.hiddenSize
         let x = workspace.hidden.pointer, normed = workspace.normed.pointer
@@ -14,40 +17,74 @@ extension InferenceSession {
         for (row, token) in batchTokens.enumerated() {
             Kernels.dequantize(embedding.rowPointer(token), dtype: embedding.dtype, count: width, into: x + row * width)
         }
+        if options.scalesEmbedding {
+            Kernels.scale(x, count: count * width, by: Float(Double(width).squareRoot()))
+        }
+        func norm(_ weight: [Float], _ input: UnsafePointer<Float>, rows: Int, dimension: Int, into output: UnsafeMutablePointer<Float>) {
+            weight.withUnsafeBufferPointer { w in
+                Kernels.rmsNorm(input, weight: w.baseAddress!, epsilon: c.rmsNormEpsilon, rows: rows, dimension: dimension, into: output)
+            }
+        }
+        /// Adds `output` (the projection) to the residual stream, through the block output norm when there is one.
+        func addToResidual(_ outputNorm: [Float]?) {
+            let projection = workspace.projection.pointer
+            if let outputNorm { norm(outputNorm, projection, rows: count, dimension: width, into: projection) }
+            Kernels.add(projection, into: x, count: count * width)
+        }
         for layer in 0..<c.layerCount {
             let weights = model.weights.layers[layer]
-            weights.attentionNorm.withUnsafeBufferPointer { norm in
-                Kernels.rmsNorm(x, weight: norm.baseAddress!, epsilon: c.rmsNormEpsilon, rows: count, dimension: width, into: normed)
-            }
+            norm(weights.attentionNorm, x, rows: count, dimension: width, into: normed)
             try linear.prepare(input: normed, rows: count, columns: width)  // quantized once for Q, K and V
             try linear.apply(weights.query, output: workspace.queries.pointer)
             try linear.apply(weights.key, output: workspace.keys.pointer)
             try linear.apply(weights.value, output: workspace.values.pointer)
+            if let bias = weights.queryKeyValueBias {
+                bias.query.withUnsafeBufferPointer { Kernels.addBias($0.baseAddress!, to: workspace.queries.pointer, rows: count, width: c.queryWidth) }
+                bias.key.withUnsafeBufferPointer { Kernels.addBias($0.baseAddress!, to: workspace.keys.pointer, rows: count, width: c.keyValueWidth) }
+                bias.value.withUnsafeBufferPointer { Kernels.addBias($0.baseAddress!, to: workspace.values.pointer, rows: count, width: c.keyValueWidth) }
+            }
+            if let headNorms = weights.queryKeyNorm {
+                let d = c.headDimension
+                norm(headNorms.query, workspace.queries.pointer, rows: count * c.headCount, dimension: d, into: workspace.queries.pointer)
+                norm(headNorms.key, workspace.keys.pointer, rows: count * c.keyValueHeadCount, dimension: d, into: workspace.keys.pointer)
+            }
             try attend(layer: layer, layout: layout, angles: angles, stepStart: stepStart, rows: rows)
             linear.apply(weights.output, input: workspace.attentionOutput.pointer, rows: count, output: workspace.projection.pointer)
-            Kernels.add(workspace.projection.pointer, into: x, count: count * width)
+            addToResidual(weights.blockOutputNorms?.attention)
 
-            weights.feedForwardNorm.withUnsafeBufferPointer { norm in
-                Kernels.rmsNorm(x, weight: norm.baseAddress!, epsilon: c.rmsNormEpsilon, rows: count, dimension: width, into: normed)
-            }
+            norm(weights.feedForwardNorm, x, rows: count, dimension: width, into: normed)
             try linear.prepare(input: normed, rows: count, columns: width)  // once for gate and up
             try linear.apply(weights.gate, output: workspace.gate.pointer)
             try linear.apply(weights.up, output: workspace.up.pointer)
-            Kernels.siluMultiply(gate: workspace.gate.pointer, up: workspace.up.pointer, count: count * c.intermediateSize,
-                                 into: workspace.gate.pointer)
+            switch options.activation {
+            case .silu:
+                Kernels.siluMultiply(gate: workspace.gate.pointer, up: workspace.up.pointer, count: count * c.intermediateSize,
+                                     into: workspace.gate.pointer)
+            case .geluTanh:
+                Kernels.geluTanhMultiply(gate: workspace.gate.pointer, up: workspace.up.pointer, count: count * c.intermediateSize,
+                                         into: workspace.gate.pointer)
+            }
             linear.apply(weights.down, input: workspace.gate.pointer, rows: count, output: workspace.projection.pointer)
-            Kernels.add(workspace.projection.pointer, into: x, count: count * width)
+            addToResidual(weights.blockOutputNorms?.feedForward)
         }
-        model.weights.finalNorm.withUnsafeBufferPointer { norm in
-            Kernels.rmsNorm(x, weight: norm.baseAddress!, epsilon: c.rmsNormEpsilon, rows: count, dimension: width, into: normed)
-        }
+        norm(model.weights.finalNorm, x, rows: count, dimension: width, into: normed)
     }
 
     /// Attention of one layer for the batch: caches the new keys and values, rotates queries
     /// (and repositioned keys) for every view, and runs the fused kernel into
-    /// `workspace.attentionOutput`.
-    private func attend(layer: Int, layout: AttentionLayout, angles: StepAngles, stepStart: Int, rows: Range<Int>) throws {
+    /// `workspace.attentionOutput`. A local layer uses the plain layout of `local` instead of the
+    /// positioning scheme's, and its own cache.
+    private func attend(layer: Int, layout globalLayout: AttentionLayout, angles globalAngles: StepAngles, stepStart: Int,
+                        rows: Range<Int>) throws {
         let c = model.configuration
+        let layerAttention = c.options.attention(layer: layer)
+        let layout: AttentionLayout, angles: StepAngles, cache: KeyValueCache
+        if layerAttention.isLocal, let local, let localLayout = local.layout, let localAngles = local.angles {
+            (layout, angles, cache) = (localLayout, localAngles, local.cache)
+        } else {
+            (layout, angles, cache) = (globalLayout, globalAngles, self.cache)
+        }
+        let cacheLayer = cacheIndex[layer]
         let pool = model.pool
         let d = c.headDimension, kvHeads = c.keyValueHeadCount
         let keyWidth = kvHeads * d, queryWidth = c.headCount * d
@@ -56,16 +93,15 @@ extension InferenceSession {
         let keyCount = first + count
         let newKeys = UnsafePointer(workspace.keys.pointer)
 
-        cache.storeValues(layer, from: workspace.values.pointer, rowStride: keyWidth, first: first, rows: count)
+        cache.storeValues(cacheLayer, from: workspace.values.pointer, rowStride: keyWidth, first: first, rows: count)
         if cache.keepsUnrotatedKeys {
-            cache.storeUnrotatedKeys(layer, from: newKeys, rowStride: keyWidth, first: first, rows: count)
+            cache.storeUnrotatedKeys(cacheLayer, from: newKeys, rowStride: keyWidth, first: first, rows: count)
         }
         for (slot, rotation) in angles.slotKeys.enumerated() {
             rotation.table.rotateKeys(newKeys - first * keyWidth, rowStride: keyWidth, range: first..<keyCount, keyValueHeads: kvHeads,
-                                      headDimension: d, angles: rotation.angles, into: cache.keys(layer, slot: slot),
+                                      headDimension: d, angles: rotation.angles, into: cache.keys(cacheLayer, slot: slot),
                                       outputHeadStride: cache.keyHeadStride, angleOffset: stepStart, pool: pool)
         }
-
         workspace.queryPointers.removeAll(keepingCapacity: true)
         workspace.keyPointers.removeAll(keepingCapacity: true)
         var blendedView: Int?
@@ -78,13 +114,13 @@ extension InferenceSession {
             workspace.queryPointers.append(UnsafePointer(rotated))
             switch view.keys {
             case .cached(let slot):
-                workspace.keyPointers.append(UnsafePointer(cache.keys(layer, slot: slot)))
+                workspace.keyPointers.append(UnsafePointer(cache.keys(cacheLayer, slot: slot)))
             case .positioned, .blended:
                 guard let prepared = angles.viewKeys[index], let keys = repositionedKeys[index] else { continue }
                 let stride = cache.keyHeadStride
-                let ranges = keys.pending(layer: layer, keyCount: keyCount, capacity: kvHeads * stride)
-                let buffer = keys.layers[layer].buffer.pointer
-                let unrotated = UnsafePointer(cache.unrotatedKeys(layer))
+                let ranges = keys.pending(layer: cacheLayer, keyCount: keyCount, capacity: kvHeads * stride)
+                let buffer = keys.layers[cacheLayer].buffer.pointer
+                let unrotated = UnsafePointer(cache.unrotatedKeys(cacheLayer))
                 if prepared.blend != nil { blendedView = index }
                 for range in ranges {
                     if let blend = prepared.blend {
@@ -103,15 +139,16 @@ extension InferenceSession {
             }
         }
 
-        let logitScale = layout.logitScale / Float(d).squareRoot()
+        let logitScale = layout.logitScale * (c.options.queryScale ?? 1 / Float(d).squareRoot())
         let thresholdOffset = rows.lowerBound * (layout.views.count - 1)
         try layout.thresholds.withUnsafeBufferPointer { thresholds in
             let arguments = AttentionKernel.Arguments(
                 queryCount: count, firstQueryIndex: first, keyCount: keyCount, heads: c.headCount, keyValueHeads: kvHeads,
                 headDimension: d, queries: workspace.queryPointers, keys: workspace.keyPointers, keyHeadStride: cache.keyHeadStride,
-                values: cache.values(layer), valueHeadStride: cache.valueHeadStride,
+                values: cache.values(cacheLayer), valueHeadStride: cache.valueHeadStride,
                 thresholds: layout.views.count > 1 ? thresholds.baseAddress! + thresholdOffset : nil,
-                logitScale: logitScale, output: workspace.attentionOutput.pointer)
+                logitScale: logitScale, slidingWindow: layerAttention.slidingWindow, logitSoftCap: c.options.attentionSoftCap,
+                output: workspace.attentionOutput.pointer)
             if let noise = layout.noise, let blendedView {
                 try withNoise(noise, layer: layer, arguments: arguments, blendedView: blendedView, interpolatedKeys: angles.interpolatedKeys,
                               stepKeyCount: stepStart + layout.views[0].queryPositions.count) { noisy in

@@ -33,7 +33,12 @@ public final class InferenceSession {
     /// append in total), for progress displays of long prompts.
     public var onProgress: ((Int, Int) -> Void)?
 
+    /// Keys and values of the global layers (every layer when the model has no local ones).
     let cache: KeyValueCache
+    /// The local layers' own state, when the model has local layers.
+    let local: LocalLayers?
+    /// Per layer: its index in `cache`, or in `local.cache` for a local layer.
+    let cacheIndex: [Int]
     let workspace = DecoderWorkspace()
     let attention: AttentionKernel
     var rotaryTables: [RotaryFrequencies: RotaryTable] = [:]
@@ -54,21 +59,32 @@ public final class InferenceSession {
         guard slots >= 0, slots <= AttentionKernel.maximumViews else {
             throw InferenceError.invalidArgument("a positioning scheme may keep 0...\(AttentionKernel.maximumViews) key rotations, not \(slots)")
         }
-        cache = KeyValueCache(layerCount: c.layerCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
+        let isLocal = (0..<c.layerCount).map { c.options.attention(layer: $0).isLocal }
+        let localCount = isLocal.filter { $0 }.count
+        cacheIndex = isLocal.indices.map { layer in isLocal[..<layer].filter { $0 == isLocal[layer] }.count }
+        cache = KeyValueCache(layerCount: c.layerCount - localCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
                               slotCount: slots, keepsUnrotatedKeys: positioning.keepsUnrotatedKeys(context: context))
+        local = localCount == 0 ? nil : LocalLayers(
+            cache: KeyValueCache(layerCount: localCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
+                                 slotCount: 1, keepsUnrotatedKeys: false),
+            context: context.local(base: c.options.localRopeBase))
         attention = AttentionKernel(pool: model.pool)
     }
 
     /// Reserves memory for `tokens` tokens in total, so a long prompt does not regrow the cache.
-    public func reserve(_ tokens: Int) { cache.reserve(tokens) }
+    public func reserve(_ tokens: Int) {
+        cache.reserve(tokens)
+        local?.cache.reserve(tokens)
+    }
 
     /// Bytes held by the key/value cache.
-    public var cacheBytes: Int { cache.allocatedBytes }
+    public var cacheBytes: Int { cache.allocatedBytes + (local?.cache.allocatedBytes ?? 0) }
 
     /// Forgets all tokens (keeps allocated memory).
     public func reset() {
         tokens.removeAll()
         cache.removeAll()
+        local?.cache.removeAll()
         repositionedKeys.removeAll()
     }
 
@@ -92,7 +108,7 @@ public final class InferenceSession {
         guard steps.allSatisfy({ $0 > 0 }), steps.reduce(0, +) == newTokens.count else {
             throw InferenceError.invalidArgument("the positioning scheme split \(newTokens.count) tokens into steps \(steps)")
         }
-        cache.reserve(count + newTokens.count)
+        reserve(count + newTokens.count)
         let lastIndex = count + newTokens.count - 1
         var consumed = 0
         for stepLength in steps {
@@ -100,6 +116,7 @@ public final class InferenceSession {
             let layout = try positioning.layout(cached: stepStart, adding: stepLength, context: context)
             try layout.validate(cached: stepStart, count: stepLength)
             let angles = prepareAngles(for: layout)
+            try local?.beginStep(cached: stepStart, adding: stepLength, session: self)
             let batch = layout.requiresWholeStep ? stepLength : min(batchSize, stepLength)
             workspace.reserve(rows: batch, configuration: model.configuration)
             var row = 0
@@ -109,6 +126,7 @@ public final class InferenceSession {
                 try runBatch(Array(batchTokens), layout: layout, angles: angles, stepStart: stepStart, rows: rows)
                 tokens += batchTokens
                 cache.commit(count: tokens.count)
+                local?.cache.commit(count: tokens.count)
                 onProgress?(consumed + rows.upperBound, newTokens.count)
                 let first = stepStart + rows.lowerBound
                 switch selection {
@@ -133,6 +151,9 @@ public final class InferenceSession {
             let logits = workspace.logits.pointer
             model.linear.apply(model.weights.outputHead, input: workspace.normed.pointer + start * c.hiddenSize,
                                rows: end - start, output: logits)
+            if c.options.finalLogitSoftCap > 0 {
+                Kernels.softCap(logits, count: (end - start) * c.vocabularySize, cap: c.options.finalLogitSoftCap)
+            }
             for row in start..<end {
                 try onLogits(firstIndex + row, UnsafeBufferPointer(start: logits + (row - start) * c.vocabularySize, count: c.vocabularySize))
             }

@@ -29,12 +29,15 @@ final class AnglePool {
 }
 
 extension InferenceSession {
-    /// Computes every angle row the layout's rotations need.
-    func prepareAngles(for layout: AttentionLayout) -> StepAngles {
-        anglePool.reset()
+    /// Computes every angle row the layout's rotations need, in buffers of `pool` (the
+    /// session's own by default). `tracksRepositionedKeys` is false for the plain layouts of
+    /// local layers, which must leave the global layers' re-positioned keys alone.
+    func prepareAngles(for layout: AttentionLayout, pool: AnglePool? = nil, tracksRepositionedKeys: Bool = true) -> StepAngles {
+        let pool = pool ?? anglePool
+        pool.reset()
         func angles(_ frequencies: RotaryFrequencies, _ positions: [Float]) -> (table: RotaryTable, angles: RotaryAngles) {
             let table = rotaryTable(frequencies)
-            let result = anglePool.next()
+            let result = pool.next()
             positions.withUnsafeBufferPointer { table.computeAngles($0, into: result) }
             return (table, result)
         }
@@ -43,7 +46,7 @@ extension InferenceSession {
         let keys = layout.views.enumerated().map { index, view -> (angles: RotaryAngles, blend: (angles: RotaryAngles, weights: [Float])?)? in
             switch view.keys {
             case .cached:
-                repositionedKeys[index] = nil
+                if tracksRepositionedKeys { repositionedKeys[index] = nil }
                 return nil
             case .positioned(let positions):
                 beginRepositioning(view: index, upper: positions, lower: positions,
