@@ -14,7 +14,7 @@ Needs torch, transformers (5.x), safetensors and gguf. For each fixture it write
 * reference.json: the token ids of a fixed text and transformers' float32 per-token NLL of the
   unmodified model read back from the HF folder, the NLL of each GGUF file (its weights
   dequantised and run through transformers) and, for the llama fixture, transformers' own
-  linear, dynamic, yarn and llama3 rope scalings.
+  linear, dynamic, yarn and llama3 rope scalings (and linear for gemma3, on its global layers).
 
 Weights are rounded to the storage precision before the references are computed, so every file
 holds exactly the weights the reference used.
@@ -158,6 +158,9 @@ SCALINGS = {
                "original_max_position_embeddings": 32},
 }
 SCALED_WINDOW = 32
+# Gemma 3 applies a checkpoint's rope scaling to its global layers only, the rule the engine
+# follows for every method on families with local layers.
+SCALED_FAMILIES = {"llama": SCALINGS, "gemma3": {"linear": SCALINGS["linear"]}}
 
 GGUF_ARCH = {"llama": "llama", "llama2": "llama", "llama3": "llama", "mistral": "llama", "qwen2": "qwen2",
              "qwen3": "qwen3", "gemma": "gemma", "gemma2": "gemma2", "gemma3": "gemma3", "phi3": "phi3"}
@@ -381,9 +384,9 @@ def make(family, out, ids):
             gguf_model.tie_weights()
         reference["gguf"][file_name] = nll_entry(nll_of(gguf_model, ids))
 
-    if family == "llama":
+    if family in SCALED_FAMILIES:
         reference["scalings"] = {}
-        for name, scaling in SCALINGS.items():
+        for name, scaling in SCALED_FAMILIES[family].items():
             # yarn and llama3 declare the original window inside the scaling; the model's own
             # window is then the extended one, as in released checkpoints.
             window = SCALED_WINDOW * 4 if "original_max_position_embeddings" in scaling else SCALED_WINDOW

@@ -75,7 +75,7 @@ final class CheckpointConfigurationTests: XCTestCase {
             Support.expectError(["bad.gguf"] + fragments) { _ = try LlamaConfiguration(gguf: file) }
         }
         try expect({ $0.removeAll { $0.key == "general.architecture" } }, ["general.architecture"])
-        try expect({ $0[0].value = .string("gpt2") }, ["architecture \"gpt2\" is not a LLaMA model"])
+        try expect({ $0[0].value = .string("gpt2") }, ["architecture \"gpt2\" is not supported", "supported: llama"])
         try expect({ $0[0].value = .uint32(3) }, ["not a string"])
         for key in ["llama.block_count", "llama.embedding_length", "llama.feed_forward_length", "llama.attention.head_count",
                     "llama.context_length", "llama.attention.layer_norm_rms_epsilon"] {
@@ -126,8 +126,8 @@ final class CheckpointConfigurationTests: XCTestCase {
             let data = try hfConfig(edit)
             Support.expectError(["dir/config.json"] + fragments) { _ = try LlamaConfiguration(huggingFaceConfig: data, path: "dir/config.json") }
         }
-        try expect({ $0["model_type"] = "gpt2"; $0["architectures"] = ["GPT2LMHeadModel"] }, ["architecture \"gpt2\" is not a LLaMA model"])
-        try expect({ $0.removeValue(forKey: "model_type"); $0.removeValue(forKey: "architectures") }, ["is not a LLaMA model"])
+        try expect({ $0["model_type"] = "gpt2"; $0["architectures"] = ["GPT2LMHeadModel"] }, ["architecture \"gpt2\" is not supported", "supported: llama"])
+        try expect({ $0.removeValue(forKey: "model_type"); $0.removeValue(forKey: "architectures") }, ["is not supported", "supported: llama"])
         try expect({ $0["attention_bias"] = true }, ["attention_bias"])
         try expect({ $0["mlp_bias"] = true }, ["mlp_bias"])
         try expect({ $0["hidden_act"] = "gelu" }, ["gelu"])

@@ -130,6 +130,7 @@ public struct LlamaWeights: @unchecked Sendable {
         var layers: [LlamaLayerWeights] = []
         let q = configuration.queryWidth, kv = configuration.keyValueWidth, ff = configuration.intermediateSize
         for layer in 0..<configuration.layerCount {
+            let attentionNorm = try norm(.attentionNorm(layer: layer))
             let query, key, value, gate, up: WeightMatrix
             if options.fusedQueryKeyValue {
                 query = try matrix(.queryKeyValue(layer: layer), rows: 0..<q)
@@ -148,7 +149,7 @@ public struct LlamaWeights: @unchecked Sendable {
                 up = try matrix(.up(layer: layer))
             }
             layers.append(LlamaLayerWeights(
-                attentionNorm: try norm(.attentionNorm(layer: layer)),
+                attentionNorm: attentionNorm,
                 query: query, key: key, value: value, output: try matrix(.attentionOutput(layer: layer)),
                 feedForwardNorm: try norm(.feedForwardNorm(layer: layer)),
                 gate: gate, up: up, down: try matrix(.down(layer: layer)),
