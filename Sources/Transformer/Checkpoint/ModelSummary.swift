@@ -92,6 +92,7 @@ public struct ModelSummary: Sendable {
         if let name { lines.append(("name", name)) }
         lines += [
             ("architecture", c.architecture),
+            ("family options", c.options.summary.isEmpty ? "none (plain LLaMA blocks)" : c.options.summary.joined(separator: ", ")),
             ("layers", "\(c.layerCount)"),
             ("hidden size", "\(c.hiddenSize)"),
             ("feed-forward size", "\(c.intermediateSize)"),
@@ -135,7 +136,7 @@ public struct ModelSummary: Sendable {
         }
         return [
             "path": path, "format": format, "name": name ?? NSNull(),
-            "architecture": c.architecture, "layers": c.layerCount, "hidden_size": c.hiddenSize,
+            "architecture": c.architecture, "family_options": c.options.summary, "layers": c.layerCount, "hidden_size": c.hiddenSize,
             "intermediate_size": c.intermediateSize, "heads": c.headCount, "kv_heads": c.keyValueHeadCount,
             "head_dim": c.headDimension, "rotary_dim": c.rotaryDimension, "vocab_size": c.vocabularySize,
             "context_length": c.contextLength, "rope_base": c.ropeBase, "rope_scaling": scaling,

@@ -50,6 +50,30 @@ public struct DecoderOptions: Sendable, Equatable {
 
     /// Whether any layer is local (runs as trained under every extrapolation method).
     public var hasLocalLayers: Bool { layerAttention.contains { $0.isLocal } }
+
+    /// The options that differ from plain LLaMA, one short phrase each (for `gali info`).
+    public var summary: [String] {
+        var parts: [String] = []
+        if queryKeyValueBias { parts.append("q/k/v biases") }
+        if queryKeyNorm { parts.append("per-head q/k RMSNorm") }
+        if normWeightsAreOffsets { parts.append("norm weights stored as offsets (1 + w)") }
+        if scalesEmbedding { parts.append("embeddings × √hidden") }
+        if activation != .silu { parts.append("activation \(activation.rawValue)") }
+        if normalizesBlockOutputs { parts.append("post-attention and post-feed-forward norms") }
+        if fusedQueryKeyValue { parts.append("fused qkv") }
+        if fusedGateUp { parts.append("fused gate/up") }
+        if attentionSoftCap > 0 { parts.append("attention soft-cap \(attentionSoftCap)") }
+        if finalLogitSoftCap > 0 { parts.append("final logit soft-cap \(finalLogitSoftCap)") }
+        if let queryScale { parts.append("query scale \(queryScale)") }
+        let windowed = layerAttention.filter { $0.slidingWindow > 0 }
+        if let window = windowed.first?.slidingWindow {
+            let local = layerAttention.filter(\.isLocal).count
+            parts.append("sliding window \(window) on \(windowed.count) of \(layerAttention.count) layers"
+                         + (local > 0 ? " (\(local) local)" : ""))
+        }
+        if let localRopeBase { parts.append("local rope base \(localRopeBase)") }
+        return parts
+    }
 }
 
 /// How one layer attends.
