@@ -20,7 +20,10 @@ public struct LoadedModel {
         let c = model.configuration
         let context = model.positioningContext
         let copies = 1 + method.cachedKeySlotCount(context: context) + (method.keepsUnrotatedKeys(context: context) ? 1 : 0)
-        return tokens * c.layerCount * c.keyValueHeadCount * c.headDimension * copies * MemoryLayout<Float>.size
+        // Local (sliding-window) layers run as trained: values and one key rotation.
+        let localLayers = (0..<c.layerCount).filter { c.options.attention(layer: $0).isLocal }.count
+        let layerCopies = (c.layerCount - localLayers) * copies + localLayers * 2
+        return tokens * layerCopies * c.keyValueHeadCount * c.headDimension * MemoryLayout<Float>.size
     }
 
     /// Throws when `tokens` tokens exceed the method's length limit or would need a cache larger

@@ -58,7 +58,7 @@ final class FamilyCommandTests: XCTestCase {
                 stride = 48
 
                 [params]
-                factor = 2.0
+                factor = 4.0
                 """, name: "\(name).toml")
             let run = Tool.run(["run", "--cfg", config, "--model", model.path, "--workdir", Tool.repositoryRoot,
                                 "--results", results, "--threads", "1"])

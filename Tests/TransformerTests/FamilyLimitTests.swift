@@ -1,0 +1,54 @@
+import XCTest
+import TestSupport
+import Transformer
+
+/// What the generic decoder refuses, with one line naming the problem.
+final class FamilyLimitTests: XCTestCase {
+    typealias Support = ModelFilesTestSupport
+
+    /// A copy of fixture `name` with `edit` applied to its config.json.
+    private func editedFixture(_ name: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
+        let source = TestResources.familyFixtures.appendingPathComponent(name)
+        let directory = try TinyCheckpoint.temporaryDirectory("edited-\(name)")
+        for file in ["model.safetensors", "tokenizer.json", "tokenizer_config.json"] {
+            try FileManager.default.copyItem(atPath: source.appendingPathComponent(file).path,
+                                             toPath: (directory as NSString).appendingPathComponent(file))
+        }
+        var config = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: source.appendingPathComponent("config.json"))) as? [String: Any])
+        edit(&config)
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("config.json")))
+        return directory
+    }
+
+    func testPartialRotaryIsAClearError() throws {
+        let directory = try editedFixture("phi3") { $0["partial_rotary_factor"] = 0.75 }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let checkpoint = try ModelCheckpoint.open(path: directory)
+        XCTAssertEqual(checkpoint.configuration.rotaryDimension, 12)
+        Support.expectError(["partial rotary embedding (12 of 16 dimensions) is not supported"]) {
+            _ = try LlamaModel(checkpoint: checkpoint, threadCount: 1)
+        }
+    }
+
+    func testUnknownLayerTypeAndLlamaAttentionBiasAreClearErrors() throws {
+        let layerTypes = try editedFixture("gemma2") { $0["layer_types"] = ["sliding_attention", "chunked_attention"] }
+        defer { try? FileManager.default.removeItem(atPath: layerTypes) }
+        Support.expectError(["config.json", "layer_types", "chunked_attention"]) { _ = try ModelCheckpoint.open(path: layerTypes) }
+        let biased = try editedFixture("llama") { $0["attention_bias"] = true }
+        defer { try? FileManager.default.removeItem(atPath: biased) }
+        Support.expectError(["attention_bias is true; llama models without attention biases are supported only"]) {
+            _ = try ModelCheckpoint.open(path: biased)
+        }
+    }
+
+    func testWindowedLayersFollowTheFamilyPattern() throws {
+        let gemma3 = try ModelCheckpoint.open(path: TestResources.familyFixtures.appendingPathComponent("gemma3").path).configuration
+        XCTAssertEqual(gemma3.options.layerAttention.map(\.isLocal), [true, true, true, true, true, false])
+        XCTAssertEqual(gemma3.options.localRopeBase, 10000)
+        let mistral = try ModelCheckpoint.open(path: TestResources.familyFixtures.appendingPathComponent("mistral").path).configuration
+        XCTAssertEqual(mistral.options.layerAttention, [LayerAttention(slidingWindow: 16, isLocal: false), LayerAttention(slidingWindow: 16, isLocal: false)])
+        let gemma2 = try ModelCheckpoint.open(path: TestResources.familyFixtures.appendingPathComponent("gemma2/model-f16.gguf").path).configuration
+        XCTAssertEqual(gemma2.options.layerAttention, [LayerAttention(slidingWindow: 16, isLocal: true), .global])
+        XCTAssertFalse(gemma2.options.normWeightsAreOffsets, "GGUF stores Gemma norms as 1 + w")
+    }
+}
