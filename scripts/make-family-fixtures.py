@@ -147,6 +147,12 @@ FIXTURES = {
                   max_position_embeddings=4096, original_max_position_embeddings=4096, sliding_window=None,
                   partial_rotary_factor=1.0),
              "float16", [("model-f16.gguf", "F16")]),
+    "phi3_longrope": (dict(BASE, architectures=["Phi3ForCausalLM"], model_type="phi3", hidden_act="silu",
+                           max_position_embeddings=128, original_max_position_embeddings=32, sliding_window=None,
+                           rope_scaling={"type": "longrope",
+                                         "long_factor": [1.0, 1.2, 1.5, 2.0, 3.0, 4.5, 6.0, 8.0],
+                                         "short_factor": [1.0, 1.0, 1.1, 1.1, 1.2, 1.3, 1.4, 1.5]}),
+                      "float16", [("model-f16.gguf", "F16")]),
 }
 
 # transformers' own rope scalings run on the llama fixture's weights, with a short trained window.
@@ -163,7 +169,8 @@ SCALED_WINDOW = 32
 SCALED_FAMILIES = {"llama": SCALINGS, "gemma3": {"linear": SCALINGS["linear"]}}
 
 GGUF_ARCH = {"llama": "llama", "llama2": "llama", "llama3": "llama", "mistral": "llama", "qwen2": "qwen2",
-             "qwen3": "qwen3", "gemma": "gemma", "gemma2": "gemma2", "gemma3": "gemma3", "phi3": "phi3"}
+             "qwen3": "qwen3", "gemma": "gemma", "gemma2": "gemma2", "gemma3": "gemma3", "phi3": "phi3",
+             "phi3_longrope": "phi3"}
 
 
 def round_to(tensor, dtype):
@@ -319,6 +326,14 @@ def write_gguf(path, family, config, tensors, kind):
         decoded[name] = values
     if (config.get("rope_scaling") or {}).get("rope_type") == "llama3":
         writer.add_tensor("rope_freqs.weight", llama3_rope_factors(config))
+    if (config.get("rope_scaling") or {}).get("type") == "longrope":
+        # llama.cpp's layout: factor tensors, the original window and the attention factor.
+        scaling, original = config["rope_scaling"], config["original_max_position_embeddings"]
+        scale = config["max_position_embeddings"] / original
+        writer.add_tensor("rope_factors_long.weight", np.array(scaling["long_factor"], dtype=np.float32))
+        writer.add_tensor("rope_factors_short.weight", np.array(scaling["short_factor"], dtype=np.float32))
+        writer.add_uint32(f"{arch}.rope.scaling.original_context_length", original)
+        writer.add_float32(f"{arch}.rope.scaling.attn_factor", math.sqrt(1 + math.log(scale) / math.log(original)))
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()

@@ -118,6 +118,9 @@ extension LlamaConfiguration {
             kindName = "linear"
             factor = number
         }
+        if kindName == nil, file.hasTensor(named: LlamaConfiguration.longRopeTensorNames.long) {
+            kindName = "longrope"  // llama.cpp writes Phi-3's long/short factors as tensors without a type
+        }
         guard let name = kindName, name != "none", !name.isEmpty else { return nil }
         var original: Int?
         var parameters: [String: ConfigurationValue] = [:]

@@ -58,6 +58,7 @@ extension LlamaConfiguration {
         }
         var rotaryDimension = headDimension
         if let fraction = try config.double("partial_rotary_factor"), fraction != 1, let head = headDimension {
+            guard fraction > 0, fraction < 1 else { throw failure("partial_rotary_factor \(fraction) must be between 0 and 1") }
             rotaryDimension = Int((Double(head) * fraction).rounded(.down))
         }
         let layerCount = try config.requiredInt("num_hidden_layers")
@@ -130,9 +131,10 @@ extension LlamaConfiguration {
                 if let converted = configurationValue(value) { parameters[key] = converted }
             }
         }
+        // Phi-3 keeps its original window beside rope_scaling, not inside it.
+        let original = try scaling.int("original_max_position_embeddings") ?? config.int("original_max_position_embeddings")
         return RopeScaling(kind: RopeScaling.Kind(name: name), factor: try scaling.double("factor") ?? 1,
-                           originalContextLength: try scaling.int("original_max_position_embeddings"),
-                           parameters: parameters)
+                           originalContextLength: original, parameters: parameters)
     }
 
     private static func configurationValue(_ value: Any) -> ConfigurationValue? {

@@ -34,11 +34,18 @@ public final class LlamaModel: @unchecked Sendable {
         self.precision = precision
         self.linear = LinearKernel(pool: pool, precision: precision)
         var frequencyFactors: [Float]?
-        if case .gguf(let file) = checkpoint.source, file.hasTensor(named: "rope_freqs.weight") {
-            frequencyFactors = try file.tensor(named: "rope_freqs.weight").floatValues()
+        var longRopeFactors: (long: [Float], short: [Float])?
+        if case .gguf(let file) = checkpoint.source {
+            if file.hasTensor(named: "rope_freqs.weight") {
+                frequencyFactors = try file.tensor(named: "rope_freqs.weight").floatValues()
+            }
+            let names = LlamaConfiguration.longRopeTensorNames
+            if file.hasTensor(named: names.long), file.hasTensor(named: names.short) {
+                longRopeFactors = (try file.tensor(named: names.long).floatValues(), try file.tensor(named: names.short).floatValues())
+            }
         }
         self.positioningContext = PositioningContext(
-            baseFrequencies: try configuration.rotaryFrequencies(frequencyFactors: frequencyFactors),
+            baseFrequencies: try configuration.rotaryFrequencies(frequencyFactors: frequencyFactors, longRopeFactors: longRopeFactors),
             ropeBase: configuration.ropeBase, rotaryDimension: configuration.rotaryDimension,
             contextLength: configuration.contextLength)
     }
