@@ -64,3 +64,22 @@ extension TestResources {
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     }
 }
+
+extension TestResources {
+    /// A temporary copy of the HF folder of family fixture `name` whose `config.json` went through
+    /// `edit` (for tests of configurations the fixtures do not carry). The caller removes it.
+    public static func editedFamilyFixture(_ name: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
+        let source = familyFixtures.appendingPathComponent(name)
+        let directory = try TinyCheckpoint.temporaryDirectory("edited-\(name)")
+        for file in ["model.safetensors", "tokenizer.json", "tokenizer_config.json"] {
+            try FileManager.default.copyItem(atPath: source.appendingPathComponent(file).path,
+                                             toPath: (directory as NSString).appendingPathComponent(file))
+        }
+        let data = try Data(contentsOf: source.appendingPathComponent("config.json"))
+        var config = (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        edit(&config)
+        try JSONSerialization.data(withJSONObject: config)
+            .write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("config.json")))
+        return directory
+    }
+}

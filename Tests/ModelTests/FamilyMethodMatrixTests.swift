@@ -53,26 +53,19 @@ final class FamilyMethodMatrixTests: XCTestCase {
         XCTAssertEqual(compared, 4, "comparisons with transformers (llama: linear, dynamic, yarn; gemma3: linear)")
     }
 
-    /// Gemma 3's checkpoint-declared llama3/linear scalings and llama's: a scaling written into
-    /// `config.json` is the checkpoint's own and must match transformers too.
+    /// Rope scalings written into llama's `config.json` (linear, yarn, llama3) are the
+    /// checkpoint's own and must match transformers too.
     func testCheckpointDeclaredScalingsMatchTransformers() throws {
         let reference = try XCTUnwrap(TestResources.familyReference("llama"))
         let tokens = try XCTUnwrap(reference["tokens"] as? [Int])
         let scalings = try XCTUnwrap(reference["scalings"] as? [String: [String: Any]])
-        let source = TestResources.familyFixtures.appendingPathComponent("llama")
         for name in ["linear", "yarn", "llama3"] {
             let entry = try XCTUnwrap(scalings[name])
-            let directory = try TinyCheckpoint.temporaryDirectory("scaled-\(name)")
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            for file in ["model.safetensors", "tokenizer.json", "tokenizer_config.json"] {
-                try FileManager.default.copyItem(atPath: source.appendingPathComponent(file).path,
-                                                 toPath: (directory as NSString).appendingPathComponent(file))
+            let directory = try TestResources.editedFamilyFixture("llama") { config in
+                config["rope_scaling"] = entry["rope_scaling"]
+                config["max_position_embeddings"] = entry["max_position_embeddings"]
             }
-            let data = try Data(contentsOf: source.appendingPathComponent("config.json"))
-            var config = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            config["rope_scaling"] = entry["rope_scaling"]
-            config["max_position_embeddings"] = entry["max_position_embeddings"]
-            try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("config.json")))
+            defer { try? FileManager.default.removeItem(atPath: directory) }
             let result = try score(.original, path: directory, tokens: tokens)
             XCTAssertEqual(result.meanNegativeLogLikelihood, try XCTUnwrap(entry["mean_nll"] as? Double), accuracy: 1e-4, name)
         }

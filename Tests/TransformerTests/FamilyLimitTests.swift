@@ -6,22 +6,8 @@ import Transformer
 final class FamilyLimitTests: XCTestCase {
     typealias Support = ModelFilesTestSupport
 
-    /// A copy of fixture `name` with `edit` applied to its config.json.
-    private func editedFixture(_ name: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
-        let source = TestResources.familyFixtures.appendingPathComponent(name)
-        let directory = try TinyCheckpoint.temporaryDirectory("edited-\(name)")
-        for file in ["model.safetensors", "tokenizer.json", "tokenizer_config.json"] {
-            try FileManager.default.copyItem(atPath: source.appendingPathComponent(file).path,
-                                             toPath: (directory as NSString).appendingPathComponent(file))
-        }
-        var config = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: source.appendingPathComponent("config.json"))) as? [String: Any])
-        edit(&config)
-        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("config.json")))
-        return directory
-    }
-
     func testPartialRotaryIsAClearError() throws {
-        let directory = try editedFixture("phi3") { $0["partial_rotary_factor"] = 0.75 }
+        let directory = try TestResources.editedFamilyFixture("phi3") { $0["partial_rotary_factor"] = 0.75 }
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let checkpoint = try ModelCheckpoint.open(path: directory)
         XCTAssertEqual(checkpoint.configuration.rotaryDimension, 12)
@@ -31,10 +17,10 @@ final class FamilyLimitTests: XCTestCase {
     }
 
     func testUnknownLayerTypeAndLlamaAttentionBiasAreClearErrors() throws {
-        let layerTypes = try editedFixture("gemma2") { $0["layer_types"] = ["sliding_attention", "chunked_attention"] }
+        let layerTypes = try TestResources.editedFamilyFixture("gemma2") { $0["layer_types"] = ["sliding_attention", "chunked_attention"] }
         defer { try? FileManager.default.removeItem(atPath: layerTypes) }
         Support.expectError(["config.json", "layer_types", "chunked_attention"]) { _ = try ModelCheckpoint.open(path: layerTypes) }
-        let biased = try editedFixture("llama") { $0["attention_bias"] = true }
+        let biased = try TestResources.editedFamilyFixture("llama") { $0["attention_bias"] = true }
         defer { try? FileManager.default.removeItem(atPath: biased) }
         Support.expectError(["attention_bias is true; llama models without attention biases are supported only"]) {
             _ = try ModelCheckpoint.open(path: biased)
