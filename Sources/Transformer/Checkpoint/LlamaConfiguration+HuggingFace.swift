@@ -16,7 +16,8 @@ extension LlamaConfiguration {
     /// `rotaryConvention` `.halfSplit`. The family comes from `model_type` (or, without it,
     /// `architectures`) and must be one of `ModelFamily.supported`; its layer options take their
     /// numbers from the family's keys (`sliding_window`, `layer_types`, `query_pre_attn_scalar`,
-    /// soft-caps, `rope_local_base_freq`, `partial_rotary_factor`).
+    /// soft-caps, `rope_local_base_freq`, `partial_rotary_factor`). RoPE base and scaling come
+    /// from `rope_theta` and `rope_scaling`, or from transformers 5's `rope_parameters`.
     public init(huggingFaceConfig data: Data, path: String) throws {
         let config = try JSONFields.parse(data, path: path, what: "config.json")
         func failure(_ reason: String) -> ModelFileError { ModelFileError(path: path, reason: reason) }
@@ -73,7 +74,7 @@ extension LlamaConfiguration {
                   rotaryDimension: rotaryDimension,
                   vocabularySize: try config.requiredInt("vocab_size"),
                   contextLength: try config.int("max_position_embeddings") ?? 2048,
-                  ropeBase: try config.double("rope_theta") ?? 10000,
+                  ropeBase: try config.double("rope_theta") ?? LlamaConfiguration.ropeParameters(config)?.double("rope_theta") ?? 10000,
                   rmsNormEpsilon: Float(epsilon),
                   ropeScaling: try LlamaConfiguration.huggingFaceRopeScaling(config),
                   rotaryConvention: .halfSplit,
@@ -111,14 +112,22 @@ extension LlamaConfiguration {
                 }
             }
         }
-        if options.hasLocalLayers, let localBase = try config.double("rope_local_base_freq") {
+        if options.hasLocalLayers, let localBase = try config.double("rope_local_base_freq")
+            ?? config.nested("rope_parameters")?.nested("sliding_attention")?.double("rope_theta") {
             options.localRopeBase = localBase
         }
         return options
     }
 
+    /// transformers 5's `rope_parameters` (base and scaling in one object; per layer type for
+    /// Gemma 3, whose global layers' entry is `full_attention`), or nil.
+    private static func ropeParameters(_ config: JSONFields) throws -> JSONFields? {
+        guard let parameters = try config.nested("rope_parameters") else { return nil }
+        return try parameters.nested("full_attention") ?? parameters
+    }
+
     private static func huggingFaceRopeScaling(_ config: JSONFields) throws -> RopeScaling? {
-        guard let scaling = try config.nested("rope_scaling") else { return nil }
+        guard let scaling = try config.nested("rope_scaling") ?? ropeParameters(config) else { return nil }
         guard let name = try scaling.string("rope_type") ?? scaling.string("type") else {
             throw config.failure("rope_scaling has neither \"rope_type\" nor \"type\"")
         }
@@ -126,7 +135,7 @@ extension LlamaConfiguration {
         var parameters: [String: ConfigurationValue] = [:]
         for (key, value) in scaling.object {
             switch key {
-            case "rope_type", "type", "factor", "original_max_position_embeddings": continue
+            case "rope_type", "type", "factor", "original_max_position_embeddings", "rope_theta", "partial_rotary_factor": continue
             default:
                 if let converted = configurationValue(value) { parameters[key] = converted }
             }
