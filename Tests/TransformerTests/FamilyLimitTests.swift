@@ -37,4 +37,13 @@ final class FamilyLimitTests: XCTestCase {
         XCTAssertEqual(gemma2.options.layerAttention, [LayerAttention(slidingWindow: 16, isLocal: true), .global])
         XCTAssertFalse(gemma2.options.normWeightsAreOffsets, "GGUF stores Gemma norms as 1 + w")
     }
+
+    func testGemmaTiesTheHeadUnlessTheConfigSaysOtherwise() throws {
+        let gemma = try TestResources.editedFamilyFixture("gemma") { $0.removeValue(forKey: "tie_word_embeddings") }
+        defer { try? FileManager.default.removeItem(atPath: gemma) }
+        XCTAssertTrue(try ModelCheckpoint.open(path: gemma).configuration.tiedEmbeddings)
+        let llama = try TestResources.editedFamilyFixture("llama") { $0.removeValue(forKey: "tie_word_embeddings") }
+        defer { try? FileManager.default.removeItem(atPath: llama) }
+        XCTAssertFalse(try ModelCheckpoint.open(path: llama).configuration.tiedEmbeddings)
+    }
 }

@@ -78,8 +78,7 @@ extension LlamaConfiguration {
                   rmsNormEpsilon: Float(epsilon),
                   ropeScaling: try LlamaConfiguration.huggingFaceRopeScaling(config),
                   rotaryConvention: .halfSplit,
-                  // Gemma configurations tie by default; the others do not.
-                  tiedEmbeddings: try config.bool("tie_word_embeddings") ?? family.options.scalesEmbedding,
+                  tiedEmbeddings: try config.bool("tie_word_embeddings") ?? family.tiesEmbeddingsByDefault,
                   options: try LlamaConfiguration.huggingFaceOptions(config, family: family, layerCount: layerCount))
         try validate(path: path)
     }

@@ -8,7 +8,7 @@ extension ModelFamily {
             name: "gemma2", ggufArchitecture: "gemma2", huggingFaceModelTypes: ["gemma2"], huggingFaceClasses: ["Gemma2ForCausalLM"],
             options: options, ggufNormsIncludeOne: true, windowPattern: .localExceptEvery(period: 2),
             huggingFaceNames: gemmaSandwichHuggingFaceNames, ggufNames: gemmaSandwichGGUFNames,
-            huggingFaceActivations: ["gelu_pytorch_tanh", "gelu"])
+            huggingFaceActivations: ["gelu_pytorch_tanh", "gelu"], tiesEmbeddingsByDefault: true)
     }()
 
     /// Hugging Face names of Gemma 2/3's norms (LLaMA's `post_attention_layernorm` is the

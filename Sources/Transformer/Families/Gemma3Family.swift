@@ -9,6 +9,6 @@ extension ModelFamily {
             name: "gemma3", ggufArchitecture: "gemma3", huggingFaceModelTypes: ["gemma3_text"],
             huggingFaceClasses: ["Gemma3ForCausalLM"], options: options, ggufNormsIncludeOne: true,
             windowPattern: .localExceptEvery(period: 6), huggingFaceNames: gemmaSandwichHuggingFaceNames,
-            ggufNames: gemmaSandwichGGUFNames, huggingFaceActivations: ["gelu_pytorch_tanh", "gelu"])
+            ggufNames: gemmaSandwichGGUFNames, huggingFaceActivations: ["gelu_pytorch_tanh", "gelu"], tiesEmbeddingsByDefault: true)
     }()
 }

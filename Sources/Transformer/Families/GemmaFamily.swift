@@ -11,5 +11,5 @@ extension ModelFamily {
     /// Gemma: GeGLU, embeddings × √hidden, RMSNorm with `1 + w`, tied output head.
     public static let gemma = ModelFamily(
         name: "gemma", ggufArchitecture: "gemma", huggingFaceModelTypes: ["gemma"], huggingFaceClasses: ["GemmaForCausalLM"],
-        options: gemmaOptions, ggufNormsIncludeOne: true, huggingFaceActivations: ["gelu_pytorch_tanh", "gelu"])
+        options: gemmaOptions, ggufNormsIncludeOne: true, huggingFaceActivations: ["gelu_pytorch_tanh", "gelu"], tiesEmbeddingsByDefault: true)
 }

@@ -38,13 +38,15 @@ public struct ModelFamily: Sendable, Equatable, CustomStringConvertible {
     public let ggufNames: [LlamaTensorName.Kind: String]
     /// Hugging Face `hidden_act` / `hidden_activation` values meaning `options.activation`.
     public let huggingFaceActivations: [String]
+    /// Whether a `config.json` without `tie_word_embeddings` ties the output head (Gemma).
+    public let tiesEmbeddingsByDefault: Bool
 
     /// Creates a family description.
     public init(name: String, ggufArchitecture: String?, huggingFaceModelTypes: [String], huggingFaceClasses: [String],
                 options: DecoderOptions = DecoderOptions(), ggufRotaryConvention: RotaryConvention = .halfSplit,
                 ggufNormsIncludeOne: Bool = false, windowPattern: WindowPattern = .everyLayer,
                 huggingFaceNames: [LlamaTensorName.Kind: String] = [:], ggufNames: [LlamaTensorName.Kind: String] = [:],
-                huggingFaceActivations: [String] = ["silu"]) {
+                huggingFaceActivations: [String] = ["silu"], tiesEmbeddingsByDefault: Bool = false) {
         self.name = name
         self.ggufArchitecture = ggufArchitecture
         self.huggingFaceModelTypes = huggingFaceModelTypes
@@ -56,6 +58,7 @@ public struct ModelFamily: Sendable, Equatable, CustomStringConvertible {
         self.huggingFaceNames = huggingFaceNames
         self.ggufNames = ggufNames
         self.huggingFaceActivations = huggingFaceActivations
+        self.tiesEmbeddingsByDefault = tiesEmbeddingsByDefault
     }
 
     public static func == (lhs: ModelFamily, rhs: ModelFamily) -> Bool { lhs.name == rhs.name }
@@ -91,7 +94,8 @@ public struct ModelFamily: Sendable, Equatable, CustomStringConvertible {
         ModelFamily(name: name, ggufArchitecture: ggufArchitecture, huggingFaceModelTypes: huggingFaceModelTypes,
                     huggingFaceClasses: huggingFaceClasses, options: options, ggufRotaryConvention: ggufRotaryConvention,
                     ggufNormsIncludeOne: ggufNormsIncludeOne, windowPattern: windowPattern, huggingFaceNames: huggingFaceNames,
-                    ggufNames: ggufNames, huggingFaceActivations: huggingFaceActivations)
+                    ggufNames: ggufNames, huggingFaceActivations: huggingFaceActivations,
+                    tiesEmbeddingsByDefault: tiesEmbeddingsByDefault)
     }
 
     /// Per-layer attention for `layerCount` layers with `slidingWindow` (0: none).
