@@ -121,19 +121,19 @@ public struct ExperimentConfig: Sendable {
     }
 
     /// Reads and checks the config file at `path`.
-    public init(contentsOfFile path: String, registry: MethodRegistry = .shared) throws {
+    public init(contentsOfFile path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ExperimentConfigError(file: path, message: "cannot be read")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ExperimentConfigError(file: path, message: "is not UTF-8 text")
         }
-        try self.init(parsing: text, file: path, registry: registry)
+        try self.init(parsing: text, file: path)
     }
 
     /// Parses and checks config `text` (`file` only names it in messages).
-    public init(parsing text: String, file: String? = nil, registry: MethodRegistry = .shared) throws {
-        GALIMethod.register(in: registry)
+    public init(parsing text: String, file: String? = nil) throws {
+        let registry = MethodRegistry.standard
         let document: TOMLDocument
         do {
             document = try TOMLDocument(parsing: text)
@@ -283,9 +283,9 @@ public struct ExperimentConfig: Sendable {
 
     /// Checks the method against `max_pe` for original window `window` (call once the model's
     /// window is known); the error names `max_pe`.
-    public func validateMethod(originalWindow window: Int, registry: MethodRegistry = .shared) throws {
+    public func validateMethod(originalWindow window: Int) throws {
         do {
-            let method = try registry.make(methodSpec, originalWindow: window)
+            let method = try MethodRegistry.standard.make(methodSpec, originalWindow: window)
             try method.validate(targetLength: maxPE)
         } catch {
             let line = keyLines.line(of: "max_pe")

@@ -75,9 +75,8 @@ public enum ExperimentRunner {
 
     /// Loads the model and method as the config says and checks `max_pe` against the method.
     public static func load(config: ExperimentConfig, modelPath: String) throws -> LoadedModel {
-        GALIMethod.register()
         let loaded = try ModelFactory.make(method: config.methodSpec, maxPositionEmbeddings: config.originalWindow, model: modelPath,
-                                           threads: config.threads, precision: config.precision)
+                                           threads: config.threads, precision: config.precision, registry: .standard)
         try config.validateMethod(originalWindow: loaded.originalWindow)
         return loaded
     }
@@ -123,7 +122,7 @@ public enum ExperimentRunner {
 
         let description = RunDescription(
             task: config.task.name, experiment: name, label: config.label, method: loaded.method.name,
-            parameters: (try MethodParameters(config.methodParameters, for: MethodRegistry.shared.type(named: config.methodName).descriptor))
+            parameters: (try MethodParameters(config.methodParameters, for: MethodRegistry.standard.type(named: config.methodName).descriptor))
                 .values.mapValues(\.description),
             model: modelPath, originalWindow: loaded.originalWindow, maxPE: config.maxPE, seed: config.seed,
             precision: config.precision.rawValue, chatFormat: prompts.format.rawValue, systemPrompt: prompts.systemPrompt, test: config.test)

@@ -55,7 +55,7 @@ public struct PerplexityTask: ExperimentTask {
     public static let name = "pg19"
     /// The keys the task reads.
     public static let configKeys: [(key: String, meaning: String)] = [
-        ("stride", "pg19: piece length for strided scoring (methods that do not score the whole text in one pass)"),
+        ("stride", "pg19: piece length for strided scoring (methods whose descriptor does not score the whole text in one pass)"),
         ("data_dir", "pg19: folder of .txt files, or one file (default pg19/test)"),
     ]
     /// Reads `stride` (required) and `data_dir`.
@@ -104,11 +104,6 @@ public struct PerplexityTask: ExperimentTask {
         return items
     }
 
-    /// Whether `method` scores the whole text in one call in the reference.
-    public static func scoresWhole(method: String) -> Bool {
-        ["gali", "chunk_llama", "self_extend"].contains(method)
-    }
-
     /// The scored positions of a strided run: `nll[i]` predicts token i + 1; the reference drops
     /// the first token of each piece, i.e. indices with (i + 1) divisible by `stride`.
     public static func referenceLosses(_ nll: [Float], stride: Int) -> [Float] {
@@ -126,7 +121,7 @@ public struct PerplexityTask: ExperimentTask {
         }
         try context.loaded.checkFits(tokens: tokens.count)
         let session = try context.loaded.makeSession(reserving: tokens.count)
-        let whole = PerplexityTask.scoresWhole(method: context.loaded.method.name)
+        let whole = type(of: context.loaded.method).descriptor.scoresWholeText
         let stride = whole ? nil : settings.stride
         let result = try session.score(tokens, stride: stride) { done, total in context.progress(done, total) }
         var losses = result.negativeLogLikelihoods
