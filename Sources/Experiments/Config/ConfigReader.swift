@@ -92,21 +92,21 @@ public struct ConfigReader: Sendable {
 
     /// The array of strings at `key` (nil when absent).
     public func strings(_ key: String) throws -> [String]? {
-        guard let value = value(key) else { return nil }
-        guard let elements = value.arrayValue else { throw mismatch(key, "an array of strings", value) }
-        return try elements.map { element in
-            guard let text = element.stringValue else { throw mismatch(key, "an array of strings", element) }
-            return text
-        }
+        try array(key, of: "strings") { $0.stringValue }
     }
 
     /// The array of integers at `key` (nil when absent).
     public func integers(_ key: String) throws -> [Int]? {
+        try array(key, of: "integers") { $0.integerValue }
+    }
+
+    /// The array at `key` with every element converted by `element` (nil: wrong type).
+    private func array<Element>(_ key: String, of kind: String, _ element: (TOMLValue) -> Element?) throws -> [Element]? {
         guard let value = value(key) else { return nil }
-        guard let elements = value.arrayValue else { throw mismatch(key, "an array of integers", value) }
-        return try elements.map { element in
-            guard let integer = element.integerValue else { throw mismatch(key, "an array of integers", element) }
-            return integer
+        guard let elements = value.arrayValue else { throw mismatch(key, "an array of \(kind)", value) }
+        return try elements.map { item in
+            guard let converted = element(item) else { throw mismatch(key, "an array of \(kind)", item) }
+            return converted
         }
     }
 

@@ -31,3 +31,20 @@ public struct DatasetTaskSettings: Sendable {
         ]
     }
 }
+
+/// A task over named datasets whose settings are `DatasetTaskSettings`: collected columns put
+/// the reference's datasets first, and scores (0–100) print with two decimals.
+public protocol DatasetTask: ExperimentTask where Settings == DatasetTaskSettings {
+    /// The reference's report order of dataset columns.
+    static var referenceColumns: [String] { get }
+}
+
+extension DatasetTask {
+    /// The reference's datasets first, in its order, then the others.
+    public static func orderColumns(_ columns: [String]) -> [String] {
+        referenceColumns.filter(columns.contains) + columns.filter { !referenceColumns.contains($0) }
+    }
+
+    /// Scores are 0–100: two decimals.
+    public static var tableDecimals: Int { 2 }
+}

@@ -9,7 +9,7 @@ import Transformer
 /// instruction is asked with the reference's message and system prompt and answered greedily
 /// with up to 512 new tokens; `sci_fi` also asks the question without the document and appends
 /// ` [fact: …]` to the prediction.
-public struct LEvalTask: ExperimentTask {
+public struct LEvalTask: DatasetTask {
     /// One instruction about one document.
     public struct Payload {
         /// The dataset name.
@@ -88,13 +88,8 @@ public struct LEvalTask: ExperimentTask {
         try DatasetTaskSettings(reader) { !$0.isEmpty && !$0.contains("/") ? nil : "\"\($0)\" is not a dataset name" }
     }
 
-    /// Scores are 0–100: two decimals.
-    public static let tableDecimals = 2
-
-    /// The reference's datasets first, in its order, then the others.
-    public static func orderColumns(_ columns: [String]) -> [String] {
-        LEval.reportColumns.filter(columns.contains) + columns.filter { !LEval.reportColumns.contains($0) }
-    }
+    /// The reference's report order.
+    public static let referenceColumns = LEval.reportColumns
 
     /// The experiment config.
     public let config: ExperimentConfig

@@ -9,7 +9,7 @@ import Transformer
 /// (LongBench's middle truncation); it is chat-wrapped unless the dataset is a few-shot one, and
 /// answered greedily with the dataset's token limit (samsum also stops at a newline and makes at
 /// least one token, as in the reference).
-public struct LongBenchTask: ExperimentTask {
+public struct LongBenchTask: DatasetTask {
     /// One dataset record.
     public struct Payload {
         /// The dataset name.
@@ -80,13 +80,8 @@ public struct LongBenchTask: ExperimentTask {
         try DatasetTaskSettings(reader) { LongBench.datasetMetrics[$0] != nil ? nil : "unknown LongBench dataset \"\($0)\"; known: \(LongBench.datasetMetrics.keys.sorted().joined(separator: ", "))" }
     }
 
-    /// Scores are 0–100: two decimals.
-    public static let tableDecimals = 2
-
-    /// The reference's datasets first, in its order, then the others.
-    public static func orderColumns(_ columns: [String]) -> [String] {
-        LongBench.reportColumns.filter(columns.contains) + columns.filter { !LongBench.reportColumns.contains($0) }
-    }
+    /// The reference's report order.
+    public static let referenceColumns = LongBench.reportColumns
 
     /// The experiment config.
     public let config: ExperimentConfig
