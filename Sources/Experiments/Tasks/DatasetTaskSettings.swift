@@ -48,3 +48,17 @@ extension DatasetTask {
     /// Scores are 0–100: two decimals.
     public static var tableDecimals: Int { 2 }
 }
+
+extension Sequence {
+    /// The elements grouped by `key`, groups in the order their first element appears.
+    func groupedInOrder(by key: (Element) -> String) -> [(key: String, elements: [Element])] {
+        var order: [String] = []
+        var groups: [String: [Element]] = [:]
+        for element in self {
+            let name = key(element)
+            if groups[name] == nil { order.append(name) }
+            groups[name, default: []].append(element)
+        }
+        return order.map { ($0, groups[$0] ?? []) }
+    }
+}

@@ -228,15 +228,8 @@ extension LEvalTask {
     /// extraction, averaged over parts for topic retrieval and sci_fi).
     public static func evaluate(_ records: [Record], run: RunDescription, into result: inout ExperimentResult) throws {
         result.metric = "score"
-        var order: [String] = []
-        var groups: [String: [Record]] = [:]
-        for record in records {
-            if groups[record.dataset] == nil { order.append(record.dataset) }
-            groups[record.dataset, default: []].append(record)
-        }
         var parts: [(String, String)] = [], original: [(String, String)] = []
-        for dataset in order {
-            let group = groups[dataset] ?? []
+        for (dataset, group) in records.groupedInOrder(by: \.dataset) {
             let converted = group.map { LEvalRecord(prediction: $0.pred, groundTruth: $0.gt, evaluation: $0.evaluation) }
             guard let score = try LEval.score(dataset: dataset, records: converted) else { continue }
             result.columns.append((dataset, score.score))

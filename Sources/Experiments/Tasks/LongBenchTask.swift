@@ -183,19 +183,12 @@ extension LongBenchTask {
     /// records whose prompt reached the original window / the target length.
     public static func evaluate(_ records: [Record], run: RunDescription, into result: inout ExperimentResult) throws {
         result.metric = "score"
-        var order: [String] = []
-        var groups: [String: [Record]] = [:]
-        for record in records {
-            if groups[record.dataset] == nil { order.append(record.dataset) }
-            groups[record.dataset, default: []].append(record)
-        }
         func samples(_ records: [Record]) -> [LongBenchSample] {
             records.map { LongBenchSample(prediction: $0.pred, answers: $0.answers, allClasses: $0.allClasses, length: $0.length) }
         }
         var counts: [(String, String)] = [], original: [(String, String)] = [], target: [(String, String)] = []
         var annotated: [(String, String)] = []
-        for dataset in order {
-            let group = groups[dataset] ?? []
+        for (dataset, group) in records.groupedInOrder(by: \.dataset) {
             let score = try LongBench.score(dataset: dataset, samples: samples(group))
             result.columns.append((dataset, score))
             counts.append((dataset, String(group.count)))
