@@ -193,34 +193,33 @@ public struct ExperimentConfig: Sendable {
         self.keyLines = reader.lines
 
         let name = try reader.requiredString("exp_name")
-        try ExperimentConfig.checkFolderName(name, reader: reader)
+        if let problem = ExperimentName.problem(name) { throw reader.error("exp_name", "\(name.debugDescription) \(problem)") }
         experimentName = name
         model = try reader.string("model")
         if let model, model.isEmpty { throw reader.error("model", "must not be empty (omit it for the default model)") }
         test = try reader.bool("test") ?? false
-        maxPE = try reader.integer("max_pe", required: true, atLeast: 2)!
-        originalWindow = try reader.integer("ori_max_position_embeddings", atLeast: 2)
-        stride = try reader.integer("stride", required: task == .pg19, atLeast: 1)
-        times = try reader.integer("times", required: task == .needle || (task == .passkey && root["data_dir"] == nil), atLeast: 1)
-        minK = try reader.integer("min_k", required: task == .needle, atLeast: 1)
-        maxK = try reader.integer("max_k", required: task == .needle, atLeast: 1)
-        gap = try reader.integer("gap", required: task == .needle, atLeast: 1)
+        maxPE = try reader.integer("max_pe", required: true, in: 2...ConfigLimits.maximumTokens)!
+        originalWindow = try reader.integer("ori_max_position_embeddings", in: 2...ConfigLimits.maximumTokens)
+        stride = try reader.integer("stride", required: task == .pg19, in: 1...ConfigLimits.maximumTokens)
+        times = try reader.integer("times", required: task == .needle || (task == .passkey && root["data_dir"] == nil),
+                                   in: 1...ConfigLimits.maximumTrials)
+        minK = try reader.integer("min_k", required: task == .needle, in: 1...ConfigLimits.maximumThousands)
+        maxK = try reader.integer("max_k", required: task == .needle, in: 1...ConfigLimits.maximumThousands)
+        gap = try reader.integer("gap", required: task == .needle, in: 1...ConfigLimits.maximumThousands)
         if let minK, let maxK, maxK < minK {
             throw reader.error("max_k", "must be at least min_k (\(minK)), not \(maxK)")
         }
-        nGarbage = try reader.integer("n_garbage", required: task == .passkey && root["data_dir"] == nil, atLeast: 0)
-        if let nGarbage, nGarbage > PassKeyPrompt.maximumFillerCharacters {
-            throw reader.error("n_garbage", "at most \(PassKeyPrompt.maximumFillerCharacters) characters (the reference's filler length), not \(nGarbage)")
-        }
+        nGarbage = try reader.integer("n_garbage", required: task == .passkey && root["data_dir"] == nil,
+                                       in: 0...PassKeyPrompt.maximumFillerCharacters)
         dataDirectory = try reader.nonEmptyString("data_dir")
         haystackDirectory = try reader.nonEmptyString("haystack_dir")
-        seed = try reader.integer("seed", atLeast: 0) ?? 42
+        seed = try reader.integer("seed", in: 0...Int.max) ?? 42
         let precisionName = try reader.string("precision") ?? "fast"
         guard let precision = Precision(rawValue: precisionName) else {
             throw reader.error("precision", "must be \"fast\" or \"exact\", not \"\(precisionName)\"")
         }
         self.precision = precision
-        threads = try reader.integer("threads", atLeast: 1)
+        threads = try reader.integer("threads", in: 1...ConfigLimits.maximumThreads)
         datasets = try reader.strings("datasets")
         if let datasets {
             if datasets.isEmpty { throw reader.error("datasets", "must name at least one dataset") }
@@ -233,8 +232,14 @@ public struct ExperimentConfig: Sendable {
         }
         self.chatFormat = chatFormat
         systemPrompt = try reader.string("system_prompt")
-        maxNewTokens = try reader.integer("max_new_tokens", atLeast: 1)
-        depthCount = try reader.integer("depths", atLeast: 1) ?? 16
+        maxNewTokens = try reader.integer("max_new_tokens", in: 1...ConfigLimits.maximumNewTokens)
+        depthCount = try reader.integer("depths", in: 1...ConfigLimits.maximumDepths) ?? 16
+        if task == .needle, let minK, let maxK, let gap, let times {
+            let items = ((maxK - minK) / gap + 1) * depthCount * times
+            if items > ConfigLimits.maximumWorkItems {
+                throw reader.error("times", "asks for \(items) needle trials ((max_k - min_k) / gap + 1 lengths × \(depthCount) depths × \(times) times), more than the limit of \(ConfigLimits.maximumWorkItems)")
+            }
+        }
 
         let quantityName = try reader.string("analysis_quantity") ?? "both"
         let quantities: [String]
@@ -244,13 +249,13 @@ public struct ExperimentConfig: Sendable {
         default: throw reader.error("analysis_quantity", "must be logits, scores or both, not \"\(quantityName)\"")
         }
         let layers = try reader.integers("analysis_layers")
-        if let layers, let bad = layers.first(where: { $0 < 0 }) {
-            throw reader.error("analysis_layers", "layer indices must be ≥ 0, not \(bad)")
+        if let layers, let bad = layers.first(where: { $0 < 0 || $0 > ConfigLimits.maximumLayerIndex }) {
+            throw reader.error("analysis_layers", "layer indices must be from 0 to \(ConfigLimits.maximumLayerIndex), not \(bad)")
         }
         analysis = AnalysisSettings(textPath: try reader.nonEmptyString("analysis_text"),
-                                    length: try reader.integer("analysis_length", atLeast: 2),
+                                    length: try reader.integer("analysis_length", in: 2...ConfigLimits.maximumTokens),
                                     quantities: quantities, layers: layers,
-                                    resolution: try reader.integer("analysis_resolution", atLeast: 1) ?? 256)
+                                    resolution: try reader.integer("analysis_resolution", in: 1...ConfigLimits.maximumResolution) ?? 256)
 
         // The method and its parameters, checked against the registry.
         methodName = try reader.requiredString("method")
@@ -351,14 +356,6 @@ public struct ExperimentConfig: Sendable {
         }
     }
 
-    static func checkFolderName(_ name: String, reader: ConfigReader) throws {
-        if name.isEmpty || name == "." || name == ".." || name.contains("/") || name.contains("\\") || name.hasPrefix(".") {
-            throw reader.error("exp_name", "must be a plain folder name (no slashes, not starting with '.'), not \"\(name)\"")
-        }
-        if name == "all" { throw reader.error("exp_name", "\"all\" is reserved (gali eval/collect --exp all)") }
-        if name.contains(".shard-") { throw reader.error("exp_name", "must not contain \".shard-\"") }
-    }
-
     static func checkDataset(_ dataset: String, task: ExperimentTaskKind, reader: ConfigReader) throws {
         switch task {
         case .longbench:
@@ -442,14 +439,20 @@ struct ConfigReader {
         return flag
     }
 
-    func integer(_ key: String, required: Bool = false, atLeast minimum: Int) throws -> Int? {
+    /// The integer `key`, which must lie in `range` (read through `TOMLTable.integer(_:in:)`).
+    func integer(_ key: String, required: Bool = false, in range: ClosedRange<Int>) throws -> Int? {
         guard let value = value(key) else {
             if required { throw error(key, "missing (required for this task)") }
             return nil
         }
-        guard let integer = value.integerValue else { throw mismatch(key, "an integer ≥ \(minimum)", value) }
-        guard integer >= minimum else { throw error(key, "must be at least \(minimum), not \(integer)") }
-        return integer
+        guard value.integerValue != nil else { throw mismatch(key, "an integer ≥ \(range.lowerBound)", value) }
+        do {
+            return try table.integer(key, in: range)
+        } catch let lookup as TOMLLookupError {
+            guard case .outOfRange(let integer, _) = lookup.reason else { throw lookup }
+            if integer < range.lowerBound { throw error(key, "must be at least \(range.lowerBound), not \(integer)") }
+            throw error(key, "must be at most \(range.upperBound), not \(integer)")
+        }
     }
 
     func strings(_ key: String) throws -> [String]? {

@@ -102,7 +102,8 @@ public enum ExperimentRunner {
 
     static func run<Task: ExperimentTask>(_ task: Task, config: ExperimentConfig, modelPath: String, options: RunOptions,
                                           reporter: RunReporter) throws -> RunSummary {
-        // Plan first: data problems fail before the model loads.
+        // Name and plan first: bad names and data problems fail before the model loads.
+        let base = try ExperimentName.validate(options.experimentName ?? config.experimentName, source: "experiment name")
         let items = try task.plan()
         let ids = items.map(\.id)
         if Set(ids).count != ids.count { throw RunError.invalidData("the work items have duplicate ids; check the data for repeated file names") }
@@ -114,7 +115,6 @@ public enum ExperimentRunner {
         // The experiment folder.
         let resultsRoot = options.paths.resolve(options.resultsRoot)
         let predictions = ExperimentStore.predictionsDirectory(resultsRoot: resultsRoot, task: config.task)
-        let base = options.experimentName ?? config.experimentName
         let name: String
         if options.resume || options.shard != nil {
             name = base

@@ -13,8 +13,23 @@ import Transformer
 public struct PassKeyTask: ExperimentTask {
     /// One trial.
     public struct Payload {
+        /// Where the prompt comes from: a file's text, or the synthetic filler (built only when
+        /// the trial runs, so that planning many trials holds no prompt text).
+        enum PromptSource {
+            case text(String)
+            case synthetic(prefixCharacters: Int, fillerCharacters: Int)
+        }
+
+        let source: PromptSource
         /// The prompt before chat wrapping.
-        public var prompt: String
+        public var prompt: String {
+            switch source {
+            case .text(let text):
+                return text
+            case .synthetic(let prefix, let filler):
+                return PassKeyPrompt.text(prefix: prefix, suffix: filler - prefix, passKey: answer)
+            }
+        }
         /// The key.
         public var answer: String
         /// Filler characters before the key (synthetic) or the file's `passkey_position`.
@@ -76,10 +91,9 @@ public struct PassKeyTask: ExperimentTask {
         } else {
             let nGarbage = config.nGarbage ?? 0
             items = PassKeyPrompt.passkeyTrials(nGarbage: nGarbage, times: config.times ?? 1, seed: config.seed).map { trial in
-                let key = String(trial.passKey)
-                let prompt = PassKeyPrompt.text(prefix: trial.prefixCharacters, suffix: nGarbage - trial.prefixCharacters, passKey: key)
-                return WorkItem(id: "trial:\(trial.index)",
-                                payload: Payload(prompt: prompt, answer: key, keyPosition: trial.prefixCharacters, trial: trial.index))
+                WorkItem(id: "trial:\(trial.index)",
+                         payload: Payload(source: .synthetic(prefixCharacters: trial.prefixCharacters, fillerCharacters: nGarbage),
+                                          answer: String(trial.passKey), keyPosition: trial.prefixCharacters, trial: trial.index))
             }
         }
         if config.test { items = Array(items.prefix(1)) }
@@ -105,7 +119,7 @@ public struct PassKeyTask: ExperimentTask {
                 let name = (file as NSString).lastPathComponent
                 let trial = items.count
                 items.append(WorkItem(id: "\(name):\(index)",
-                                      payload: Payload(prompt: input + PassKeyTask.jsonlQuestion, answer: target,
+                                      payload: Payload(source: .text(input + PassKeyTask.jsonlQuestion), answer: target,
                                                        keyPosition: object["passkey_position"] as? Int, trial: trial)))
             }
         }

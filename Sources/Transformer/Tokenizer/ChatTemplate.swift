@@ -23,9 +23,13 @@ public enum ChatTemplate: Sendable, Equatable {
     /// system message.
     case chatML(defaultSystemMessage: String?)
 
-    /// The template that `source` is, or nil when it is not recognised.
+    /// Longest template text accepted, in UTF-8 bytes (real templates are under 20 KB).
+    public static let maximumSourceSize = 256 * 1024
+
+    /// The template that `source` is, or nil when it is not recognised or longer than
+    /// `maximumSourceSize`. Costs time linear in the size of `source`.
     public init?(recognizing source: String) {
-        guard let form = ChatTemplate.canonicalForm(source) else { return nil }
+        guard source.utf8.count <= ChatTemplate.maximumSourceSize, let form = ChatTemplate.canonicalForm(source) else { return nil }
         for variant in ChatTemplate.chatMLVariants {
             if form == variant.plain {
                 self = .chatML(defaultSystemMessage: nil)
@@ -89,7 +93,16 @@ public enum ChatTemplate: Sendable, Equatable {
     /// literals re-quoted canonically; nil when a tag or string is not closed.
     static func canonicalForm(_ source: String) -> String? {
         let s = Array(source)
-        var out = ""
+        var out: [Character] = []
+        out.reserveCapacity(s.count)
+        // Where the trailing run of spaces and tabs of `out` starts (`out.count` when none), kept
+        // up to date so that lstrip_blocks costs O(1) per tag: the whole pass stays linear.
+        var blankRunStart = 0
+        func append(_ c: Character) {
+            out.append(c)
+            if c != " " && c != "\t" { blankRunStart = out.count }
+        }
+        func append(_ text: String) { for c in text { append(c) } }
         var i = 0
         var skipWhitespace = false     // after a `-%}` / `-}}`
         var skipOneNewline = false     // after `%}` (trim_blocks)
@@ -108,13 +121,12 @@ public enum ChatTemplate: Sendable, Equatable {
                 }
                 if trimBefore {
                     while let last = out.last, last.isWhitespace { out.removeLast() }
+                    blankRunStart = out.count
                 } else if kind == "%" || kind == "#" {
                     // lstrip_blocks: drop spaces and tabs between a line start and the tag.
-                    var j = out.endIndex
-                    while j > out.startIndex, out[out.index(before: j)] == " " || out[out.index(before: j)] == "\t" {
-                        j = out.index(before: j)
+                    if blankRunStart == 0 || out[blankRunStart - 1] == "\n" {
+                        out.removeSubrange(blankRunStart...)
                     }
-                    if j == out.startIndex || out[out.index(before: j)] == "\n" { out.removeSubrange(j...) }
                 }
                 var tag = ""
                 var closed = false
@@ -143,7 +155,7 @@ public enum ChatTemplate: Sendable, Equatable {
                 }
                 guard closed else { return nil }
                 if kind != "#" {
-                    out += kind == "{" ? "{{" + tag + "}}" : "{%" + tag + "%}"
+                    append(kind == "{" ? "{{" + tag + "}}" : "{%" + tag + "%}")
                 }
                 skipWhitespace = trimAfter
                 skipOneNewline = kind != "{"
@@ -160,10 +172,10 @@ public enum ChatTemplate: Sendable, Equatable {
                 continue
             }
             skipOneNewline = false
-            out.append(c)
+            append(c)
             i += 1
         }
-        return out
+        return String(out)
     }
 
     /// Reads a Jinja string literal starting at its quote; returns its value and the index after

@@ -90,12 +90,21 @@ struct HFTokenizerParts {
 
         // Vocabulary: the model's vocab plus added tokens.
         guard let vocab = model["vocab"] as? [String: Any] else { throw failure("model.vocab is missing or not an object") }
+        let addedTokens = (root["added_tokens"] as? [Any]) ?? []
+        let idLimit = Vocabulary.idLimit(entryCount: vocab.count + addedTokens.count)
+        func checkedID(_ value: Any?, _ what: @autoclosure () -> String) throws -> Int {
+            guard let value, let id = JSONFields.integer(value), id >= 0 else {
+                throw failure("\(what()) has no valid id (a non-negative integer)")
+            }
+            guard id < idLimit else {
+                throw failure("\(what()) has id \(id), but the file has \(vocab.count + addedTokens.count) tokens (ids must be below \(idLimit))")
+            }
+            return id
+        }
         var spellingByID: [Int: String] = [:]
         var maxID = -1
         for (spelling, value) in vocab {
-            guard let id = (value as? NSNumber)?.intValue, id >= 0, id < Int(Int32.max) else {
-                throw failure("model.vocab entry \(spelling.debugDescription) has no valid id")
-            }
+            let id = try checkedID(value, "model.vocab entry \(spelling.debugDescription)")
             if let other = spellingByID.updateValue(spelling, forKey: id) {
                 throw failure("model.vocab gives id \(id) to both \(other.debugDescription) and \(spelling.debugDescription)")
             }
@@ -103,11 +112,11 @@ struct HFTokenizerParts {
         }
         var types: [Int: TokenType] = [:]
         var entries: [SpecialTokenSplitter.Entry] = []
-        for (index, item) in ((root["added_tokens"] as? [Any]) ?? []).enumerated() {
-            guard let token = item as? [String: Any], let content = token["content"] as? String,
-                  let id = (token["id"] as? NSNumber)?.intValue, id >= 0, id < Int(Int32.max) else {
+        for (index, item) in addedTokens.enumerated() {
+            guard let token = item as? [String: Any], let content = token["content"] as? String, token["id"] != nil else {
                 throw failure("added_tokens[\(index)] needs \"id\" and \"content\"")
             }
+            let id = try checkedID(token["id"], "added_tokens[\(index)]")
             if let existing = spellingByID[id], existing != content {
                 throw failure("added token \(content.debugDescription) has id \(id), which model.vocab gives to \(existing.debugDescription)")
             }

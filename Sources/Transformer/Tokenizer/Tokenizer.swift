@@ -48,8 +48,10 @@ public final class Tokenizer: Sendable {
     public let stopTokenIDs: Set<Int>
     /// The model's chat template text (Jinja), if it has one.
     public let chatTemplateSource: String?
-    /// The recognised chat template, or nil when the model has none or it is not recognised.
-    public let chatTemplate: ChatTemplate?
+    /// The recognised chat template, or nil when the model has none, it is not recognised or it
+    /// is longer than `ChatTemplate.maximumSourceSize`. Recognised on each use (in time linear in
+    /// the template's size), so loading a tokenizer never pays for its template.
+    public var chatTemplate: ChatTemplate? { chatTemplateSource.flatMap { ChatTemplate(recognizing: $0) } }
 
     let vocabulary: Vocabulary
     let encoder: Encoder
@@ -107,7 +109,6 @@ public final class Tokenizer: Sendable {
         }
         stopTokenIDs = stops
         chatTemplateSource = parts.chatTemplateSource
-        chatTemplate = parts.chatTemplateSource.flatMap { ChatTemplate(recognizing: $0) }
     }
 
     /// Loads the tokenizer of a GGUF file, a Hugging Face model directory (with
@@ -247,10 +248,15 @@ public final class Tokenizer: Sendable {
     // MARK: - Chat
 
     /// Formats a conversation with the model's chat template; with `addGenerationPrompt` the text
-    /// ends with the opening of an assistant turn. Throws `TokenizerError.noChatTemplate` or
-    /// `.unsupportedChatTemplate` when the model's template is missing or not recognised.
+    /// ends with the opening of an assistant turn. Throws `TokenizerError.noChatTemplate`,
+    /// `.chatTemplateTooLarge` or `.unsupportedChatTemplate` when the model's template is missing,
+    /// too long or not recognised.
     public func applyChatTemplate(messages: [ChatMessage], addGenerationPrompt: Bool = true) throws -> String {
         guard let chatTemplateSource else { throw TokenizerError.noChatTemplate }
+        let size = chatTemplateSource.utf8.count
+        guard size <= ChatTemplate.maximumSourceSize else {
+            throw TokenizerError.chatTemplateTooLarge(bytes: size, limit: ChatTemplate.maximumSourceSize)
+        }
         guard let chatTemplate else {
             throw TokenizerError.unsupportedChatTemplate(excerpt: String(chatTemplateSource.prefix(80)))
         }
