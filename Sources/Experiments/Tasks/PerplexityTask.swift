@@ -75,6 +75,9 @@ public struct PerplexityTask: ExperimentTask {
             items = names.map { WorkItem(id: "file:" + $0, payload: Payload(path: source + "/" + $0, fileName: $0)) }
         }
         if config.test { items = Array(items.prefix(1)) }
+        // Unreadable or binary files fail the plan (and `gali run --check`), before any folder
+        // is created; the text is read again, one file at a time, when the item runs.
+        for item in items { _ = try TaskData.text(item.payload.path) }
         return items
     }
 
