@@ -34,13 +34,16 @@ struct GGUFTokenizerLoader {
         return flag
     }
 
-    private func stringArray(_ key: String) throws -> [String]? {
+    private func stringArray(_ key: String, limit: Int = Int.max) throws -> [String]? {
         guard let value = metadata[key] else { return nil }
         guard let items = value.arrayValue else { throw failure("\(key) is not an array") }
+        guard items.count <= limit else { throw failure("\(key) has \(items.count) entries, more than the limit of \(limit)") }
+        LoadAccounting.charge(items.count * MemoryLayout<String>.stride)
         var strings: [String] = []
         strings.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             guard let text = item.stringValue else { throw failure("\(key)[\(index)] is not a string") }
+            LoadAccounting.charge(text.utf8.count)
             strings.append(text)
         }
         return strings
@@ -64,12 +67,12 @@ struct GGUFTokenizerLoader {
         guard modelName == "gpt2" || modelName == "llama" else {
             throw failure("tokenizer.ggml.model \"\(modelName)\" is not supported (supported: \"gpt2\" byte-level BPE, \"llama\" SentencePiece BPE)")
         }
-        guard let tokens = try stringArray("tokenizer.ggml.tokens") else {
+        guard let tokens = try stringArray("tokenizer.ggml.tokens", limit: Vocabulary.maximumSize) else {
             throw failure("tokenizer.ggml.tokens is missing")
         }
         guard !tokens.isEmpty else { throw failure("tokenizer.ggml.tokens is empty") }
-        guard tokens.count < Int(Int32.max) else { throw failure("tokenizer.ggml.tokens has too many entries") }
         let count = tokens.count
+        LoadAccounting.charge(count * (MemoryLayout<TokenType>.stride + MemoryLayout<Float>.stride))
 
         var types = [TokenType](repeating: .normal, count: count)
         if let value = metadata["tokenizer.ggml.token_type"] {
@@ -136,6 +139,7 @@ struct GGUFTokenizerLoader {
         // SentencePiece ("llama").
         let vocabulary = Vocabulary(tokens: tokens, types: types, piece: Vocabulary.sentencePiecePiece)
         var mergeable: [PieceKey: Int32] = [:]
+        LoadAccounting.charge(count * 48)
         mergeable.reserveCapacity(count)
         var byteFallback = [Int32](repeating: -1, count: 256)
         for (id, token) in tokens.enumerated() {

@@ -129,6 +129,7 @@ struct HFTokenizerParts {
                                                       stripRight: token["rstrip"] as? Bool ?? false))
         }
         guard maxID >= 0 else { throw failure("the vocabulary is empty") }
+        LoadAccounting.charge((maxID + 1) * (MemoryLayout<String>.stride + MemoryLayout<TokenType>.stride))
         var tokens = [String](repeating: "", count: maxID + 1)
         var tokenTypes = [TokenType](repeating: .unused, count: maxID + 1)
         for (id, spelling) in spellingByID {

@@ -18,6 +18,7 @@ struct MergeTable: Sendable {
     init(capacity: Int) {
         var size = 16
         while size < capacity * 2 { size *= 2 }
+        LoadAccounting.charge(size * 2 * MemoryLayout<UInt64>.stride)
         keys = [UInt64](repeating: MergeTable.none, count: size)
         values = [UInt64](repeating: MergeTable.none, count: size)
         mask = size - 1

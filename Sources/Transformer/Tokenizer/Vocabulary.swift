@@ -25,6 +25,8 @@ struct Vocabulary: Sendable {
 
     /// Builds the table; `piece` gives the decoded bytes of a token from its spelling and type.
     init(tokens: [String], types: [TokenType], piece: (String, TokenType) -> [UInt8]) {
+        // Pieces, the id dictionary and their heap blocks.
+        LoadAccounting.charge(tokens.count * 64 + 2 * tokens.reduce(0) { $0 + $1.utf8.count })
         self.tokens = tokens
         self.types = types
         var pieces: [[UInt8]] = []
