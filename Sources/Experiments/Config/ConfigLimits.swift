@@ -1,7 +1,6 @@
 /// The documented upper bounds on every count and size an experiment config can ask for, read
 /// through `TOMLTable.integer(_:in:)` so that a value out of bounds is an error naming the key,
-/// the value and the bounds before any work is planned (see "Limits and untrusted input" in
-/// Documentation/Contributing.md).
+/// the value and the bounds before any work is planned (see Documentation/Limits.md).
 public enum ConfigLimits {
     /// Tokens: `max_pe`, `ori_max_position_embeddings`, `stride`, `analysis_length` (4 Mi).
     public static let maximumTokens = 1 << 22
