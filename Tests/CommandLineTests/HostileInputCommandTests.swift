@@ -44,7 +44,7 @@ final class HostileInputCommandTests: XCTestCase {
         let config = workdir + "/pk.toml"
         for (times, expected) in [("1000000000000", "must be at most 100000, not 1000000000000"),
                                   ("10000000", "must be at most 100000"),
-                                  ("12345678901234567890123", "out of range")] {
+                                  ("12345678901234567890123", "does not fit in 64 bits")] {
             try "task = \"passkey\"\nexp_name = \"pk\"\nmethod = \"original\"\nmax_pe = 4096\ntimes = \(times)\nn_garbage = 100\n"
                 .write(toFile: config, atomically: true, encoding: .utf8)
             expectOneLineError(["run", "--cfg", config, "--check", "--model", TinyModelFile.path], expected)
