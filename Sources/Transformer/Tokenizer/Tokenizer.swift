@@ -172,15 +172,11 @@ public final class Tokenizer: Sendable {
                 }
             }
         case .sentencePiece(let sentencePiece):
-            var afterSpecial = true
+            var scratch = ByteLevelBPE.Scratch()
             for fragment in fragments {
                 switch fragment {
-                case .text(let range):
-                    sentencePiece.encode(bytes[range], prefixSpace: afterSpecial, into: &output)
-                    afterSpecial = false
-                case .token(let id):
-                    output.append(id)
-                    afterSpecial = true
+                case .text(let range): sentencePiece.encode(bytes[range], atTextStart: range.lowerBound == 0, into: &output, scratch: &scratch)
+                case .token(let id): output.append(id)
                 }
             }
         }
@@ -197,7 +193,8 @@ public final class Tokenizer: Sendable {
         case .byteLevel(let byteLevel):
             return byteLevel.pieces(Array(text.utf8)[...])
         case .sentencePiece(let sentencePiece):
-            return [String(decoding: sentencePiece.escape(Array(text.utf8)[...], prefixSpace: true), as: UTF8.self)]
+            let escaped = sentencePiece.escape(Array(text.utf8)[...], atTextStart: true)
+            return sentencePiece.words(escaped).map { String(decoding: escaped[$0], as: UTF8.self) }
         }
     }
 
