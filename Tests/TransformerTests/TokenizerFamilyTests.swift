@@ -68,3 +68,36 @@ final class TokenizerFamilyTests: XCTestCase {
         }
     }
 }
+
+/// Each family's real chat template, rendered as transformers' `apply_chat_template` renders it
+/// (generation prompt on) for a system + user, a user-only and a multi-turn conversation, from
+/// the `tokenizer.json` directory and from the GGUF file; a conversation the template rejects
+/// (Gemma has no system role) must fail here too.
+final class TokenizerFamilyChatTests: XCTestCase {
+    func testTemplatesRenderAsTransformers() throws {
+        let expected = try TokenizerFamilyTests.expected()
+        let conversations: [String: [ChatMessage]] = [
+            "system_user": [ChatMessage(role: "system", content: "You are terse."), ChatMessage(role: "user", content: "  What is 2+2? ")],
+            "user_only": [ChatMessage(role: "user", content: "Hello there!")],
+            "multi_turn": [ChatMessage(role: "user", content: "Hi"), ChatMessage(role: "assistant", content: " Hello! "), ChatMessage(role: "user", content: "Bye")],
+        ]
+        var checked = 0
+        for name in TokenizerFamilyTests.families {
+            guard let chats = expected[name]?["chat"] as? [String: Any] else { continue }
+            for path in [name, name + ".gguf"] {
+                let tokenizer = try Tokenizer.load(path: TokenizerFamilyTests.directory.appendingPathComponent(path).path)
+                for (key, messages) in conversations {
+                    if let text = chats[key] as? String {
+                        XCTAssertEqual(try tokenizer.applyChatTemplate(messages: messages), text, "\(path) \(key)")
+                        checked += 1
+                    } else {
+                        XCTAssertThrowsError(try tokenizer.applyChatTemplate(messages: messages), "\(path) \(key)") { error in
+                            guard case .chatTemplateFailed = error as? TokenizerError else { return XCTFail("\(error)") }
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 30)
+    }
+}
