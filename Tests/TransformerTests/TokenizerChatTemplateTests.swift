@@ -69,11 +69,24 @@ final class TokenizerChatTemplateTests: XCTestCase {
     }
 
     func testErrors() {
-        func assertUnsupported(_ source: String, _ fragment: String, line: UInt = #line) {
-            XCTAssertThrowsError(try ChatTemplate(source: source), line: line) { error in
-                guard case .unsupportedChatTemplate(let reason) = error as? TokenizerError else { return XCTFail("\(error)", line: line) }
+        /// `attempt` throws `TokenizerError.unsupportedChatTemplate` (when `unsupported`) or
+        /// `.chatTemplateFailed`, whose reason mentions `fragment`.
+        func assertThrows(_ unsupported: Bool, _ fragment: String, line: UInt, _ attempt: () throws -> Any) {
+            XCTAssertThrowsError(try attempt(), line: line) { error in
+                let reason: String
+                switch error as? TokenizerError {
+                case .unsupportedChatTemplate(let text)? where unsupported: reason = text
+                case .chatTemplateFailed(let text)? where !unsupported: reason = text
+                default: return XCTFail("\(error)", line: line)
+                }
                 XCTAssertTrue(reason.contains(fragment), "\(reason) should mention \(fragment)", line: line)
             }
+        }
+        func assertUnsupported(_ source: String, _ fragment: String, line: UInt = #line) {
+            assertThrows(true, fragment, line: line) { try ChatTemplate(source: source) }
+        }
+        func assertFails(_ source: String, _ fragment: String, line: UInt = #line) {
+            assertThrows(false, fragment, line: line) { try self.render(source) }
         }
         assertUnsupported("{% for message in messages", "not closed")
         assertUnsupported("{% if x %}a", "ends inside a block")
@@ -85,12 +98,6 @@ final class TokenizerChatTemplateTests: XCTestCase {
         assertUnsupported(String(repeating: "{% if x %}", count: 100) + String(repeating: "{% endif %}", count: 100), "nested more than")
         assertUnsupported(String(repeating: "a", count: ChatTemplate.maximumSourceSize + 1), "limit")
 
-        func assertFails(_ source: String, _ fragment: String, line: UInt = #line) {
-            XCTAssertThrowsError(try render(source), line: line) { error in
-                guard case .chatTemplateFailed(let reason) = error as? TokenizerError else { return XCTFail("\(error)", line: line) }
-                XCTAssertTrue(reason.contains(fragment), "\(reason) should mention \(fragment)", line: line)
-            }
-        }
         assertFails("{{ raise_exception('Roles must alternate') }}", "Roles must alternate")
         assertFails("{% for i in range(1000000) %}{% endfor %}", "range()")
         assertFails("{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}", "steps")

@@ -327,26 +327,7 @@ enum JinjaBuiltins {
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let x): return String(x)
         case .double(let x): return x.isFinite ? JinjaValue.double(x).representation : (x.isNaN ? "NaN" : x > 0 ? "Infinity" : "-Infinity")
-        case .string(let text):
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{8}": out += "\\b"
-                case "\u{C}": out += "\\f"
-                default:
-                    if scalar.value < 0x20 {
-                        out += String(format: "\\u%04x", scalar.value)
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + "\""
+        case .string(let text): return JSONText.string(text)
         case .list(let items):
             guard !items.isEmpty else { return "[]" }
             let parts = try items.map { (newline ?? "") + (try json($0, indent: indent, level: level + 1)) }
@@ -354,7 +335,7 @@ enum JinjaBuiltins {
         case .dict(let dict):
             guard !dict.keys.isEmpty else { return "{}" }
             let parts = try dict.keys.map { key in
-                (newline ?? "") + (try json(.string(key), indent: nil, level: 0)) + ": " + (try json(dict[key] ?? .none, indent: indent, level: level + 1))
+                (newline ?? "") + JSONText.string(key) + ": " + (try json(dict[key] ?? .none, indent: indent, level: level + 1))
             }
             return "{" + parts.joined(separator: separator) + closing + "}"
         case .namespace(let namespace):
