@@ -9,6 +9,9 @@ family's real normalizer / pre-tokenizer / decoder configuration, and saved as
 expected.json records, per family, the ids and decoded text that `tokenizers` produces for fixed texts, and the
 prompts that transformers' `apply_chat_template` renders with the family's chat template.
 
+The vocabularies are trained on the repository's documentation and tokenizer sources as they are when the script
+runs, so re-running it changes the fixtures and their expected values together.
+
 Usage: python3 scripts/make-tokenizer-fixtures.py   (needs tokenizers, transformers, gguf)
 """
 import json, os, glob
@@ -117,10 +120,67 @@ QWEN2_TEMPLATE = "{% for message in messages %}{% if loop.first and messages[0][
 GEMMA_TEMPLATE = "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}{% if (message['role'] == 'assistant') %}{% set role = 'model' %}{% else %}{% set role = message['role'] %}{% endif %}{{ '<start_of_turn>' + role + '\n' + message['content'] | trim + '<end_of_turn>\n' }}{% endfor %}{% if add_generation_prompt %}{{'<start_of_turn>model\n'}}{% endif %}"
 PHI3_TEMPLATE = "{% for message in messages %}{% if message['role'] == 'system' %}{{'<|system|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'user' %}{{'<|user|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'assistant' %}{{'<|assistant|>\n' + message['content'] + '<|end|>\n'}}{% endif %}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% else %}{{ eos_token }}{% endif %}"
 
+QWEN25_TEMPLATE = """{%- if tools %}
+    {{- '<|im_start|>system\\n' }}
+    {%- if messages[0]['role'] == 'system' %}
+        {{- messages[0]['content'] }}
+    {%- else %}
+        {{- 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.' }}
+    {%- endif %}
+    {{- "\\n\\n# Tools\\n\\nYou may call one or more functions to assist with the user query.\\n\\nYou are provided with function signatures within <tools></tools> XML tags:\\n<tools>" }}
+    {%- for tool in tools %}
+        {{- "\\n" }}
+        {{- tool | tojson }}
+    {%- endfor %}
+    {{- "\\n</tools>\\n\\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\\n<tool_call>\\n{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}\\n</tool_call><|im_end|>\\n" }}
+{%- else %}
+    {%- if messages[0]['role'] == 'system' %}
+        {{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}
+    {%- else %}
+        {{- '<|im_start|>system\\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\\n' }}
+    {%- endif %}
+{%- endif %}
+{%- for message in messages %}
+    {%- if (message.role == "user") or (message.role == "system" and not loop.first) or (message.role == "assistant" and not message.tool_calls) %}
+        {{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}
+    {%- elif message.role == "assistant" %}
+        {{- '<|im_start|>' + message.role }}
+        {%- if message.content %}
+            {{- '\\n' + message.content }}
+        {%- endif %}
+        {%- for tool_call in message.tool_calls %}
+            {%- if tool_call.function is defined %}
+                {%- set tool_call = tool_call.function %}
+            {%- endif %}
+            {{- '\\n<tool_call>\\n{"name": "' }}
+            {{- tool_call.name }}
+            {{- '", "arguments": ' }}
+            {{- tool_call.arguments | tojson }}
+            {{- '}\\n</tool_call>' }}
+        {%- endfor %}
+        {{- '<|im_end|>\\n' }}
+    {%- elif message.role == "tool" %}
+        {%- if (loop.index0 == 0) or (messages[loop.index0 - 1].role != "tool") %}
+            {{- '<|im_start|>user' }}
+        {%- endif %}
+        {{- '\\n<tool_response>\\n' }}
+        {{- message.content }}
+        {{- '\\n</tool_response>' }}
+        {%- if loop.last or (messages[loop.index0 + 1].role != "tool") %}
+            {{- '<|im_end|>\\n' }}
+        {%- endif %}
+    {%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}
+    {{- '<|im_start|>assistant\\n' }}
+{%- endif %}
+"""
+
 CONVERSATIONS = {
     "system_user": [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "  What is 2+2? "}],
     "user_only": [{"role": "user", "content": "Hello there!"}],
     "multi_turn": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": " Hello! "}, {"role": "user", "content": "Bye"}],
+    "tool_result": [{"role": "user", "content": "Weather?"}, {"role": "tool", "content": "{\"t\": 21}"}, {"role": "tool", "content": "sunny"}],
 }
 
 def write_gguf(path, tok_json, model, pre, add_bos, add_space_prefix=None, template=None, eot=None):
@@ -197,7 +257,7 @@ def main():
     t = byte_level("qwen2", [QWEN2_REGEX], ["<|endoftext|>", "<|im_start|>", "<|im_end|>"], None, normalizer=normalizers.NFC())
     add("qwen2", t, {"eos_token": "<|im_end|>", "add_bos_token": False}, dict(model="gpt2", pre="qwen2", add_bos=False), QWEN2_TEMPLATE)
     t = byte_level("qwen35", [QWEN35_REGEX], ["<|endoftext|>", "<|im_start|>", "<|im_end|>"], None, normalizer=normalizers.NFC())
-    add("qwen35", t, {"eos_token": "<|im_end|>", "add_bos_token": False}, dict(model="gpt2", pre="qwen35", add_bos=False))
+    add("qwen35", t, {"eos_token": "<|im_end|>", "add_bos_token": False}, dict(model="gpt2", pre="qwen35", add_bos=False), QWEN25_TEMPLATE)
     t = byte_level("deepseek-llm", DEEPSEEK_LLM, ["<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>"], "<｜begin▁of▁sentence｜>")
     add("deepseek-llm", t, {"bos_token": "<｜begin▁of▁sentence｜>", "eos_token": "<｜end▁of▁sentence｜>"}, dict(model="gpt2", pre="deepseek-llm", add_bos=True))
     t = byte_level("deepseek-coder", DEEPSEEK_CODER, ["<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>"], "<｜begin▁of▁sentence｜>")

@@ -80,6 +80,7 @@ final class TokenizerFamilyChatTests: XCTestCase {
             "system_user": [ChatMessage(role: "system", content: "You are terse."), ChatMessage(role: "user", content: "  What is 2+2? ")],
             "user_only": [ChatMessage(role: "user", content: "Hello there!")],
             "multi_turn": [ChatMessage(role: "user", content: "Hi"), ChatMessage(role: "assistant", content: " Hello! "), ChatMessage(role: "user", content: "Bye")],
+            "tool_result": [ChatMessage(role: "user", content: "Weather?"), ChatMessage(role: "tool", content: "{\"t\": 21}"), ChatMessage(role: "tool", content: "sunny")],
         ]
         var checked = 0
         for name in TokenizerFamilyTests.families {
@@ -98,6 +99,6 @@ final class TokenizerFamilyChatTests: XCTestCase {
                 }
             }
         }
-        XCTAssertGreaterThanOrEqual(checked, 30)
+        XCTAssertGreaterThanOrEqual(checked, 40)
     }
 }
