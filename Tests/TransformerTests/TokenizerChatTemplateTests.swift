@@ -95,6 +95,10 @@ final class TokenizerChatTemplateTests: XCTestCase {
         assertUnsupported("{{ a b }}", "unexpected `b`")
         assertUnsupported("{{ " + String(repeating: "(", count: 500) + "1" + String(repeating: ")", count: 500) + " }}", "nested more than")
         assertUnsupported("{{ " + String(repeating: "not ", count: 500) + "x }}", "nested more than")
+        // Long chains (left-associative operators, postfix operations, filters) are bounded too.
+        assertUnsupported("{{ x" + String(repeating: " + x", count: 300) + " }}", "more than 256 terms")
+        assertUnsupported("{{ x" + String(repeating: ".a", count: 300) + " }}", "more than 256 terms")
+        assertUnsupported("{{ x" + String(repeating: " | trim", count: 300) + " }}", "more than 256 terms")
         assertUnsupported(String(repeating: "{% if x %}", count: 100) + String(repeating: "{% endif %}", count: 100), "nested more than")
         assertUnsupported(String(repeating: "a", count: ChatTemplate.maximumSourceSize + 1), "limit")
 

@@ -1,10 +1,24 @@
 /// Parses the tokens of one tag into a `JinjaExpression`, with Jinja's precedence: ternary `if`,
 /// `or`, `and`, `not`, comparisons and `in`, `~`, `+ -`, `* / // %`, `**`, unary minus, then
 /// postfix `.name`, `[…]`, calls, filters `|` and tests `is`.
+///
+/// A tag may hold at most `maximumTerms` operands and postfix operations, which bounds the depth
+/// of the expression tree (and so the recursion of rendering it) whatever the tag's length.
 struct ExpressionParser {
+    /// Most operands, postfix operations, filters and tests in one tag (real templates use
+    /// fewer than 30).
+    static let maximumTerms = 256
+
     private let tokens: [JinjaParser.Token]
     private var index = 0
     private var depth = 0
+    private var terms = 0
+
+    /// Counts one more operand or postfix operation of this tag.
+    private mutating func addTerm() throws {
+        terms += 1
+        if terms > ExpressionParser.maximumTerms { throw JinjaError("a tag has more than \(ExpressionParser.maximumTerms) terms") }
+    }
 
     init(tokens: [JinjaParser.Token]) { self.tokens = tokens }
 
@@ -147,6 +161,7 @@ struct ExpressionParser {
 
     private mutating func parsePrimary() throws -> JinjaExpression {
         guard let token = current else { throw JinjaError("an expression is missing") }
+        try addTerm()
         index += 1
         switch token {
         case .string(var value):
@@ -203,6 +218,7 @@ struct ExpressionParser {
     private mutating func parsePostfix(_ base: JinjaExpression) throws -> JinjaExpression {
         var value = base
         while true {
+            if let token = current, token == .symbol(".") || token == .symbol("[") || token == .symbol("(") { try addTerm() }
             if accept(.symbol(".")) {
                 value = .attribute(value, try name())
             } else if accept(.symbol("[")) {
@@ -258,6 +274,7 @@ struct ExpressionParser {
     private mutating func parseFiltersAndTests(_ base: JinjaExpression) throws -> JinjaExpression {
         var value = base
         while true {
+            if current == .symbol("|") || current == .name("is") { try addTerm() }
             if accept(.symbol("|")) {
                 let filter = try name()
                 var arguments: [JinjaExpression] = []
