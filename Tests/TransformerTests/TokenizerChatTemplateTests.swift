@@ -100,7 +100,9 @@ final class TokenizerChatTemplateTests: XCTestCase {
         assertUnsupported("{{ x" + String(repeating: ".a", count: 300) + " }}", "more than 256 terms")
         assertUnsupported("{{ x" + String(repeating: " | trim", count: 300) + " }}", "more than 256 terms")
         assertUnsupported(String(repeating: "{% if x %}", count: 100) + String(repeating: "{% endif %}", count: 100), "nested more than")
-        assertUnsupported(String(repeating: "a", count: ChatTemplate.maximumSourceSize + 1), "limit")
+        XCTAssertThrowsError(try ChatTemplate(source: String(repeating: "a", count: ChatTemplate.maximumSourceSize + 1))) { error in
+            XCTAssertEqual(error as? TokenizerError, .chatTemplateTooLarge(bytes: ChatTemplate.maximumSourceSize + 1, limit: ChatTemplate.maximumSourceSize))
+        }
 
         assertFails("{{ raise_exception('Roles must alternate') }}", "Roles must alternate")
         assertFails("{% for i in range(1000000) %}{% endfor %}", "range()")

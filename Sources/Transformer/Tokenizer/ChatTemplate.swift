@@ -31,11 +31,11 @@ public struct ChatTemplate: Sendable {
     public static let maximumSourceSize = 256 * 1024
 
     /// Parses `source`; throws `TokenizerError.unsupportedChatTemplate` naming the problem (a
-    /// syntax error, a construct outside the supported subset, or a template longer than
-    /// `maximumSourceSize`).
+    /// syntax error or a construct outside the supported subset), or `.chatTemplateTooLarge` for
+    /// a template longer than `maximumSourceSize`.
     public init(source: String) throws {
         guard source.utf8.count <= ChatTemplate.maximumSourceSize else {
-            throw TokenizerError.unsupportedChatTemplate(reason: "it is \(source.utf8.count) bytes long, more than the limit of \(ChatTemplate.maximumSourceSize)")
+            throw TokenizerError.chatTemplateTooLarge(bytes: source.utf8.count, limit: ChatTemplate.maximumSourceSize)
         }
         do {
             nodes = try JinjaParser.parse(source)
