@@ -247,9 +247,9 @@ public final class Tokenizer: Sendable {
     /// Formats a conversation with the model's chat template, as transformers'
     /// `apply_chat_template` does; with `addGenerationPrompt` the text ends with the opening of an
     /// assistant turn. The template sees `messages`, `add_generation_prompt` and the spellings of
-    /// `bos_token`, `eos_token` and `unk_token`. Throws `TokenizerError.noChatTemplate`, `.chatTemplateTooLarge`,
-    /// `.unsupportedChatTemplate` (the template cannot be parsed) or `.chatTemplateFailed` (it
-    /// rejects the conversation).
+    /// `bos_token`, `eos_token` and `unk_token`. Throws `TokenizerError.noChatTemplate`,
+    /// `.chatTemplateTooLarge`, `.unsupportedChatTemplate` (the template cannot be parsed) or
+    /// `.chatTemplateFailed` (it rejects the conversation).
     public func applyChatTemplate(messages: [ChatMessage], addGenerationPrompt: Bool = true) throws -> String {
         guard let chatTemplateSource else { throw TokenizerError.noChatTemplate }
         var specialTokens: [String: String] = [:]
