@@ -57,7 +57,8 @@ final class HostileModelFileTests: XCTestCase {
         var metadata = TokenizerErrorTests.gpt2Metadata()
         metadata["tokenizer.chat_template"] = .string(String(repeating: unit, count: 200))
         let within = try Tokenizer(ggufMetadata: metadata, source: "within.gguf")
-        XCTAssertNil(within.chatTemplate, "not a known template")
+        XCTAssertNotNil(within.chatTemplate, "comments and blanks parse")
+        XCTAssertNoThrow(try within.applyChatTemplate(messages: [ChatMessage(role: "user", content: "hi")]))
 
         metadata = TokenizerErrorTests.gpt2Metadata()
         metadata["tokenizer.chat_template"] = .string(String(repeating: unit, count: 300))
