@@ -61,10 +61,10 @@ public enum ModelFactory {
         // Check the name and parameters first so that mistakes fail before the model loads.
         _ = try MethodParameters(method.parameters, for: registry.type(of: method).descriptor)
         let checkpoint = try ModelCheckpoint.open(path: try DefaultModel.resolve(model))
+        let tokenizer = try checkpoint.validateForInference()
         let window = maxPositionEmbeddings ?? checkpoint.configuration.contextLength
         let built = try registry.make(method, originalWindow: window)
         let model = try LlamaModel(checkpoint: checkpoint, threadCount: threads, precision: precision)
-        let tokenizer = try Tokenizer.load(checkpoint: checkpoint)
         return LoadedModel(model: model, checkpoint: checkpoint, tokenizer: tokenizer, method: built)
     }
 

@@ -36,7 +36,10 @@ struct ModelOptions {
             guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
                 throw CommandLineError("--param needs KEY=VALUE, not \"\(item)\"")
             }
-            parameters[String(item[..<equals])] = ParameterValue(parsing: String(item[item.index(after: equals)...]))
+            let key = String(item[..<equals])
+            guard parameters.updateValue(ParameterValue(parsing: String(item[item.index(after: equals)...])), forKey: key) == nil else {
+                throw CommandLineError("--param \(key) is given twice; give each parameter once")
+            }
         }
         method = MethodSpec(name: arguments.string("method") ?? "original", parameters: parameters)
         originalWindow = try arguments.int("ori-window", in: 2...Int(Int32.max))

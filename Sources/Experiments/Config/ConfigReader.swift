@@ -73,20 +73,26 @@ public struct ConfigReader: Sendable {
         return flag
     }
 
-    /// The integer at `key`, at least `minimum` (nil when absent and not `required`).
-    public func integer(_ key: String, required: Bool = false, atLeast minimum: Int) throws -> Int? {
+    /// The integer at `key`, which must lie in `range` (read through `TOMLTable.integer(_:in:)`;
+    /// nil when absent and not `required`).
+    public func integer(_ key: String, required: Bool = false, in range: ClosedRange<Int>) throws -> Int? {
         guard let value = value(key) else {
             if required { throw error(key, "missing (required for this task)") }
             return nil
         }
-        guard let integer = value.integerValue else { throw mismatch(key, "an integer ≥ \(minimum)", value) }
-        guard integer >= minimum else { throw error(key, "must be at least \(minimum), not \(integer)") }
-        return integer
+        guard value.integerValue != nil else { throw mismatch(key, "an integer ≥ \(range.lowerBound)", value) }
+        do {
+            return try table.integer(key, in: range)
+        } catch let lookup as TOMLLookupError {
+            guard case .outOfRange(let integer, _) = lookup.reason else { throw lookup }
+            if integer < range.lowerBound { throw error(key, "must be at least \(range.lowerBound), not \(integer)") }
+            throw error(key, "must be at most \(range.upperBound), not \(integer)")
+        }
     }
 
-    /// The integer at `key`, at least `minimum`, which must be present.
-    public func requiredInteger(_ key: String, atLeast minimum: Int) throws -> Int {
-        guard let integer = try integer(key, required: true, atLeast: minimum) else { throw error(key, "missing (required for this task)") }
+    /// The integer at `key`, which must be present and lie in `range`.
+    public func requiredInteger(_ key: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let integer = try integer(key, required: true, in: range) else { throw error(key, "missing (required for this task)") }
         return integer
     }
 

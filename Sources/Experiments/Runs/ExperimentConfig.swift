@@ -158,22 +158,22 @@ public struct ExperimentConfig: Sendable {
         self.keyLines = reader.lines
 
         let name = try reader.requiredString("exp_name")
-        try ExperimentConfig.checkFolderName(name, reader: reader)
+        if let problem = ExperimentName.problem(name) { throw reader.error("exp_name", "\(name.debugDescription) \(problem)") }
         experimentName = name
         model = try reader.string("model")
         if let model, model.isEmpty { throw reader.error("model", "must not be empty (omit it for the default model)") }
         test = try reader.bool("test") ?? false
-        maxPE = try reader.requiredInteger("max_pe", atLeast: 2)
-        originalWindow = try reader.integer("ori_max_position_embeddings", atLeast: 2)
+        maxPE = try reader.requiredInteger("max_pe", in: 2...ConfigLimits.maximumTokens)
+        originalWindow = try reader.integer("ori_max_position_embeddings", in: 2...ConfigLimits.maximumTokens)
         // The task's own keys: checked now so that errors come before anything runs.
         _ = try task.type.readSettings(reader)
-        seed = try reader.integer("seed", atLeast: 0) ?? 42
+        seed = try reader.integer("seed", in: 0...Int.max) ?? 42
         let precisionName = try reader.string("precision") ?? "fast"
         guard let precision = Precision(rawValue: precisionName) else {
             throw reader.error("precision", "must be \"fast\" or \"exact\", not \"\(precisionName)\"")
         }
         self.precision = precision
-        threads = try reader.integer("threads", atLeast: 1)
+        threads = try reader.integer("threads", in: 1...ConfigLimits.maximumThreads)
         label = try reader.nonEmptyString("label") ?? name
         let chatName = try reader.string("chat_format") ?? "auto"
         guard let chatFormat = ChatFormat(rawValue: chatName) else {
@@ -190,13 +190,13 @@ public struct ExperimentConfig: Sendable {
         default: throw reader.error("analysis_quantity", "must be logits, scores or both, not \"\(quantityName)\"")
         }
         let layers = try reader.integers("analysis_layers")
-        if let layers, let bad = layers.first(where: { $0 < 0 }) {
-            throw reader.error("analysis_layers", "layer indices must be ≥ 0, not \(bad)")
+        if let layers, let bad = layers.first(where: { $0 < 0 || $0 > ConfigLimits.maximumLayerIndex }) {
+            throw reader.error("analysis_layers", "layer indices must be from 0 to \(ConfigLimits.maximumLayerIndex), not \(bad)")
         }
         analysis = AnalysisSettings(textPath: try reader.nonEmptyString("analysis_text") ?? reader.nonEmptyString("data_dir"),
-                                    length: try reader.integer("analysis_length", atLeast: 2),
+                                    length: try reader.integer("analysis_length", in: 2...ConfigLimits.maximumTokens),
                                     quantities: quantities, layers: layers,
-                                    resolution: try reader.integer("analysis_resolution", atLeast: 1) ?? 256)
+                                    resolution: try reader.integer("analysis_resolution", in: 1...ConfigLimits.maximumResolution) ?? 256)
 
         // The method and its parameters, checked against the registry.
         methodName = try reader.requiredString("method")
@@ -291,14 +291,6 @@ public struct ExperimentConfig: Sendable {
             let line = keyLines.line(of: "max_pe")
             throw ExperimentConfigError(file: file, key: "max_pe", line: line, message: "\(error)")
         }
-    }
-
-    static func checkFolderName(_ name: String, reader: ConfigReader) throws {
-        if name.isEmpty || name == "." || name == ".." || name.contains("/") || name.contains("\\") || name.hasPrefix(".") {
-            throw reader.error("exp_name", "must be a plain folder name (no slashes, not starting with '.'), not \"\(name)\"")
-        }
-        if name == "all" { throw reader.error("exp_name", "\"all\" is reserved (gali eval/collect --exp all)") }
-        if name.contains(".shard-") { throw reader.error("exp_name", "must not contain \".shard-\"") }
     }
 }
 

@@ -88,7 +88,8 @@ public enum ExperimentRunner {
 
     static func run<Task: ExperimentTask>(_ type: Task.Type, config: ExperimentConfig, modelPath: String, options: RunOptions,
                                           reporter: RunReporter) throws -> RunSummary {
-        // Plan first: data problems fail before the model loads.
+        // Name and plan first: bad names and data problems fail before the model loads.
+        let base = try ExperimentName.validate(options.experimentName ?? config.experimentName, source: "experiment name")
         let task = try Task(config: config, paths: options.paths)
         let items = try task.plan()
         let ids = items.map(\.id)
@@ -101,7 +102,6 @@ public enum ExperimentRunner {
         // The experiment folder.
         let resultsRoot = options.paths.resolve(options.resultsRoot)
         let predictions = ExperimentStore.predictionsDirectory(resultsRoot: resultsRoot, task: config.task)
-        let base = options.experimentName ?? config.experimentName
         let name: String
         if options.resume || options.shard != nil {
             name = base

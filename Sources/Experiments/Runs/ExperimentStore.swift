@@ -9,8 +9,10 @@ public struct ExperimentStore: Sendable {
     /// The task.
     public let task: ExperimentTaskKind
 
-    /// The store of experiment `name` of `task` under `resultsRoot`.
-    public init(resultsRoot: String, task: ExperimentTaskKind, name: String) {
+    /// The store of experiment `name` of `task` under `resultsRoot`; throws
+    /// `RunError.invalidName` when `name` is not a plain folder name (see `ExperimentName`).
+    public init(resultsRoot: String, task: ExperimentTaskKind, name: String) throws {
+        try ExperimentName.validate(name, source: "experiment name")
         self.task = task
         directory = ExperimentStore.predictionsDirectory(resultsRoot: resultsRoot, task: task) + "/" + name
     }

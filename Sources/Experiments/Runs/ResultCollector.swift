@@ -30,7 +30,7 @@ public enum ResultCollector {
         var skipped: [(String, String)] = []
         var failures: [String] = []
         for name in names {
-            let store = ExperimentStore(resultsRoot: resultsRoot, task: task, name: name)
+            let store = try ExperimentStore(resultsRoot: resultsRoot, task: task, name: name)
             guard FileManager.default.fileExists(atPath: store.directory) else {
                 throw RunError.conflict("no experiment \(name) in \(ExperimentStore.predictionsDirectory(resultsRoot: resultsRoot, task: task))")
             }

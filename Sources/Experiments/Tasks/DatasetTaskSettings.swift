@@ -19,7 +19,7 @@ public struct DatasetTaskSettings: Sendable {
         }
         self.datasets = datasets
         dataDirectory = try reader.nonEmptyString("data_dir")
-        maxNewTokens = try reader.integer("max_new_tokens", atLeast: 1)
+        maxNewTokens = try reader.integer("max_new_tokens", in: 1...ConfigLimits.maximumNewTokens)
     }
 
     /// The keys with their meanings for `task`.

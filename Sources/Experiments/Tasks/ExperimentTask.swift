@@ -134,9 +134,10 @@ enum TaskData {
         }
     }
 
-    /// The UTF-8 text of `path`; errors name the file.
+    /// The UTF-8 text of `path`; errors name the file. A file with NUL bytes is binary, not text.
     static func text(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw RunError.invalidData("cannot read \(path)") }
+        guard !data.contains(0) else { throw RunError.invalidData("\(path) is a binary file (it has NUL bytes), not UTF-8 text") }
         guard let text = String(data: data, encoding: .utf8) else { throw RunError.invalidData("\(path) is not UTF-8 text") }
         return text
     }

@@ -90,14 +90,19 @@ public struct NeedleTask: ExperimentTask {
 
     /// Reads the keys; `times`, `min_k`, `max_k` and `gap` are required.
     public static func readSettings(_ reader: ConfigReader) throws -> Settings {
-        let times = try reader.requiredInteger("times", atLeast: 1)
-        let minK = try reader.requiredInteger("min_k", atLeast: 1)
-        let maxK = try reader.requiredInteger("max_k", atLeast: 1)
-        let gap = try reader.requiredInteger("gap", atLeast: 1)
+        let times = try reader.requiredInteger("times", in: 1...ConfigLimits.maximumTrials)
+        let minK = try reader.requiredInteger("min_k", in: 1...ConfigLimits.maximumThousands)
+        let maxK = try reader.requiredInteger("max_k", in: 1...ConfigLimits.maximumThousands)
+        let gap = try reader.requiredInteger("gap", in: 1...ConfigLimits.maximumThousands)
         if maxK < minK { throw reader.error("max_k", "must be at least min_k (\(minK)), not \(maxK)") }
-        return Settings(times: times, minK: minK, maxK: maxK, gap: gap, depthCount: try reader.integer("depths", atLeast: 1) ?? 16,
+        let depthCount = try reader.integer("depths", in: 1...ConfigLimits.maximumDepths) ?? 16
+        let items = ((maxK - minK) / gap + 1) * depthCount * times
+        if items > ConfigLimits.maximumWorkItems {
+            throw reader.error("times", "asks for \(items) needle trials ((max_k - min_k) / gap + 1 lengths × \(depthCount) depths × \(times) times), more than the limit of \(ConfigLimits.maximumWorkItems)")
+        }
+        return Settings(times: times, minK: minK, maxK: maxK, gap: gap, depthCount: depthCount,
                         haystackDirectory: try reader.nonEmptyString("haystack_dir"),
-                        maxNewTokens: try reader.integer("max_new_tokens", atLeast: 1))
+                        maxNewTokens: try reader.integer("max_new_tokens", in: 1...ConfigLimits.maximumNewTokens))
     }
 
     /// Accuracy against length.

@@ -13,8 +13,23 @@ import Transformer
 public struct PassKeyTask: ExperimentTask {
     /// One trial.
     public struct Payload {
+        /// Where the prompt comes from: a file's text, or the synthetic filler (built only when
+        /// the trial runs, so that planning many trials holds no prompt text).
+        enum PromptSource {
+            case text(String)
+            case synthetic(prefixCharacters: Int, fillerCharacters: Int)
+        }
+
+        let source: PromptSource
         /// The prompt before chat wrapping.
-        public var prompt: String
+        public var prompt: String {
+            switch source {
+            case .text(let text):
+                return text
+            case .synthetic(let prefix, let filler):
+                return PassKeyPrompt.text(prefix: prefix, suffix: filler - prefix, passKey: answer)
+            }
+        }
         /// The key.
         public var answer: String
         /// Filler characters before the key (synthetic) or the file's `passkey_position`.
@@ -82,12 +97,10 @@ public struct PassKeyTask: ExperimentTask {
     /// Reads the keys; `times` and `n_garbage` are required unless `data_dir` gives the prompts.
     public static func readSettings(_ reader: ConfigReader) throws -> Settings {
         let synthetic = reader.value("data_dir") == nil
-        let nGarbage = try reader.integer("n_garbage", required: synthetic, atLeast: 0)
-        if let nGarbage, nGarbage > PassKeyPrompt.maximumFillerCharacters {
-            throw reader.error("n_garbage", "at most \(PassKeyPrompt.maximumFillerCharacters) characters (the reference's filler length), not \(nGarbage)")
-        }
-        return Settings(times: try reader.integer("times", required: synthetic, atLeast: 1), nGarbage: nGarbage,
-                        dataDirectory: try reader.nonEmptyString("data_dir"), maxNewTokens: try reader.integer("max_new_tokens", atLeast: 1))
+        let nGarbage = try reader.integer("n_garbage", required: synthetic, in: 0...PassKeyPrompt.maximumFillerCharacters)
+        return Settings(times: try reader.integer("times", required: synthetic, in: 1...ConfigLimits.maximumTrials), nGarbage: nGarbage,
+                        dataDirectory: try reader.nonEmptyString("data_dir"),
+                        maxNewTokens: try reader.integer("max_new_tokens", in: 1...ConfigLimits.maximumNewTokens))
     }
 
     /// `n_garbage` and `times` are ignored when `data_dir` gives the prompts.
@@ -125,10 +138,9 @@ public struct PassKeyTask: ExperimentTask {
         } else {
             let nGarbage = settings.nGarbage ?? 0
             items = PassKeyPrompt.passkeyTrials(nGarbage: nGarbage, times: settings.times ?? 1, seed: config.seed).map { trial in
-                let key = String(trial.passKey)
-                let prompt = PassKeyPrompt.text(prefix: trial.prefixCharacters, suffix: nGarbage - trial.prefixCharacters, passKey: key)
-                return WorkItem(id: "trial:\(trial.index)",
-                                payload: Payload(prompt: prompt, answer: key, keyPosition: trial.prefixCharacters, trial: trial.index))
+                WorkItem(id: "trial:\(trial.index)",
+                         payload: Payload(source: .synthetic(prefixCharacters: trial.prefixCharacters, fillerCharacters: nGarbage),
+                                          answer: String(trial.passKey), keyPosition: trial.prefixCharacters, trial: trial.index))
             }
         }
         if config.test { items = Array(items.prefix(1)) }
@@ -154,7 +166,7 @@ public struct PassKeyTask: ExperimentTask {
                 let name = (file as NSString).lastPathComponent
                 let trial = items.count
                 items.append(WorkItem(id: "\(name):\(index)",
-                                      payload: Payload(prompt: input + PassKeyTask.jsonlQuestion, answer: target,
+                                      payload: Payload(source: .text(input + PassKeyTask.jsonlQuestion), answer: target,
                                                        keyPosition: object["passkey_position"] as? Int, trial: trial)))
             }
         }

@@ -60,7 +60,7 @@ public struct PerplexityTask: ExperimentTask {
     ]
     /// Reads `stride` (required) and `data_dir`.
     public static func readSettings(_ reader: ConfigReader) throws -> Settings {
-        Settings(stride: try reader.requiredInteger("stride", atLeast: 1), dataDirectory: try reader.nonEmptyString("data_dir"))
+        Settings(stride: try reader.requiredInteger("stride", in: 1...ConfigLimits.maximumTokens), dataDirectory: try reader.nonEmptyString("data_dir"))
     }
     /// Perplexity against length, log scale.
     public static let chart: LengthChart? = LengthChart(kilo: 1, yLabel: "Perplexity", title: "Perplexity vs. context length",
@@ -101,6 +101,9 @@ public struct PerplexityTask: ExperimentTask {
             items = names.map { WorkItem(id: "file:" + $0, payload: Payload(path: source + "/" + $0, fileName: $0)) }
         }
         if config.test { items = Array(items.prefix(1)) }
+        // Unreadable or binary files fail the plan (and `gali run --check`), before any folder
+        // is created; the text is read again, one file at a time, when the item runs.
+        for item in items { _ = try TaskData.text(item.payload.path) }
         return items
     }
 

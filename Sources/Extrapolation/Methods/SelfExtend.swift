@@ -27,6 +27,11 @@ public struct SelfExtend: PositionalExtrapolation {
         self.originalWindow = originalWindow
         self.groupSize = try parameters.int("group_size")
         self.windowSize = try parameters.int("window_size")
+        guard windowSize < originalWindow else {
+            throw ExtrapolationError.invalidConfiguration(
+                method: Self.descriptor.name,
+                message: "window_size (\(windowSize)) must be smaller than the original window W (\(originalWindow))")
+        }
     }
 
     public var maximumLength: Int? { (originalWindow - windowSize) * groupSize + windowSize }

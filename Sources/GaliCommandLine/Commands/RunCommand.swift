@@ -42,7 +42,7 @@ enum RunCommand: Command {
         if let threads = try arguments.int("threads", in: 1...1024) { config.threads = threads }
         options.resume = arguments.flag("resume")
         options.shard = try arguments.string("shard").map(ShardSpec.init(parsing:))
-        if let name = arguments.string("name") { options.experimentName = name }
+        if let name = arguments.string("name") { options.experimentName = try ExperimentName.validate(name, source: "--name") }
         if let results = arguments.string("results") { options.resultsRoot = results }
         let modelPath = try DefaultModel.resolve((arguments.string("model") ?? config.model).map(options.paths.resolve))
         if arguments.string("model") == nil { try config.checkModelPath(modelPath) }
