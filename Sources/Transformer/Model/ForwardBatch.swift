@@ -139,7 +139,7 @@ extension InferenceSession {
             }
         }
 
-        let logitScale = layout.logitScale * (c.options.queryScale ?? 1 / Float(d).squareRoot())
+        let logitScale = c.options.queryScale ?? 1 / Float(d).squareRoot()
         let thresholdOffset = rows.lowerBound * (layout.views.count - 1)
         try layout.thresholds.withUnsafeBufferPointer { thresholds in
             let arguments = AttentionKernel.Arguments(
