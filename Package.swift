@@ -4,13 +4,15 @@ import PackageDescription
 /// swift-gali: length extrapolation for LLaMA-architecture models (GALI and baselines).
 ///
 /// Layers, bottom to top (arrows point down only):
-/// CKernels (C, SIMD with runtime CPU dispatch) ← Tensor ← Transformer ← Extrapolation ← GALI
-/// ← Experiments ← GaliCommandLine ← gali (executable).
+/// CKernels (C, SIMD with runtime CPU dispatch) ← Tensor ← ModelFiles ← Tokenizers ← Transformer
+/// ← Extrapolation ← GALI ← Experiments ← GaliCommandLine ← gali (executable).
 let package = Package(
     name: "swift-gali",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "ModelFiles", targets: ["ModelFiles"]),
+        .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "Transformer", targets: ["Transformer"]),
         .library(name: "Extrapolation", targets: ["Extrapolation"]),
         .library(name: "GALI", targets: ["GALI"]),
@@ -20,22 +22,28 @@ let package = Package(
     targets: [
         .target(name: "CKernels"),
         .target(name: "Tensor", dependencies: ["CKernels"]),
-        .target(name: "Transformer", dependencies: ["Tensor"]),
-        .target(name: "Extrapolation", dependencies: ["Transformer"]),
+        // GGUF and safetensors readers, JSON helpers, load accounting.
+        .target(name: "ModelFiles", dependencies: ["Tensor"]),
+        // Byte-level and SentencePiece tokenizers, pre-tokenizers, chat templates.
+        .target(name: "Tokenizers", dependencies: ["ModelFiles"]),
+        // The decoder: model families, checkpoints, KV cache, attention seam, generation, scoring.
+        .target(name: "Transformer", dependencies: ["Tensor", "ModelFiles", "Tokenizers"]),
+        .target(name: "Extrapolation", dependencies: ["Transformer", "Tokenizers"]),
         .target(name: "GALI", dependencies: ["Extrapolation"]),
-        .target(name: "Experiments", dependencies: ["GALI"]),
-        .target(name: "GaliCommandLine", dependencies: ["Experiments"],
+        .target(name: "Experiments", dependencies: ["GALI", "ModelFiles", "Tokenizers"]),
+        .target(name: "GaliCommandLine", dependencies: ["Experiments", "ModelFiles", "Tokenizers"],
                 resources: [.copy("Resources/fetch-model.sh")]),
         .executableTarget(name: "gali", dependencies: ["GaliCommandLine"]),
         // The example method of Examples/CustomMethod, compiled here too so that a test proves it
         // works through the public API alone.
         .target(name: "CappedDistanceMethod", dependencies: ["Extrapolation"],
                 path: "Examples/CustomMethod/Sources/CappedDistanceMethod"),
-        // Locates test models and shared data; used by test targets only.
-        .target(name: "TestSupport", dependencies: ["Transformer"]),
+        // Test-only support: locates test models and shared data, writes GGUF/safetensors files,
+        // builds tiny checkpoints and fuzz cases; used by test targets only.
+        .target(name: "TestSupport", dependencies: ["Transformer", "ModelFiles", "Tokenizers"]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "TestSupport"]),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "ModelFiles", "Tokenizers", "TestSupport"]),
         .testTarget(name: "ExtrapolationTests", dependencies: ["Extrapolation", "TestSupport"]),
         .testTarget(name: "GALITests", dependencies: ["GALI", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),

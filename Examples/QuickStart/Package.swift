@@ -13,6 +13,7 @@ let package = Package(
             .product(name: "GALI", package: "swift-gali"),
             .product(name: "Extrapolation", package: "swift-gali"),
             .product(name: "Transformer", package: "swift-gali"),
+            .product(name: "Tokenizers", package: "swift-gali"),
         ]),
     ],
     swiftLanguageModes: [.v5]

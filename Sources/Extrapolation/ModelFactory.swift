@@ -1,6 +1,7 @@
 import Foundation
 import Tensor
 import Transformer
+import Tokenizers
 
 /// A model loaded with a length-extrapolation method, ready to make sessions.
 public struct LoadedModel {

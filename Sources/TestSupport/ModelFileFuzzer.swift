@@ -1,6 +1,8 @@
 import Foundation
 import Tensor
 import Transformer
+import ModelFiles
+import Tokenizers
 
 /// Deterministic hostile model files for the fuzz tests and the soak run (`scripts/fuzz-soak`):
 /// mutated and truncated GGUF files (header, metadata, tensor directory, data), GGUF files

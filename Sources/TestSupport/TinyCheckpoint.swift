@@ -1,6 +1,7 @@
 import Foundation
 import Tensor
 import Transformer
+import ModelFiles
 
 /// A tiny random LLaMA checkpoint for tests (2 layers, hidden 64, 4 heads, 2 key/value heads,
 /// feed-forward 128, a 300-token byte-level BPE vocabulary), written with the library's writers

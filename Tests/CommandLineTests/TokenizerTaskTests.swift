@@ -4,6 +4,7 @@ import Foundation
 import GALI
 import Transformer
 import XCTest
+@testable import Tokenizers
 
 /// Task steps that need the default model's tokenizer: chat wrapping, LongBench's middle
 /// truncation and L-Eval's word-wise document cut (skipped without the model).

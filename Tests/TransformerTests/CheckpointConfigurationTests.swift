@@ -3,6 +3,7 @@ import Foundation
 import Tensor
 import Transformer
 import XCTest
+import ModelFiles
 
 /// LLaMA configuration from GGUF metadata and from `config.json`, and its validation.
 final class CheckpointConfigurationTests: XCTestCase {

@@ -3,6 +3,7 @@ import Foundation
 import Tensor
 import Transformer
 import XCTest
+import ModelFiles
 
 /// Opening tiny GGUF files and Hugging Face directories as `ModelCheckpoint`s.
 final class CheckpointLoadingTests: XCTestCase {

@@ -3,6 +3,8 @@ import Tensor
 import TestSupport
 import Transformer
 import XCTest
+import ModelFiles
+import Tokenizers
 
 /// The hostile model files of issue 11, one by one: each fails with a named error before
 /// allocating from what it claims, or loads while charging `LoadAccounting` little.

@@ -3,6 +3,7 @@ import Tensor
 import TestSupport
 import Transformer
 import XCTest
+import ModelFiles
 
 /// The fuzz suite over model files: seeded mutated, truncated and crafted GGUF files, mutated
 /// `tokenizer.json`, `config.json` and safetensors headers (see `ModelFileFuzzer`). Every case

@@ -3,6 +3,7 @@ import Foundation
 import Tensor
 import Transformer
 import XCTest
+import ModelFiles
 
 /// GGUF writer/reader round trips and the parser's checks on hand-made headers.
 final class ModelFilesGGUFTests: XCTestCase {

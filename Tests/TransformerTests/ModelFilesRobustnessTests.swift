@@ -2,6 +2,7 @@ import TestSupport
 import Foundation
 import Tensor
 import Transformer
+import ModelFiles
 import XCTest
 #if canImport(Glibc)
 import Glibc

@@ -3,6 +3,7 @@ import Foundation
 import Tensor
 import Transformer
 import XCTest
+import ModelFiles
 
 /// Safetensors writer/reader round trips, sharded checkpoints and the reader's checks.
 final class ModelFilesSafetensorsTests: XCTestCase {

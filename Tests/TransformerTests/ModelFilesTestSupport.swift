@@ -2,6 +2,7 @@ import Foundation
 import Tensor
 import Transformer
 import XCTest
+import ModelFiles
 
 /// Helpers shared by the model-file tests.
 enum ModelFilesTestSupport {

@@ -3,6 +3,7 @@ import XCTest
 import Tensor
 import TestSupport
 @testable import Transformer
+@testable import Tokenizers
 
 /// Generation on a tiny model: the stream gives the same text as the callback, stop strings cut
 /// the text, stop tokens end it, cancellation works, sampling is reproducible.

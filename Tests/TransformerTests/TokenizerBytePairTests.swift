@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 import Transformer
+import ModelFiles
+import Tokenizers
 
 /// Byte-level BPE merging: hand-derived results on a tiny vocabulary, and the heap-based merge
 /// loop against a naive rescanning BPE (its slow twin) on SmolLM2's real merges.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Transformer
+import Tokenizers
 
 /// Parsing and rendering chat templates. Expected strings are what transformers'
 /// `apply_chat_template` (Jinja2 with `trim_blocks`, `lstrip_blocks`) gives for the same input;

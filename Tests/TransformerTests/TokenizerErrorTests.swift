@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 import Transformer
+import ModelFiles
+import Tokenizers
 
 /// Malformed or unsupported tokenizer data gives an error naming the problem.
 final class TokenizerErrorTests: XCTestCase {

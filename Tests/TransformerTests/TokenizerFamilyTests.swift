@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Transformer
+import Tokenizers
 
 /// Each model family's tokenizer against Hugging Face `tokenizers`: small vocabularies trained
 /// with each family's real normalizer / pre-tokenizer / decoder configuration, saved as

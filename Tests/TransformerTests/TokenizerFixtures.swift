@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Tensor
 import Transformer
+import Tokenizers
 
 /// Small hand-made vocabularies, random texts and a naive BPE for tokenizer tests.
 enum TokenizerFixtures {

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 import Transformer
+import ModelFiles
+import Tokenizers
 
 /// Loading `tokenizer.json` (+ `tokenizer_config.json`, `generation_config.json`).
 final class TokenizerHuggingFaceTests: XCTestCase {

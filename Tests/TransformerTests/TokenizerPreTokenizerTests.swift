@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Transformer
+import Tokenizers
 
 /// The hand-written pre-tokenizer matchers (GPT-2, smollm, Llama 3, Qwen2) against their slow
 /// twin, the general regex engine running the same patterns, and the regex engine's own

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Transformer
+import Tokenizers
 
 /// SmolLM2's tokenizer against the shared reference data (`tokenizer_cases.json`, `tokens.json`,
 /// `haystack.txt`, the haystack essays).

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Transformer
+import Tokenizers
 
 /// decode(encode(s)) == s, and the streaming decoder.
 final class TokenizerRoundTripTests: XCTestCase {

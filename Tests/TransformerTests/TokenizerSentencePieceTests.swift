@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 import Transformer
+import ModelFiles
+import Tokenizers
 
 /// SentencePiece-style BPE (GGUF `llama`) on a small vocabulary built here; the expected ids
 /// are derived by hand from the algorithm (highest-scoring mergeable pair first, leftmost on

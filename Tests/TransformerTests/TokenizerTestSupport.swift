@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Transformer
+import Tokenizers
 
 /// Locates the SmolLM2 model and the shared reference data for tokenizer tests.
 enum TokenizerTestSupport {

@@ -1,5 +1,6 @@
 import Foundation
 import Transformer
+import ModelFiles
 
 /// JSON text for parsed TOML values, e.g. to record the configuration an experiment ran with (the
 /// reference writes its config as JSON next to the predictions).

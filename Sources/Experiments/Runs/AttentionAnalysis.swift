@@ -1,6 +1,7 @@
 import Extrapolation
 import Foundation
 import Transformer
+import ModelFiles
 
 /// The reference's attention analysis (`analysis_paper.ipynb`): attention logits or scores of a
 /// text, averaged over heads and the chosen layers (`[batch, layer, head, q, k] → [q, k]`),

@@ -1,4 +1,5 @@
 import Transformer
+import ModelFiles
 
 /// A problem with an experiment config: a missing, unknown or ill-typed key or a value out of
 /// range, with the file and line when known.

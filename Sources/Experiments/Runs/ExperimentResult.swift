@@ -1,5 +1,6 @@
 import Transformer
 import Foundation
+import ModelFiles
 
 /// The metrics of one experiment, as `gali eval` writes them to `result.json` and `gali
 /// collect` tabulates them: one number per column (a length or a dataset) plus task details.

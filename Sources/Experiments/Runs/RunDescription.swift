@@ -1,5 +1,6 @@
 import Transformer
 import Foundation
+import ModelFiles
 
 /// What an experiment ran with, resolved (method's canonical name, model file, original window,
 /// chat format), saved in the experiment folder as `config.json` beside the config as written.

@@ -1,6 +1,8 @@
 import Extrapolation
 import Foundation
 import Transformer
+import ModelFiles
+import Tokenizers
 
 /// The reference's L-Eval run (`leval_pred`, metric `exam_eval`): for each closed-ended task,
 /// every document of `<data_dir>/<dataset>.jsonl` (L-Eval's layout: `input` document,

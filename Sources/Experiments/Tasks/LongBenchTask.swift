@@ -1,6 +1,8 @@
 import Extrapolation
 import Foundation
 import Transformer
+import ModelFiles
+import Tokenizers
 
 /// The reference's LongBench run (`longbench_pred`): for each dataset, every record of
 /// `<data_dir>/<dataset>.jsonl` (LongBench's layout: `context`, `input`, `answers`,

@@ -1,6 +1,7 @@
 import Extrapolation
 import Foundation
 import Transformer
+import ModelFiles
 
 /// The reference's needle test (`needle`): pass-key prompts at nominal lengths `min_k`…`max_k`
 /// thousand tokens in steps of `gap` thousand (`range(min_k·1000, max_k·1000 + 1, gap·1000)`;

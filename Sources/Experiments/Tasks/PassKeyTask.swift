@@ -1,6 +1,7 @@
 import Extrapolation
 import Foundation
 import Transformer
+import ModelFiles
 
 /// The reference's pass-key retrieval test (`passkey_retrieval`): `times` synthetic prompts of
 /// `n_garbage` filler characters with the key at a random position (seeded as the reference

@@ -1,6 +1,7 @@
 import Extrapolation
 import Foundation
 import Transformer
+import ModelFiles
 
 /// The reference's PG19 perplexity test (`pg19_pred`): every `.txt` file of a folder (or one
 /// file), truncated to `max_pe − 1` tokens, scored token by token.

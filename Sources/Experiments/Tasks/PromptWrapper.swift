@@ -1,5 +1,6 @@
 import Foundation
 import Transformer
+import Tokenizers
 
 /// Turns task prompts into model input tokens the way the reference does for its two model
 /// families (`build_chat_lbench`, `build_chat_leval` and `wrap_with_model_special_input` in

@@ -3,6 +3,7 @@ import Extrapolation
 import Foundation
 import Tensor
 import Transformer
+import ModelFiles
 
 /// `gali bench`: prefill and decode speed and peak memory of a model and method.
 enum BenchCommand: Command {

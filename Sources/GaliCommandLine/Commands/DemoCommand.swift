@@ -4,6 +4,7 @@ import Foundation
 import GALI
 import Tensor
 import Transformer
+import Tokenizers
 
 /// `gali demo`: the main job on a fresh machine — fetch the default model if needed, answer a
 /// chat question, score a passage, and show how the unmodified model degrades past its window

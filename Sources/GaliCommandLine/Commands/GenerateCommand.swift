@@ -2,6 +2,7 @@ import Experiments
 import Extrapolation
 import Foundation
 import Transformer
+import Tokenizers
 
 /// `gali generate`: stream a continuation (or a chat answer) from a model and method.
 enum GenerateCommand: Command {

@@ -2,6 +2,7 @@ import Experiments
 import Extrapolation
 import Foundation
 import Transformer
+import ModelFiles
 
 /// `gali score`: per-token negative log-likelihood and perplexity of a text file.
 enum ScoreCommand: Command {

@@ -1,5 +1,6 @@
 import Foundation
 import Transformer
+import Tokenizers
 
 /// `gali tokenize`: prints the token ids of a text.
 enum TokenizeCommand: Command {

@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// The default model: SmolLM2-135M-Instruct (Q4_1 GGUF) in the model cache,
 /// `$GALI_MODEL_DIR` or `~/.cache/swift-gali/models/`, where `scripts/fetch-model` and

@@ -1,4 +1,5 @@
 import Tensor
+import ModelFiles
 
 extension LlamaConfiguration {
     /// Reads the configuration from a GGUF file's `general.architecture` and `<architecture>.*`

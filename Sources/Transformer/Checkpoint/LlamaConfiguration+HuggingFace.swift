@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import ModelFiles
 
 extension LlamaConfiguration {
     /// Reads a Hugging Face `config.json` at `path`.

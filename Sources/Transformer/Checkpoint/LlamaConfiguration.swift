@@ -1,4 +1,5 @@
 import Tensor
+import ModelFiles
 
 /// The hyper-parameters of a decoder of any supported family (LLaMA-shaped blocks plus the
 /// family's `DecoderOptions`), read from a GGUF file's metadata or a Hugging Face

@@ -1,4 +1,5 @@
 import Tensor
+import ModelFiles
 
 /// The weights of one decoder block. Matrices view the model file; norms are Float32 copies.
 public struct LlamaLayerWeights: @unchecked Sendable {

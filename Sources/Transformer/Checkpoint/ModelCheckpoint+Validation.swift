@@ -1,4 +1,6 @@
 import Tensor
+import ModelFiles
+import Tokenizers
 
 extension ModelCheckpoint {
     /// The checks a checkpoint must pass before the decoder can run it, and what they compute:

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import ModelFiles
 
 /// Where a checkpoint came from, for readers of parts other than the weights (the tokenizer).
 public enum CheckpointSource: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import Tokenizers
 
 /// What `gali info` reports about a checkpoint: format, hyper-parameters, tensors by type,
 /// size on disk, tokenizer kind and vocabulary size.

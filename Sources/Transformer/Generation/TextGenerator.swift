@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// When and how generation ends.
 public struct GenerationOptions: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import ModelFiles
 
 extension LlamaConfiguration {
     /// The model's own rotary frequencies: the base and dimension of the checkpoint, with the

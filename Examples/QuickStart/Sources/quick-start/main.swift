@@ -2,6 +2,7 @@ import Extrapolation
 import Foundation
 import GALI
 import Transformer
+import Tokenizers
 
 // Usage: quick-start TEXT-FILE [MODEL]. The model defaults to the SmolLM2 file that
 // `gali fetch-model` puts in ~/.cache/swift-gali/models/.

@@ -1,3 +1,4 @@
+import ModelFiles
 /// The BPE merge rules of a vocabulary (byte-level, or SentencePiece-style from `tokenizer.json`): for a pair of adjacent token ids, the merge's
 /// rank (its line in the merges list; lower merges first) and the id of the merged token.
 ///

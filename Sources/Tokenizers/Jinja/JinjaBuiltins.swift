@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// The operators, global functions, filters, tests and methods available to chat templates.
 enum JinjaBuiltins {

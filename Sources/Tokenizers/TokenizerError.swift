@@ -1,3 +1,4 @@
+import ModelFiles
 /// A problem using a loaded tokenizer (problems loading one are `ModelFileError`s).
 public enum TokenizerError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A token id outside `0..<vocabularySize` was given to decode.

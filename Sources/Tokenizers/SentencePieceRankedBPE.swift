@@ -1,3 +1,4 @@
+import ModelFiles
 /// SentencePiece-style BPE driven by merge ranks, as Hugging Face `tokenizers` runs the BPE model
 /// of a SentencePiece `tokenizer.json` (Llama 2, Mistral, Gemma, Phi-3 with `byte_fallback`).
 ///

@@ -1,3 +1,4 @@
+import ModelFiles
 extension Tokenizer {
     /// The tokenizer stored in a GGUF file's `tokenizer.*` metadata. Throws `ModelFileError`
     /// naming the problem when the metadata is missing, inconsistent or unsupported.

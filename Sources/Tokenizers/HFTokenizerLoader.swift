@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// Builds a byte-level or SentencePiece-style BPE tokenizer from Hugging Face files: `tokenizer.json` (model, added
 /// tokens, normalizer, pre-tokenizer, post-processor) and, when present next to it,

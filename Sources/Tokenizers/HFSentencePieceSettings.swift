@@ -1,3 +1,4 @@
+import ModelFiles
 /// The SentencePiece-specific settings of a `tokenizer.json` whose BPE model works on `▁`-escaped
 /// text rather than bytes (Llama 2, Mistral, Gemma, Phi-3): how spaces become `▁`, when a `▁` is
 /// put first, whether words are merged separately, and whether decoding drops a leading space.

@@ -1,3 +1,5 @@
+import ModelFiles
+import Tokenizers
 extension Tokenizer {
     /// The tokenizer stored with a checkpoint: GGUF metadata, or `tokenizer.json` in a Hugging
     /// Face directory. Checks that it covers the model's vocabulary.

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import ModelFiles
 
 /// Builds a GGUF file (version 3 by default): metadata of every value type, including nested
 /// arrays, and tensors of any element type, each aligned to `alignment`.

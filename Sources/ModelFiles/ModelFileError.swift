@@ -51,7 +51,7 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable {
 
 extension ModelFileError {
     /// Maps the file at `path` read-only, turning I/O failures into errors naming it.
-    static func mapFile(_ path: String) throws -> TensorStorage {
+    public static func mapFile(_ path: String) throws -> TensorStorage {
         do { return try MappedFile.map(path: path) } catch let error as TensorError {
             throw ModelFileError(path: path, reason: reason(of: error))
         }
@@ -59,7 +59,7 @@ extension ModelFileError {
 
     /// A tensor-layer error as the reason part of a model-file error (I/O errors already name
     /// the file).
-    static func reason(of error: TensorError) -> String {
+    public static func reason(of error: TensorError) -> String {
         if case .io(_, let reason) = error { return reason }
         return error.description
     }

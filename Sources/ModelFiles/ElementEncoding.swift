@@ -98,7 +98,8 @@ public enum ElementEncoding {
         return data
     }
 
-    static func append<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
+    /// Appends `value` to `data` in little-endian byte order.
+    public static func append<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
         withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
     }
 }

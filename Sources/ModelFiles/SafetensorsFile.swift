@@ -43,7 +43,7 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     /// Bytes per element of the fixed-size types the format defines (used to check sizes even of
     /// tensors this library will not read).
-    static let elementSizes: [String: Int] = [
+    public static let elementSizes: [String: Int] = [
         "BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1, "F8_E8M0": 1,
         "I16": 2, "U16": 2, "F16": 2, "BF16": 2,
         "I32": 4, "U32": 4, "F32": 4,

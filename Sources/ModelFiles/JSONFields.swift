@@ -2,14 +2,16 @@ import Foundation
 
 /// Typed access to a parsed JSON object (from `JSONSerialization`) that turns every missing or
 /// mistyped field into a `ModelFileError` naming the file and the field.
-struct JSONFields {
-    let object: [String: Any]
-    let path: String
+public struct JSONFields {
+    /// The parsed object.
+    public let object: [String: Any]
+    /// The file the object came from.
+    public let path: String
     /// How the object is described in errors (`"config.json"`, `"tensor \"x\""`, ...).
-    let context: String
+    public let context: String
 
     /// Parses `data` as a JSON object. Anything else (invalid JSON, an array, ...) throws.
-    static func parse(_ data: Data, path: String, what: String) throws -> JSONFields {
+    public static func parse(_ data: Data, path: String, what: String) throws -> JSONFields {
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: data, options: [])
@@ -22,12 +24,14 @@ struct JSONFields {
         return JSONFields(object: object, path: path, context: what)
     }
 
-    func failure(_ reason: String) -> ModelFileError { ModelFileError(path: path, reason: reason) }
+    /// An error naming this object's file with `reason`.
+    public func failure(_ reason: String) -> ModelFileError { ModelFileError(path: path, reason: reason) }
 
-    func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }
+    /// Whether `key` is present and not null.
+    public func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }
 
     /// An integer field; `nil` when absent or null. A non-integral or out-of-range number throws.
-    func int(_ key: String) throws -> Int? {
+    public func int(_ key: String) throws -> Int? {
         guard has(key), let value = object[key] else { return nil }
         guard let number = JSONFields.integer(value) else {
             throw failure("\(context): \"\(key)\" must be an integer, not \(JSONFields.describe(value))")
@@ -35,13 +39,13 @@ struct JSONFields {
         return number
     }
 
-    func requiredInt(_ key: String) throws -> Int {
+    public func requiredInt(_ key: String) throws -> Int {
         guard let value = try int(key) else { throw failure("\(context) has no \"\(key)\"") }
         return value
     }
 
     /// A numeric field; `nil` when absent or null.
-    func double(_ key: String) throws -> Double? {
+    public func double(_ key: String) throws -> Double? {
         guard has(key), let value = object[key] else { return nil }
         guard let number = JSONFields.number(value) else {
             throw failure("\(context): \"\(key)\" must be a number, not \(JSONFields.describe(value))")
@@ -49,7 +53,7 @@ struct JSONFields {
         return number
     }
 
-    func string(_ key: String) throws -> String? {
+    public func string(_ key: String) throws -> String? {
         guard has(key), let value = object[key] else { return nil }
         guard let text = value as? String else {
             throw failure("\(context): \"\(key)\" must be a string, not \(JSONFields.describe(value))")
@@ -57,7 +61,7 @@ struct JSONFields {
         return text
     }
 
-    func bool(_ key: String) throws -> Bool? {
+    public func bool(_ key: String) throws -> Bool? {
         guard has(key), let value = object[key] else { return nil }
         guard let flag = JSONFields.boolean(value) else {
             throw failure("\(context): \"\(key)\" must be true or false, not \(JSONFields.describe(value))")
@@ -65,7 +69,7 @@ struct JSONFields {
         return flag
     }
 
-    func nested(_ key: String) throws -> JSONFields? {
+    public func nested(_ key: String) throws -> JSONFields? {
         guard has(key), let value = object[key] else { return nil }
         guard let inner = value as? [String: Any] else {
             throw failure("\(context): \"\(key)\" must be an object, not \(JSONFields.describe(value))")
@@ -74,19 +78,19 @@ struct JSONFields {
     }
 
     /// `value` as an exact integer, or nil (booleans, fractions and huge numbers are rejected).
-    static func integer(_ value: Any) -> Int? {
+    public static func integer(_ value: Any) -> Int? {
         guard let number = value as? NSNumber, !isBoolean(number) else { return nil }
         return value as? Int
     }
 
     /// `value` as a finite floating-point number, or nil.
-    static func number(_ value: Any) -> Double? {
+    public static func number(_ value: Any) -> Double? {
         guard let number = value as? NSNumber, !isBoolean(number) else { return nil }
         let double = number.doubleValue
         return double.isFinite ? double : nil
     }
 
-    static func boolean(_ value: Any) -> Bool? {
+    public static func boolean(_ value: Any) -> Bool? {
         guard let number = value as? NSNumber, isBoolean(number) else { return nil }
         return number.boolValue
     }
@@ -97,7 +101,7 @@ struct JSONFields {
     }
 
     /// A short description of a JSON value's kind and content, for error messages.
-    static func describe(_ value: Any) -> String {
+    public static func describe(_ value: Any) -> String {
         switch value {
         case is String: return "the string \"\((value as? String)?.prefix(40) ?? "")\""
         case is [Any]: return "an array"
@@ -108,7 +112,7 @@ struct JSONFields {
         }
     }
 
-    static func oneLine(_ error: Error) -> String {
+    public static func oneLine(_ error: Error) -> String {
         let text = "\(error)"
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }

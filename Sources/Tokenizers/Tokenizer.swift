@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// Turns text into token ids and back, for the vocabularies of LLaMA-architecture models.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import ModelFiles
 
 /// Builds a safetensors file: the JSON header (tensors in the order added, `__metadata__` when
 /// not empty) padded with spaces to a multiple of 8 bytes, then the tensor bytes back to back.

@@ -24,7 +24,7 @@ public final class LoadAccounting: @unchecked Sendable {
     }
 
     /// Records that `bytes` are about to be allocated.
-    static func charge(_ bytes: Int) {
+    public static func charge(_ bytes: Int) {
         guard let accounting = current else { return }
         accounting.chargedBytes += max(bytes, 0)
     }

@@ -1,3 +1,4 @@
+import ModelFiles
 /// The token table shared by both tokenizer models: each id's stored spelling, type and the
 /// bytes it decodes to.
 struct Vocabulary: Sendable {
