@@ -42,12 +42,11 @@ ALWAYS_INLINE float hsum(v16f v) {
     return s;
 }
 
-/* exp on 16 lanes: 2^k * p(r), |relative error| < 2e-7 on [-87, 88]; -inf gives 0. */
-ALWAYS_INLINE v16f exp16(v16f x) {
-    const v16f lo = splat(-87.3f), hi = splat(88.7f);
-    v16f clamped = x < lo ? lo : (x > hi ? hi : x);
-    v16f k = __builtin_elementwise_floor(clamped * splat(1.44269504088896341f) + splat(0.5f));
-    v16f r = clamped - k * splat(0.693359375f);
+/* e^x = 2^k · (1 + m) with |r| <= ln2/2 for x in [-87.3, 88.7]: returns m = p(r) - 1 (no
+   cancellation near x = 0) and k. */
+ALWAYS_INLINE v16f exp_parts16(v16f x, v16f *k_out) {
+    v16f k = __builtin_elementwise_floor(x * splat(1.44269504088896341f) + splat(0.5f));
+    v16f r = x - k * splat(0.693359375f);
     r = r - k * splat(-2.12194440e-4f);
     v16f p = splat(1.9875691500e-4f);
     p = p * r + splat(1.3981999507e-3f);
@@ -55,12 +54,39 @@ ALWAYS_INLINE v16f exp16(v16f x) {
     p = p * r + splat(4.1665795894e-2f);
     p = p * r + splat(1.6666665459e-1f);
     p = p * r + splat(5.0000001201e-1f);
-    p = p * (r * r) + r + splat(1.0f);
+    *k_out = k;
+    return p * (r * r) + r;
+}
+
+/* 2^k for integral k in [-126, 127]. */
+ALWAYS_INLINE v16f pow2i16(v16f k) {
     v16i bits = (__builtin_convertvector(k, v16i) + 127) << 23;
     v16f scale;
     memcpy(&scale, &bits, sizeof scale);
-    v16f result = p * scale;
+    return scale;
+}
+
+/* exp on 16 lanes: 2^k * p(r), |relative error| < 2e-7 on [-87, 88]; -inf gives 0. */
+ALWAYS_INLINE v16f exp16(v16f x) {
+    const v16f lo = splat(-87.3f), hi = splat(88.7f);
+    v16f clamped = x < lo ? lo : (x > hi ? hi : x);
+    v16f k;
+    v16f m = exp_parts16(clamped, &k);
+    v16f result = (m + splat(1.0f)) * pow2i16(k);
     return x < lo ? splat(0.0f) : result;
+}
+
+/* tanh on 16 lanes: with m = e^(-2|x|) - 1 (formed without cancellation), tanh|x| = -m / (m + 2);
+   relative error a few ulp. */
+ALWAYS_INLINE v16f tanh16(v16f x) {
+    v16f magnitude = __builtin_elementwise_abs(x);
+    v16f y = splat(-2.0f) * magnitude;
+    y = y < splat(-87.3f) ? splat(-87.3f) : y;
+    v16f k;
+    v16f m = exp_parts16(y, &k);
+    v16f whole = k == splat(0.0f) ? m : (m + splat(1.0f)) * pow2i16(k) - splat(1.0f);
+    v16f t = -whole / (whole + splat(2.0f));
+    return x < splat(0.0f) ? -t : t;
 }
 
 /* ---- Counter-based random numbers -------------------------------------------------------
@@ -198,6 +224,17 @@ static inline int view_of(const gk_attention_args *a, int64_t q, int64_t j) {
     return view;
 }
 
+/* First key that query at sequence index i sees: the sliding window's lower edge, else 0. */
+static inline int64_t first_visible_key(const gk_attention_args *a, int64_t i) {
+    return a->sliding_window > 0 && i - a->sliding_window + 1 > 0 ? i - a->sliding_window + 1 : 0;
+}
+
+/* The logit soft-cap: c · tanh(x / c), or x when there is none. */
+ALWAYS_INLINE v16f soft_cap16(const gk_attention_args *a, v16f x) {
+    if (a->logit_softcap == 0) return x;
+    return splat(a->logit_softcap) * tanh16(x * splat(1.0f / a->logit_softcap));
+}
+
 static inline float key_element(const gk_attention_args *a, int view, int32_t g, int64_t j, int t) {
     return a->keys[view][g * a->key_head_stride + (j / GK_KEY_BLOCK) * a->head_dim * GK_KEY_BLOCK + t * GK_KEY_BLOCK + j % GK_KEY_BLOCK];
 }
@@ -208,7 +245,7 @@ float gk_attention_logit(const gk_attention_args *a, int64_t q, int32_t h, int64
     const float *query = a->queries[view] + (q * a->heads + h) * a->head_dim;
     float sum = 0;
     for (int t = 0; t < a->head_dim; t++) sum += query[t] * key_element(a, view, g, j, t);
-    return sum * a->logit_scale;
+    return soft_cap16(a, splat(sum * a->logit_scale))[0];
 }
 
 /* ---- The kernel body ------------------------------------------------------------------- */
@@ -244,7 +281,7 @@ ALWAYS_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h
             acc3 += splat(query[t + 3]) * load16(block + (t + 3) * GK_KEY_BLOCK);
         }
         for (; t < d; t++) acc0 += splat(query[t]) * load16(block + t * GK_KEY_BLOCK);
-        v16f dots = ((acc0 + acc1) + (acc2 + acc3)) * splat(a->logit_scale);
+        v16f dots = soft_cap16(a, ((acc0 + acc1) + (acc2 + acc3)) * splat(a->logit_scale));
         if (first_view == last_view) {
             logits = dots;
         } else {
@@ -257,49 +294,23 @@ ALWAYS_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h
         }
     }
     if (a->noise) logits += noise16(a, q, h, j0);
-    v16i valid = (key <= (int32_t)i) & (key < (int32_t)key_end) & (key >= (int32_t)key_begin);
+    v16i valid = (key <= (int32_t)i) & (key < (int32_t)key_end) & (key >= (int32_t)key_begin)
+               & (key >= (int32_t)first_visible_key(a, i));
     return valid ? logits : splat(-INFINITY);
 }
 
-/* One (query, head) row over keys [key_begin, key_end): online softmax with the weighted value
-   sum kept in registers (D/16 vectors) when D is a compile-time constant. Writes the row's
-   partial state (max, sum, D values). */
+/* One (query, head) row over keys [key_begin, key_end) for head sizes without a tile
+   instantiation: online softmax, writes the row's partial state (max, sum, head_dim values). */
 ALWAYS_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, int32_t g,
-                                 int64_t key_begin, int64_t key_end, float *state, const int D) {
-    enum { MAX_CHUNKS = 8 };
-    const int d = D ? D : a->head_dim;
+                                 int64_t key_begin, int64_t key_end, float *state) {
+    const int d = a->head_dim;
     const int64_t i = a->first_query_index + q;
     const int64_t last_key = i < key_end - 1 ? i : key_end - 1;
+    const int64_t first_key = key_begin > first_visible_key(a, i) ? key_begin : first_visible_key(a, i);
     float running_max = -INFINITY, running_sum = 0;
-    if (D && D % 16 == 0 && D / 16 <= MAX_CHUNKS) {
-        v16f o[MAX_CHUNKS];
-        for (int c = 0; c < D / 16; c++) o[c] = splat(0);
-        for (int64_t kb = key_begin / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
-            v16f logits = block_logits(a, q, h, g, kb, key_begin, key_end, D);
-            float block_max = hmax(logits);
-            if (block_max == -INFINITY) continue;
-            float new_max = block_max > running_max ? block_max : running_max;
-            float alpha = running_max == -INFINITY ? 0.0f : expf(running_max - new_max);
-            v16f p = exp16(logits - splat(new_max));
-            running_sum = running_sum * alpha + hsum(p);
-            running_max = new_max;
-            for (int c = 0; c < D / 16; c++) o[c] *= splat(alpha);
-            const float *rows = a->values + g * a->value_head_stride + kb * GK_KEY_BLOCK * D;
-            int count = (int)(last_key + 1 - kb * GK_KEY_BLOCK);
-            if (count > GK_KEY_BLOCK) count = GK_KEY_BLOCK;
-            for (int l = 0; l < count; l++) {
-                v16f weight = splat(p[l]);
-                for (int c = 0; c < D / 16; c++) o[c] += weight * load16(rows + l * D + c * 16);
-            }
-        }
-        state[0] = running_max;
-        state[1] = running_sum;
-        for (int c = 0; c < D / 16; c++) store16(state + 2 + c * 16, o[c]);
-        return;
-    }
     float *acc = state + 2;
     memset(acc, 0, sizeof(float) * (size_t)d);
-    for (int64_t kb = key_begin / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
+    for (int64_t kb = first_key / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
         v16f logits = block_logits(a, q, h, g, kb, key_begin, key_end, 0);
         float block_max = hmax(logits);
         if (block_max == -INFINITY) continue;
@@ -330,7 +341,7 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
     v16f o[MAX_TILE][MAX_CHUNKS];
     float running_max[MAX_TILE], running_sum[MAX_TILE];
     float weights[MAX_TILE][STEP] __attribute__((aligned(64)));
-    int64_t last_key = -1;
+    int64_t last_key = -1, first_key = key_end;
     for (int r = 0; r < TR; r++) {
         running_max[r] = -INFINITY;
         running_sum[r] = 0;
@@ -339,10 +350,13 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
             int64_t i = a->first_query_index + tile_q[r];
             int64_t last = i < key_end - 1 ? i : key_end - 1;
             if (last > last_key) last_key = last;
+            int64_t first = first_visible_key(a, i);
+            if (first < first_key) first_key = first;
         }
     }
+    if (first_key < key_begin) first_key = key_begin;
     const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    for (int64_t kb = key_begin / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb += 2) {
+    for (int64_t kb = first_key / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb += 2) {
         const int64_t j0 = kb * GK_KEY_BLOCK;
         const bool both = j0 + GK_KEY_BLOCK <= last_key;   /* the second block holds a needed key */
         const int64_t j_last = both ? j0 + STEP - 1 : j0 + GK_KEY_BLOCK - 1;
@@ -385,7 +399,8 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
             }
             for (int r = 0; r < TR; r++) {
                 if (view < first_view[r] || view > last_view[r]) continue;
-                v16f dots0 = acc0[r] * splat(a->logit_scale), dots1 = acc1[r] * splat(a->logit_scale);
+                v16f dots0 = soft_cap16(a, acc0[r] * splat(a->logit_scale));
+                v16f dots1 = soft_cap16(a, acc1[r] * splat(a->logit_scale));
                 if (first_view[r] == last_view[r]) {
                     logits0[r] = dots0;
                     logits1[r] = dots1;
@@ -408,8 +423,9 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
                 logits0[r] += noise16(a, q, tile_h[r], j0);
                 if (both) logits1[r] += noise16(a, q, tile_h[r], j0 + GK_KEY_BLOCK);
             }
-            v16i valid0 = (key0 <= (int32_t)i) & (key0 < (int32_t)key_end) & (key0 >= (int32_t)key_begin);
-            v16i valid1 = (key1 <= (int32_t)i) & (key1 < (int32_t)key_end) & (key1 >= (int32_t)key_begin);
+            const int32_t lowest = (int32_t)(first_visible_key(a, i) > key_begin ? first_visible_key(a, i) : key_begin);
+            v16i valid0 = (key0 <= (int32_t)i) & (key0 < (int32_t)key_end) & (key0 >= lowest);
+            v16i valid1 = (key1 <= (int32_t)i) & (key1 < (int32_t)key_end) & (key1 >= lowest);
             v16f masked0 = valid0 ? logits0[r] : splat(-INFINITY);
             v16f masked1 = both ? (valid1 ? logits1[r] : splat(-INFINITY)) : splat(-INFINITY);
             float block_max = hmax(__builtin_elementwise_max(masked0, masked1));
@@ -477,7 +493,7 @@ ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task) {
             int32_t h = g * group + hh;
             float *state = job->partial + (((q * a->heads + h) * job->key_splits) + split) * (d + 2);
             if (tile_rows == 1) {
-                attention_row(a, q, h, g, key_begin, key_end, state, 0);
+                attention_row(a, q, h, g, key_begin, key_end, state);
                 continue;
             }
             tile_q[filled] = q;
@@ -515,7 +531,13 @@ static void attention_task_avx2(void *context, int64_t task, int thread) {
 
 /* ---- Entry points ---------------------------------------------------------------------- */
 
+/* The sliding window and soft-cap are usable: window >= 0, cap finite and >= 0. */
+static int valid_extras(const gk_attention_args *a) {
+    return a->sliding_window >= 0 && a->logit_softcap >= 0 && a->logit_softcap < INFINITY;
+}
+
 static int valid_args(const gk_attention_args *a) {
+    if (!valid_extras(a)) return 0;
     if (a->query_count < 0 || a->key_count < 0 || a->heads <= 0 || a->kv_heads <= 0 || a->head_dim <= 0) return 0;
     if (a->head_dim > 512 || a->heads % a->kv_heads != 0) return 0;
     if (a->view_count < 1 || a->view_count > GK_MAX_VIEWS) return 0;
@@ -655,7 +677,7 @@ static void row_max_task(void *context, int64_t task, int thread) {
     int64_t q = task / a->heads;
     int32_t h = (int32_t)(task % a->heads);
     float maximum = -INFINITY;
-    for (int64_t j = 0; j < a->key_count; j++) {
+    for (int64_t j = first_visible_key(a, a->first_query_index + q); j < a->key_count; j++) {
         float logit = gk_attention_logit(a, q, h, j);
         if (logit > maximum) maximum = logit;
     }
@@ -663,7 +685,7 @@ static void row_max_task(void *context, int64_t task, int thread) {
 }
 
 int gk_attention_row_max(struct gk_pool *pool, const gk_attention_args *a, float *row_max) {
-    if (a->view_count < 1 || a->view_count > GK_MAX_VIEWS || a->heads <= 0 || a->kv_heads <= 0 || a->heads % a->kv_heads != 0) return -1;
+    if (!valid_extras(a) || a->view_count < 1 || a->view_count > GK_MAX_VIEWS || a->heads <= 0 || a->kv_heads <= 0 || a->heads % a->kv_heads != 0) return -1;
     row_max_job job = { a, row_max };
     gk_pool_run(pool, a->query_count * a->heads, row_max_task, &job);
     return 0;

@@ -111,6 +111,11 @@ public final class AttentionKernel: @unchecked Sendable {
         /// Multiplies `q·k` (normally `1/sqrt(headDimension)`).
         public var logitScale: Float
         public var noise: AttentionNoise?
+        /// 0: none; otherwise query at sequence index `i` sees only keys `j` with `i - j < slidingWindow`.
+        public var slidingWindow: Int
+        /// 0: none; otherwise each scaled logit `x` becomes `logitSoftCap · tanh(x / logitSoftCap)`,
+        /// before noise and softmax.
+        public var logitSoftCap: Float
         /// Result `[queryCount][heads][headDimension]`.
         public var output: UnsafeMutablePointer<Float>
         /// Optional `[queryCount][heads]`: the log-sum-exp of each row's logits.
@@ -119,8 +124,8 @@ public final class AttentionKernel: @unchecked Sendable {
         public init(queryCount: Int, firstQueryIndex: Int, keyCount: Int, heads: Int, keyValueHeads: Int, headDimension: Int,
                     queries: [UnsafePointer<Float>], keys: [UnsafePointer<Float>], keyHeadStride: Int,
                     values: UnsafePointer<Float>, valueHeadStride: Int, thresholds: UnsafePointer<Int32>?,
-                    logitScale: Float, noise: AttentionNoise? = nil, output: UnsafeMutablePointer<Float>,
-                    rowLogSumExp: UnsafeMutablePointer<Float>? = nil) {
+                    logitScale: Float, noise: AttentionNoise? = nil, slidingWindow: Int = 0, logitSoftCap: Float = 0,
+                    output: UnsafeMutablePointer<Float>, rowLogSumExp: UnsafeMutablePointer<Float>? = nil) {
             self.queryCount = queryCount
             self.firstQueryIndex = firstQueryIndex
             self.keyCount = keyCount
@@ -135,6 +140,8 @@ public final class AttentionKernel: @unchecked Sendable {
             self.thresholds = thresholds
             self.logitScale = logitScale
             self.noise = noise
+            self.slidingWindow = slidingWindow
+            self.logitSoftCap = logitSoftCap
             self.output = output
             self.rowLogSumExp = rowLogSumExp
         }
@@ -164,7 +171,8 @@ public final class AttentionKernel: @unchecked Sendable {
         }
     }
 
-    /// Per (query, head), the largest logit over all `keyCount` keys, ignoring the causal mask.
+    /// Per (query, head), the largest (soft-capped) logit over all `keyCount` keys, ignoring the
+    /// causal mask; keys below a sliding window's lower edge are left out.
     public func rowMaximum(_ arguments: Arguments, into result: UnsafeMutablePointer<Float>) throws {
         try withCArguments(arguments) { cArguments in
             guard gk_attention_row_max(pool.pool, &cArguments, result) == 0 else {
@@ -188,7 +196,7 @@ public final class AttentionKernel: @unchecked Sendable {
         }
     }
 
-    /// The logit the kernel uses for query `q`, head `h`, key `j` (noise excluded).
+    /// The logit the kernel uses for query `q`, head `h`, key `j` (soft-cap included, noise and masks excluded).
     public static func logit(_ arguments: Arguments, query q: Int, head h: Int, key j: Int) throws -> Float {
         try withCArguments(arguments) { cArguments in gk_attention_logit(&cArguments, Int64(q), Int32(h), Int64(j)) }
     }
@@ -200,6 +208,9 @@ public final class AttentionKernel: @unchecked Sendable {
         func tuple(_ pointers: [UnsafePointer<Float>]) -> (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) {
             func at(_ index: Int) -> UnsafePointer<Float>? { index < pointers.count ? pointers[index] : nil }
             return (at(0), at(1), at(2), at(3))
+        }
+        guard a.slidingWindow >= 0, a.logitSoftCap >= 0, a.logitSoftCap.isFinite else {
+            throw TensorError.invalidShape("attention needs a sliding window >= 0 and a finite logit soft-cap >= 0, got \(a.slidingWindow) and \(a.logitSoftCap)")
         }
         var cNoise = gk_attention_noise()
         if let noise = a.noise {
@@ -218,7 +229,8 @@ public final class AttentionKernel: @unchecked Sendable {
                                       head_dim: Int32(a.headDimension), view_count: Int32(a.queries.count),
                                       queries: tuple(a.queries), keys: tuple(a.keys), key_head_stride: Int64(a.keyHeadStride),
                                       values: a.values, value_head_stride: Int64(a.valueHeadStride), thresholds: a.thresholds,
-                                      logit_scale: a.logitScale, noise: a.noise == nil ? nil : noisePointer,
+                                      logit_scale: a.logitScale, sliding_window: Int64(a.slidingWindow),
+                                      logit_softcap: a.logitSoftCap, noise: a.noise == nil ? nil : noisePointer,
                                       output: a.output, row_log_sum_exp: a.rowLogSumExp)
             return try body(&c)
         }

@@ -36,7 +36,22 @@ final class AttentionKernelTests: XCTestCase {
     }
 
     /// The obvious implementation: for each row, every logit, softmax, weighted sum (Double).
-    func naive(_ p: Problem, scale: Float, noise: ((Int, Int, Int) -> Double)?) -> [Float] {
+    /// The scaled, soft-capped logit of (query, head, key) in its view (Double).
+    func naiveLogit(_ p: Problem, query: Int, head h: Int, key j: Int, scale: Float, softCap: Double) -> Double {
+        let c = p.c
+        var view = 0
+        while view < c.views - 1 && j < Int(p.thresholds[query * (c.views - 1) + view]) { view += 1 }
+        let g = h / (c.heads / c.kvHeads)
+        var dot = 0.0
+        for t in 0..<c.dim {
+            dot += Double(p.q[view][(query * c.heads + h) * c.dim + t]) * Double(p.k[view][(g * c.keys + j) * c.dim + t])
+        }
+        let scaled = dot * Double(scale)
+        return softCap > 0 ? softCap * tanh(scaled / softCap) : scaled
+    }
+
+    /// `window` and `softCap` as in `AttentionKernel.Arguments` (0: off).
+    func naive(_ p: Problem, scale: Float, noise: ((Int, Int, Int) -> Double)?, window: Int = 0, softCap: Double = 0) -> [Float] {
         let c = p.c
         var out = [Float](repeating: 0, count: c.queries * c.heads * c.dim)
         let group = c.heads / c.kvHeads
@@ -45,21 +60,16 @@ final class AttentionKernelTests: XCTestCase {
             for h in 0..<c.heads {
                 let g = h / group
                 var logits: [Double] = []
-                for j in 0...i {
-                    var view = 0
-                    while view < c.views - 1 && j < Int(p.thresholds[query * (c.views - 1) + view]) { view += 1 }
-                    var dot = 0.0
-                    for t in 0..<c.dim {
-                        dot += Double(p.q[view][(query * c.heads + h) * c.dim + t]) * Double(p.k[view][(g * c.keys + j) * c.dim + t])
-                    }
-                    logits.append(dot * Double(scale) + (noise?(query, h, j) ?? 0))
+                let first = window > 0 ? max(0, i - window + 1) : 0
+                for j in first...i {
+                    logits.append(naiveLogit(p, query: query, head: h, key: j, scale: scale, softCap: softCap) + (noise?(query, h, j) ?? 0))
                 }
                 let m = logits.max()!
                 let weights = logits.map { exp($0 - m) }
                 let total = weights.reduce(0, +)
                 for t in 0..<c.dim {
                     var sum = 0.0
-                    for j in 0...i { sum += weights[j] * Double(p.v[(g * c.keys + j) * c.dim + t]) }
+                    for j in first...i { sum += weights[j - first] * Double(p.v[(g * c.keys + j) * c.dim + t]) }
                     out[(query * c.heads + h) * c.dim + t] = Float(sum / total)
                 }
             }
@@ -67,7 +77,7 @@ final class AttentionKernelTests: XCTestCase {
         return out
     }
 
-    func runKernel(_ p: Problem, scale: Float, noise: AttentionNoise?) throws -> [Float] {
+    func runKernel(_ p: Problem, scale: Float, noise: AttentionNoise?, window: Int = 0, softCap: Float = 0) throws -> [Float] {
         let c = p.c
         let pool = try ThreadPool(threadCount: 2)
         let kernel = AttentionKernel(pool: pool)
@@ -108,7 +118,7 @@ final class AttentionKernelTests: XCTestCase {
                         keyValueHeads: c.kvHeads, headDimension: c.dim, queries: queryPointers.map { UnsafePointer($0) },
                         keys: keyPointers.map { UnsafePointer($0) }, keyHeadStride: stride, values: values.baseAddress!,
                         valueHeadStride: c.keys * c.dim, thresholds: c.views > 1 ? thresholds.baseAddress : nil,
-                        logitScale: scale, noise: noise, output: out.baseAddress!)
+                        logitScale: scale, noise: noise, slidingWindow: window, logitSoftCap: softCap, output: out.baseAddress!)
                     try kernel.run(arguments)
                 }
             }
@@ -153,6 +163,57 @@ final class AttentionKernelTests: XCTestCase {
                 let actual = try runKernel(problem, scale: scale, noise: nil)
                 assertClose(actual, expected, tolerance: 2e-5, "case \(index) on \(path): \(c)")
             }
+        }
+    }
+
+    func testSlidingWindowAndSoftCapMatchNaive() throws {
+        let cases = [
+            Case(queries: 37, firstQuery: 0, keys: 37, heads: 9, kvHeads: 3, dim: 64, views: 2),
+            Case(queries: 20, firstQuery: 50, keys: 70, heads: 6, kvHeads: 3, dim: 32, views: 3),
+            Case(queries: 3, firstQuery: 2500, keys: 2503, heads: 4, kvHeads: 1, dim: 24, views: 2),  // key splits
+            Case(queries: 23, firstQuery: 9, keys: 32, heads: 3, kvHeads: 3, dim: 64, views: 3),
+            Case(queries: 9, firstQuery: 3, keys: 12, heads: 4, kvHeads: 1, dim: 128, views: 3),
+            Case(queries: 2, firstQuery: 3000, keys: 3002, heads: 6, kvHeads: 2, dim: 128, views: 1),
+            Case(queries: 40, firstQuery: 0, keys: 40, heads: 2, kvHeads: 1, dim: 64, views: 1),
+        ]
+        // windows shorter than a key block, spanning blocks, and longer than the sequence; caps
+        // below and above the logits' range (the random logits reach about ±3)
+        let settings: [(window: Int, cap: Float)] = [(1, 0), (5, 0), (33, 0), (0, 0.7), (0, 50), (17, 2), (4096, 1.5)]
+        for (index, c) in cases.enumerated() {
+            let problem = makeProblem(c, seed: UInt64(100 + index))
+            let scale = 4 / Float(c.dim).squareRoot()
+            for setting in settings {
+                let expected = naive(problem, scale: scale, noise: nil, window: setting.window, softCap: Double(setting.cap))
+                try onEveryPath { path in
+                    let actual = try runKernel(problem, scale: scale, noise: nil, window: setting.window, softCap: setting.cap)
+                    assertClose(actual, expected, tolerance: 2e-5, "case \(index), window \(setting.window), cap \(setting.cap) on \(path): \(c)")
+                }
+            }
+        }
+        let problem = makeProblem(cases[0], seed: 5)
+        XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: nil, window: -1))
+        XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: nil, softCap: -1))
+        XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: nil, softCap: .infinity))
+    }
+
+    /// The soft-cap comes before the noise: noise added to capped logits, as the naive twin does.
+    func testSoftCapAppliesBeforeNoise() throws {
+        let c = Case(queries: 7, firstQuery: 20, keys: 27, heads: 6, kvHeads: 2, dim: 64, views: 2)
+        let problem = makeProblem(c, seed: 17)
+        let scale: Float = 0.5
+        let expected = naive(problem, scale: scale, noise: { q, h, j in
+            Double(AttentionNoise.uniform(seed: 3, layer: 1, head: h, query: c.firstQuery + q, key: j)) * 4
+        }, window: 9, softCap: 1)
+        try onEveryPath { path in
+            let noise = AttentionNoise(kind: .uniform, seed: 3, layer: 1, interpolatedKeys: nil, onlyInterpolated: false,
+                                       scaleStandardDeviation: false, standardDeviationBase: 1, totalKeyCount: c.keys)
+            var scales = [Float](repeating: 4, count: c.queries * c.heads)
+            let actual = try scales.withUnsafeMutableBufferPointer { rowScale in
+                var withScale = noise
+                withScale.rowScale = UnsafePointer(rowScale.baseAddress)
+                return try runKernel(problem, scale: scale, noise: withScale, window: 9, softCap: 1)
+            }
+            assertClose(actual, expected, tolerance: 2e-5, "soft-cap before uniform noise on \(path)")
         }
     }
 
@@ -207,6 +268,52 @@ final class AttentionKernelTests: XCTestCase {
     }
 
     func testProbeAveragesLogitsAndScoresOverHeads() throws {
+        try checkProbe(window: 0, softCap: 0)
+    }
+
+    func testProbeAndRowMaximumFollowWindowAndSoftCap() throws {
+        try checkProbe(window: 7, softCap: 0.3)
+        try checkRowMaximum(window: 0, softCap: 0)
+        try checkRowMaximum(window: 5, softCap: 0.3)
+    }
+
+    /// Row maxima over every key (no causal mask, window's lower edge applied) against the naive logits.
+    func checkRowMaximum(window: Int, softCap: Float) throws {
+        let c = Case(queries: 9, firstQuery: 12, keys: 40, heads: 4, kvHeads: 2, dim: 64, views: 2)
+        let p = makeProblem(c, seed: 23)
+        let kernel = AttentionKernel(pool: try ThreadPool(threadCount: 2))
+        let stride = KeyBlockLayout.floatsPerHead(capacity: c.keys, headDimension: c.dim)
+        var blocked = [[Float]](repeating: [Float](repeating: 0, count: stride * c.kvHeads), count: c.views)
+        for view in 0..<c.views {
+            for g in 0..<c.kvHeads { for j in 0..<c.keys { for t in 0..<c.dim {
+                blocked[view][g * stride + KeyBlockLayout.offset(key: j, element: t, headDimension: c.dim)] = p.k[view][(g * c.keys + j) * c.dim + t]
+            } } }
+        }
+        var maxima = [Float](repeating: .nan, count: c.queries * c.heads)
+        var output = [Float](repeating: 0, count: c.queries * c.heads * c.dim)
+        try p.q[0].withUnsafeBufferPointer { q0 in try p.q[1].withUnsafeBufferPointer { q1 in
+        try blocked[0].withUnsafeBufferPointer { k0 in try blocked[1].withUnsafeBufferPointer { k1 in
+        try p.v.withUnsafeBufferPointer { v in try p.thresholds.withUnsafeBufferPointer { t in
+        try output.withUnsafeMutableBufferPointer { out in try maxima.withUnsafeMutableBufferPointer { m in
+            let arguments = AttentionKernel.Arguments(
+                queryCount: c.queries, firstQueryIndex: c.firstQuery, keyCount: c.keys, heads: c.heads, keyValueHeads: c.kvHeads,
+                headDimension: c.dim, queries: [q0.baseAddress!, q1.baseAddress!], keys: [k0.baseAddress!, k1.baseAddress!],
+                keyHeadStride: stride, values: v.baseAddress!, valueHeadStride: c.keys * c.dim, thresholds: t.baseAddress!,
+                logitScale: 0.5, slidingWindow: window, logitSoftCap: softCap, output: out.baseAddress!)
+            try kernel.rowMaximum(arguments, into: m.baseAddress!)
+        } } } } } } } }
+        for q in 0..<c.queries {
+            let i = c.firstQuery + q
+            let first = window > 0 ? max(0, i - window + 1) : 0
+            for h in 0..<c.heads {
+                let expected = (first..<c.keys).map { naiveLogit(p, query: q, head: h, key: $0, scale: 0.5, softCap: Double(softCap)) }.max()!
+                XCTAssertEqual(Double(maxima[q * c.heads + h]), expected, accuracy: 1e-5, "row max q \(q) h \(h) window \(window) cap \(softCap)")
+            }
+        }
+    }
+
+    /// The probe's grid against logits and probabilities from the naive twin.
+    func checkProbe(window: Int, softCap: Float) throws {
         let c = Case(queries: 20, firstQuery: 10, keys: 30, heads: 6, kvHeads: 3, dim: 64, views: 2)
         let p = makeProblem(c, seed: 21)
         let pool = try ThreadPool(threadCount: 2)
@@ -231,18 +338,21 @@ final class AttentionKernelTests: XCTestCase {
                         queryCount: c.queries, firstQueryIndex: c.firstQuery, keyCount: c.keys, heads: c.heads, keyValueHeads: c.kvHeads,
                         headDimension: c.dim, queries: [q0.baseAddress!, q1.baseAddress!], keys: [k0.baseAddress!, k1.baseAddress!],
                         keyHeadStride: stride, values: v.baseAddress!, valueHeadStride: c.keys * c.dim, thresholds: t.baseAddress!,
-                        logitScale: 0.125, output: out.baseAddress!)
+                        logitScale: 0.125, slidingWindow: window, logitSoftCap: softCap, output: out.baseAddress!)
                     try sums.withUnsafeMutableBufferPointer { s in try counts.withUnsafeMutableBufferPointer { k in
                         try kernel.probe(arguments, probabilities: probabilities, totalLength: n, resolution: n,
                                          sums: s.baseAddress!, counts: k.baseAddress!)
                     } }
                     for q in 0..<c.queries {
                         let i = c.firstQuery + q
+                        let first = window > 0 ? max(0, i - window + 1) : 0
                         for h in 0..<c.heads {
-                            let logits = try (0...i).map { Double(try AttentionKernel.logit(arguments, query: q, head: h, key: $0)) }
+                            let logits = (first...i).map { naiveLogit(p, query: q, head: h, key: $0, scale: 0.125, softCap: Double(softCap)) }
                             let m = logits.max()!, total = logits.map { exp($0 - m) }.reduce(0, +)
-                            for j in 0...i {
-                                expected[i * n + j] += (probabilities ? exp(logits[j] - m) / total : logits[j]) / Double(c.heads)
+                            for j in first...i {
+                                let logit = logits[j - first]
+                                expected[i * n + j] += (probabilities ? exp(logit - m) / total : logit) / Double(c.heads)
+                                XCTAssertEqual(Double(try AttentionKernel.logit(arguments, query: q, head: h, key: j)), logit, accuracy: 1e-5)
                             }
                         }
                     }
@@ -250,7 +360,7 @@ final class AttentionKernelTests: XCTestCase {
             } } } } } }
             for i in 0..<n {
                 for j in 0..<n {
-                    let visible = i >= c.firstQuery && j <= i
+                    let visible = i >= c.firstQuery && j <= i && (window == 0 || i - j < window)
                     XCTAssertEqual(counts[i * n + j], visible ? Int64(c.heads) : 0)
                     if visible { XCTAssertEqual(sums[i * n + j] / Double(c.heads), expected[i * n + j], accuracy: 1e-4) }
                 }

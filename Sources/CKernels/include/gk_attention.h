@@ -46,6 +46,11 @@ typedef struct {
        t[1] <= j < t[0], ..., view v-1 covers j < t[v-2]. NULL when view_count == 1. */
     const int32_t *thresholds;
     float logit_scale;                   /* multiplies q·k (normally 1/sqrt(head_dim)) */
+    /* 0: none; else query at sequence index i sees only keys j with i - j < sliding_window. */
+    int64_t sliding_window;
+    /* 0: none; else each scaled logit x becomes logit_softcap * tanh(x / logit_softcap),
+       before noise and before the softmax. */
+    float logit_softcap;
     const gk_attention_noise *noise;     /* NULL: no noise */
     float *output;                       /* [query_count][heads][head_dim] */
     float *row_log_sum_exp;              /* optional [query_count][heads]: log Σ exp(logit) */
@@ -64,12 +69,13 @@ int gk_attention(struct gk_pool *pool, const gk_attention_args *args, void *scra
 int gk_attention_probe(struct gk_pool *pool, const gk_attention_args *args, int quantity, int64_t total_length,
                        int32_t resolution, double *sums, int64_t *counts);
 
-/** Maximum over every key 0..<key_count (no causal mask) of the selected, scaled logit, per
-    query and head: [query_count][heads] into row_max. Used by GALI's uniform noise. */
+/** Maximum over every key 0..<key_count (no causal mask; the sliding window's lower bound
+    applies) of the selected, scaled, soft-capped logit, per query and head:
+    [query_count][heads] into row_max. Used by GALI's uniform noise. */
 int gk_attention_row_max(struct gk_pool *pool, const gk_attention_args *args, float *row_max);
 
 /** The logit the kernel uses for query q (0-based within the call), head h and key j, noise
-    excluded: one value, for tests and analysis tools. */
+    excluded (soft-cap included, masks ignored): one value, for tests and analysis tools. */
 float gk_attention_logit(const gk_attention_args *args, int64_t q, int32_t h, int64_t j);
 
 /** Standard-normal and uniform numbers of the counter-based generator (for tests). */
