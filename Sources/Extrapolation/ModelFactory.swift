@@ -54,14 +54,14 @@ public enum ModelFactory {
     /// SmolLM2, see `DefaultModel`) and builds `method` for original window
     /// `maxPositionEmbeddings` (default: the model's own context length).
     public static func make(method: MethodSpec = .original, maxPositionEmbeddings: Int? = nil, model: String? = nil,
-                            threads: Int? = nil, precision: Precision = .fast,
+                            threads: Int? = nil, precision: Precision = .fast, cacheType: CacheElementType? = nil,
                             registry: MethodRegistry = .shared) throws -> LoadedModel {
         // Check the name and parameters first so that mistakes fail before the model loads.
         _ = try MethodParameters(method.parameters, for: registry.type(named: method.name).descriptor)
         let checkpoint = try ModelCheckpoint.open(path: try DefaultModel.resolve(model))
         let window = maxPositionEmbeddings ?? checkpoint.configuration.contextLength
         let built = try registry.make(method, originalWindow: window)
-        let model = try LlamaModel(checkpoint: checkpoint, threadCount: threads, precision: precision)
+        let model = try LlamaModel(checkpoint: checkpoint, threadCount: threads, precision: precision, cacheType: cacheType)
         let tokenizer = try Tokenizer.load(checkpoint: checkpoint)
         return LoadedModel(model: model, checkpoint: checkpoint, tokenizer: tokenizer, method: built)
     }

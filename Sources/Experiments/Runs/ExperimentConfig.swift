@@ -84,6 +84,8 @@ public struct ExperimentConfig: Sendable {
     public let seed: Int
     /// Linear-layer precision (`precision`: `fast` or `exact`).
     public let precision: Precision
+    /// Key/value cache element type (`kv_type`: `f32` or `f16`; nil: the precision's default).
+    public let cacheType: CacheElementType?
     /// Threads (`threads`; nil: all active cores).
     public var threads: Int?
     /// LongBench / L-Eval datasets to run (`datasets`; nil: the reference's list).
@@ -126,6 +128,7 @@ public struct ExperimentConfig: Sendable {
         ("haystack_dir", "needle: folder of .txt filler essays (default: the reference's repeated sentences)"),
         ("seed", "random seed (default 42)"),
         ("precision", "fast (default) or exact linear layers"),
+        ("kv_type", "key/value cache elements: f32 or f16 (default: f16 with fast precision, f32 with exact)"),
         ("threads", "threads (default: all active cores)"),
         ("datasets", "longbench/leval: dataset names to run (default: the reference's list)"),
         ("label", "row label in collected tables (default: exp_name)"),
@@ -151,7 +154,7 @@ public struct ExperimentConfig: Sendable {
 
     static let commonKeys: Set<String> = [
         "model", "exp_name", "method", "test", "max_pe", "task", "ori_max_position_embeddings", "factor", "params",
-        "seed", "precision", "threads", "label", "chat_format", "system_prompt",
+        "seed", "precision", "kv_type", "threads", "label", "chat_format", "system_prompt",
         "analysis_text", "analysis_length", "analysis_quantity", "analysis_layers", "analysis_resolution",
     ]
 
@@ -220,6 +223,14 @@ public struct ExperimentConfig: Sendable {
             throw reader.error("precision", "must be \"fast\" or \"exact\", not \"\(precisionName)\"")
         }
         self.precision = precision
+        if let cacheTypeName = try reader.string("kv_type") {
+            guard let cacheType = CacheElementType(rawValue: cacheTypeName) else {
+                throw reader.error("kv_type", "must be \"f32\" or \"f16\", not \"\(cacheTypeName)\"")
+            }
+            self.cacheType = cacheType
+        } else {
+            cacheType = nil
+        }
         threads = try reader.integer("threads", atLeast: 1)
         datasets = try reader.strings("datasets")
         if let datasets {

@@ -95,7 +95,7 @@ public enum ExperimentRunner {
     public static func load(config: ExperimentConfig, modelPath: String) throws -> LoadedModel {
         GALIMethod.register()
         let loaded = try ModelFactory.make(method: config.methodSpec, maxPositionEmbeddings: config.originalWindow, model: modelPath,
-                                           threads: config.threads, precision: config.precision)
+                                           threads: config.threads, precision: config.precision, cacheType: config.cacheType)
         try config.validateMethod(originalWindow: loaded.originalWindow)
         return loaded
     }

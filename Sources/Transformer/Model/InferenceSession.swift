@@ -55,7 +55,8 @@ public final class InferenceSession {
             throw InferenceError.invalidArgument("a positioning scheme may keep 0...\(AttentionKernel.maximumViews) key rotations, not \(slots)")
         }
         cache = KeyValueCache(layerCount: c.layerCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
-                              slotCount: slots, keepsUnrotatedKeys: positioning.keepsUnrotatedKeys(context: context))
+                              slotCount: slots, keepsUnrotatedKeys: positioning.keepsUnrotatedKeys(context: context),
+                              elementType: model.cacheType)
         attention = AttentionKernel(pool: model.pool)
     }
 
