@@ -160,8 +160,9 @@ final class AttentionKernelTests: XCTestCase {
         }
     }
 
-    func testMatchesNaiveAcrossShapesAndViews() throws {
-        let cases = [
+    /// Shapes every kernel test covers: single rows, grouped heads, 1–4 views, key splits (long
+    /// caches), and the tiled head sizes 64 and 128.
+    static let shapes = [
             Case(queries: 1, firstQuery: 0, keys: 1, heads: 1, kvHeads: 1, dim: 16, views: 1),
             Case(queries: 5, firstQuery: 0, keys: 5, heads: 4, kvHeads: 2, dim: 64, views: 1),
             Case(queries: 37, firstQuery: 0, keys: 37, heads: 9, kvHeads: 3, dim: 64, views: 2),
@@ -173,6 +174,9 @@ final class AttentionKernelTests: XCTestCase {
             Case(queries: 9, firstQuery: 3, keys: 12, heads: 4, kvHeads: 1, dim: 128, views: 3),
             Case(queries: 2, firstQuery: 3000, keys: 3002, heads: 6, kvHeads: 2, dim: 128, views: 1),
         ]
+
+    func testMatchesNaiveAcrossShapesAndViews() throws {
+        let cases = Self.shapes
         for (index, c) in cases.enumerated() {
             let problem = makeProblem(c, seed: UInt64(index + 1))
             let scale = 1 / Float(c.dim).squareRoot()
@@ -187,14 +191,7 @@ final class AttentionKernelTests: XCTestCase {
     /// A half cache: the kernel (every path, tiles, rows and key splits) against the naive twin
     /// on the same half-rounded keys and values.
     func testHalfCacheMatchesNaiveOnRoundedInputs() throws {
-        let cases = [
-            Case(queries: 5, firstQuery: 0, keys: 5, heads: 4, kvHeads: 2, dim: 64, views: 1),
-            Case(queries: 37, firstQuery: 0, keys: 37, heads: 9, kvHeads: 3, dim: 64, views: 2),
-            Case(queries: 20, firstQuery: 50, keys: 70, heads: 6, kvHeads: 3, dim: 32, views: 3),
-            Case(queries: 3, firstQuery: 2500, keys: 2503, heads: 4, kvHeads: 1, dim: 24, views: 2),
-            Case(queries: 9, firstQuery: 3, keys: 12, heads: 4, kvHeads: 1, dim: 128, views: 3),
-            Case(queries: 2, firstQuery: 3000, keys: 3002, heads: 6, kvHeads: 2, dim: 128, views: 1),
-        ]
+        let cases = Self.shapes
         for (index, c) in cases.enumerated() {
             let problem = makeProblem(c, seed: UInt64(200 + index))
             // values spanning the half range: tiny (subnormal in half) and large ones
@@ -226,15 +223,7 @@ final class AttentionKernelTests: XCTestCase {
     }
 
     func testSlidingWindowAndSoftCapMatchNaive() throws {
-        let cases = [
-            Case(queries: 37, firstQuery: 0, keys: 37, heads: 9, kvHeads: 3, dim: 64, views: 2),
-            Case(queries: 20, firstQuery: 50, keys: 70, heads: 6, kvHeads: 3, dim: 32, views: 3),
-            Case(queries: 3, firstQuery: 2500, keys: 2503, heads: 4, kvHeads: 1, dim: 24, views: 2),  // key splits
-            Case(queries: 23, firstQuery: 9, keys: 32, heads: 3, kvHeads: 3, dim: 64, views: 3),
-            Case(queries: 9, firstQuery: 3, keys: 12, heads: 4, kvHeads: 1, dim: 128, views: 3),
-            Case(queries: 2, firstQuery: 3000, keys: 3002, heads: 6, kvHeads: 2, dim: 128, views: 1),
-            Case(queries: 40, firstQuery: 0, keys: 40, heads: 2, kvHeads: 1, dim: 64, views: 1),
-        ]
+        let cases = Self.shapes + [Case(queries: 40, firstQuery: 0, keys: 40, heads: 2, kvHeads: 1, dim: 64, views: 1)]
         // windows shorter than a key block, spanning blocks, and longer than the sequence; caps
         // below and above the logits' range (the random logits reach about ±3)
         let settings: [(window: Int, cap: Float)] = [(1, 0), (5, 0), (33, 0), (0, 0.7), (0, 50), (17, 2), (4096, 1.5)]
