@@ -39,7 +39,10 @@ struct ModelOptions {
             guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
                 throw CommandLineError("--param needs KEY=VALUE, not \"\(item)\"")
             }
-            parameters[String(item[..<equals])] = ParameterValue(parsing: String(item[item.index(after: equals)...]))
+            let key = String(item[..<equals])
+            guard parameters.updateValue(ParameterValue(parsing: String(item[item.index(after: equals)...])), forKey: key) == nil else {
+                throw CommandLineError("--param \(key) is given twice; give each parameter once")
+            }
         }
         method = MethodSpec(name: arguments.string("method") ?? "original", parameters: parameters)
         originalWindow = try arguments.int("ori-window", in: 2...Int(Int32.max))
@@ -66,11 +69,10 @@ struct ModelOptions {
         return arguments.flag("exact") ? .exact : defaultPrecision
     }
 
-    /// Loads the model and method (GALI is registered first, like any plugin).
+    /// Loads the model and method (resolved in the standard registry).
     func load() throws -> LoadedModel {
-        GALIMethod.register()
         let loaded = try ModelFactory.make(method: method, maxPositionEmbeddings: originalWindow, model: modelPath,
-                                           threads: threads, precision: precision, cacheType: cacheType)
+                                           threads: threads, precision: precision, cacheType: cacheType, registry: .standard)
         if let targetLength { try loaded.method.validate(targetLength: targetLength) }
         return loaded
     }

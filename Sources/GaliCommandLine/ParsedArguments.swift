@@ -63,7 +63,13 @@ public struct ParsedArguments {
     /// Option `name` as an integer within `range`, or `defaultValue` when absent.
     public func int(_ name: String, default defaultValue: Int? = nil, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int? {
         guard let text = string(name) else { return defaultValue }
-        guard let value = Int(text) else { throw CommandLineError("--\(name) needs an integer, not \"\(text)\"") }
+        guard let value = Int(text) else {
+            let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                throw CommandLineError("--\(name) \(text) is out of range (\(range.lowerBound)...\(range.upperBound))")
+            }
+            throw CommandLineError("--\(name) needs an integer, not \"\(text)\"")
+        }
         guard range.contains(value) else { throw CommandLineError("--\(name) must be in \(range.lowerBound)...\(range.upperBound), not \(value)") }
         return value
     }

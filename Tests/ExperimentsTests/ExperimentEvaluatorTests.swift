@@ -17,10 +17,10 @@ final class ExperimentEvaluatorTests: XCTestCase {
     /// An experiment of `task` named `name` holding `records` (all planned), window 8, max_pe 16.
     @discardableResult
     func experiment<Record: TaskRecord>(_ task: ExperimentTaskKind, _ name: String, label: String? = nil, _ records: [Record]) throws -> ExperimentStore {
-        let store = ExperimentStore(resultsRoot: root, task: task, name: name)
+        let store = try ExperimentStore(resultsRoot: root, task: task, name: name)
         try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
         let config = try ExperimentConfig(parsing: "task = \"pg19\"\nexp_name = \"\(name)\"\nmethod = \"original\"\nmax_pe = 16\nstride = 4\n")
-        let description = RunDescription(task: task.rawValue, experiment: name, label: label ?? name, method: "original", parameters: [:],
+        let description = RunDescription(task: task.name, experiment: name, label: label ?? name, method: "original", parameters: [:],
                                          model: "m", originalWindow: 8, maxPE: 16, seed: 42, precision: "fast", chatFormat: "none",
                                          systemPrompt: "", test: false)
         try ExperimentStore.writeAtomically(try SavedConfig.text(config: config, resolved: description, fingerprint: "f"), to: store.configPath)
@@ -66,7 +66,7 @@ final class ExperimentEvaluatorTests: XCTestCase {
         let result = try ExperimentEvaluator.evaluate(store)
         XCTAssertEqual(result.columns.map(\.name), ["2k", "4k"])
         XCTAssertEqual(result.columns.map(\.value), [0.75, 0.25])
-        let grid = try XCTUnwrap(ExperimentEvaluator.needleGrid(result))
+        let grid = try XCTUnwrap(NeedleTask.needleGrid(result))
         XCTAssertEqual(grid.contextLengths, [2000, 4000])
         XCTAssertEqual(grid.depthPercents, [50, 100])
         XCTAssertEqual(grid.values, [[0.5, 0], [1, 0.5]])
@@ -140,7 +140,7 @@ final class ExperimentEvaluatorTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("both give 4k"), "\(error)")
         }
         try FileManager.default.removeItem(atPath: root + "/passkey/pred/gali-4k-again")
-        let incomplete = ExperimentStore(resultsRoot: root, task: .passkey, name: "ntk-4k")
+        let incomplete = try ExperimentStore(resultsRoot: root, task: .passkey, name: "ntk-4k")
         try Data().write(to: URL(fileURLWithPath: incomplete.recordsPath(shard: nil)))
         XCTAssertThrowsError(try ResultCollector.collect(resultsRoot: root, task: .passkey)) { error in
             XCTAssertTrue("\(error)".contains("ntk-4k"), "\(error)")

@@ -27,7 +27,7 @@ final class ExperimentStoreTests: XCTestCase {
 
     /// A passkey experiment with `items` planned; records written per shard file.
     func makeExperiment(items: Int, name: String = "exp") throws -> ExperimentStore {
-        let store = ExperimentStore(resultsRoot: root, task: .passkey, name: name)
+        let store = try ExperimentStore(resultsRoot: root, task: .passkey, name: name)
         try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
         let config = try ExperimentConfig(parsing: "task = \"passkey\"\nexp_name = \"exp\"\nmethod = \"original\"\nmax_pe = 4096\nn_garbage = 100\ntimes = \(items)\n")
         let description = RunDescription(task: "passkey", experiment: "exp", label: "exp", method: "original", parameters: [:], model: "m",

@@ -26,6 +26,8 @@ public struct TOMLLookupError: Error, Equatable, Sendable, CustomStringConvertib
         case missing
         /// A value of another type (`found`) where `expected` was wanted.
         case typeMismatch(expected: String, found: String)
+        /// An integer outside the accepted `range`.
+        case outOfRange(value: Int, range: ClosedRange<Int>)
     }
 
     /// The dotted key path that was looked up, e.g. `params.chunk_coe`.
@@ -46,7 +48,16 @@ public struct TOMLLookupError: Error, Equatable, Sendable, CustomStringConvertib
             return "missing key '\(keyPath)'"
         case .typeMismatch(let expected, let found):
             return "key '\(keyPath)' must be \(TOMLLookupError.article(expected)) \(expected), found \(found)"
+        case .outOfRange(let value, let range):
+            return "key '\(keyPath)' must be \(TOMLLookupError.describe(range)), not \(value)"
         }
+    }
+
+    /// `at least 1`, `at most 10`, or `from 1 to 10`.
+    static func describe(_ range: ClosedRange<Int>) -> String {
+        if range.upperBound == Int.max { return "at least \(range.lowerBound)" }
+        if range.lowerBound == Int.min { return "at most \(range.upperBound)" }
+        return "from \(range.lowerBound) to \(range.upperBound)"
     }
 
     private static func article(_ word: String) -> String {

@@ -67,6 +67,17 @@ public struct TOMLTable: Equatable, Sendable {
         try lookup(path, expected: "integer") { $0.integerValue }
     }
 
+    /// The integer at `path` checked against `range`; `nil` when absent. The one accessor for
+    /// every count and size read from a config: a value outside `range` throws a
+    /// `TOMLLookupError` naming the key, the value and the bounds, before any work is planned.
+    public func integer(_ path: String..., in range: ClosedRange<Int>) throws -> Int? {
+        guard let value = try lookup(path, expected: "integer", { $0.integerValue }) else { return nil }
+        guard range.contains(value) else {
+            throw TOMLLookupError(keyPath: path.joined(separator: "."), reason: .outOfRange(value: value, range: range))
+        }
+        return value
+    }
+
     /// The float at `path`; `nil` when absent. An integer is a type mismatch (see `number`).
     public func float(_ path: String...) throws -> Double? {
         try lookup(path, expected: "float") { $0.floatValue }

@@ -1,3 +1,5 @@
+import Transformer
+
 /// A problem with an experiment config: a missing, unknown or ill-typed key or a value out of
 /// range, with the file and line when known.
 public struct ExperimentConfigError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -18,13 +20,14 @@ public struct ExperimentConfigError: Error, Equatable, Sendable, CustomStringCon
         self.message = message
     }
 
-    /// `expcfg/x.toml: line 7: key 'max_pe': must be an integer ≥ 2, not "16k"`.
+    /// `expcfg/x.toml: line 7: key 'max_pe': must be an integer ≥ 2, not "16k"`, on one line
+    /// (control characters from the file escaped).
     public var description: String {
         var parts: [String] = []
         if let file { parts.append(file) }
         if let line { parts.append("line \(line)") }
         if let key { parts.append("key '\(key)'") }
         parts.append(message)
-        return parts.joined(separator: ": ")
+        return ModelFileError.singleLine(parts.joined(separator: ": "), limit: 1000)
     }
 }

@@ -9,8 +9,10 @@ public struct ExperimentStore: Sendable {
     /// The task.
     public let task: ExperimentTaskKind
 
-    /// The store of experiment `name` of `task` under `resultsRoot`.
-    public init(resultsRoot: String, task: ExperimentTaskKind, name: String) {
+    /// The store of experiment `name` of `task` under `resultsRoot`; throws
+    /// `RunError.invalidName` when `name` is not a plain folder name (see `ExperimentName`).
+    public init(resultsRoot: String, task: ExperimentTaskKind, name: String) throws {
+        try ExperimentName.validate(name, source: "experiment name")
         self.task = task
         directory = ExperimentStore.predictionsDirectory(resultsRoot: resultsRoot, task: task) + "/" + name
     }
@@ -117,7 +119,7 @@ public struct ExperimentStore: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        let text = String(decoding: try encoder.encode(SavedPlan(task: task.rawValue, count: items.count, items: items)), as: UTF8.self)
+        let text = String(decoding: try encoder.encode(SavedPlan(task: task.name, count: items.count, items: items)), as: UTF8.self)
         try ExperimentStore.writeAtomically(text + "\n", to: planPath)
     }
 

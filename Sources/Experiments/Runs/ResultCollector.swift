@@ -24,13 +24,13 @@ public enum ResultCollector {
                                skipIncomplete: Bool = false, columns: [String]? = nil) throws -> Collection {
         let names = experiments ?? ExperimentStore.experiments(resultsRoot: resultsRoot, task: task)
         guard !names.isEmpty else {
-            throw RunError.conflict("no \(task.rawValue) experiments under \(ExperimentStore.predictionsDirectory(resultsRoot: resultsRoot, task: task))")
+            throw RunError.conflict("no \(task.name) experiments under \(ExperimentStore.predictionsDirectory(resultsRoot: resultsRoot, task: task))")
         }
         var results: [ExperimentResult] = []
         var skipped: [(String, String)] = []
         var failures: [String] = []
         for name in names {
-            let store = ExperimentStore(resultsRoot: resultsRoot, task: task, name: name)
+            let store = try ExperimentStore(resultsRoot: resultsRoot, task: task, name: name)
             guard FileManager.default.fileExists(atPath: store.directory) else {
                 throw RunError.conflict("no experiment \(name) in \(ExperimentStore.predictionsDirectory(resultsRoot: resultsRoot, task: task))")
             }
@@ -54,10 +54,10 @@ public enum ResultCollector {
         for result in results {
             for column in result.columns where !all.contains(column.name) { all.append(column.name) }
         }
-        let ordered = order(all, task: task)
+        let ordered = task.type.orderColumns(all)
         let columns = selected.map { wanted in wanted } ?? ordered
         let metric = results.first?.metric ?? ""
-        var table = ResultTable(title: "\(task.rawValue): \(metric)", rowHeader: "experiment", columns: columns)
+        var table = ResultTable(title: "\(task.name): \(metric)", rowHeader: "experiment", columns: columns)
         var owner: [String: String] = [:]
         for result in results {
             table.addRow(result.label)
@@ -74,58 +74,9 @@ public enum ResultCollector {
         return table
     }
 
-    /// Columns in the task's order: lengths ascending, reference datasets first.
-    static func order(_ columns: [String], task: ExperimentTaskKind) -> [String] {
-        switch task {
-        case .pg19, .passkey, .needle:
-            return columns.sorted { lengthValue($0) < lengthValue($1) }
-        case .longbench:
-            return LongBench.reportColumns.filter(columns.contains) + columns.filter { !LongBench.reportColumns.contains($0) }
-        case .leval:
-            return LEval.reportColumns.filter(columns.contains) + columns.filter { !LEval.reportColumns.contains($0) }
-        }
-    }
-
-    /// `"4096"` → 4096, `"8k"` → 8000 (passkey buckets: 8 × 1024).
-    static func lengthValue(_ column: String, kilo: Double = 1000) -> Double {
-        if column.hasSuffix("k"), let value = Double(column.dropLast()) { return value * kilo }
-        return Double(column) ?? .infinity
-    }
-
-    /// A chart of every experiment's columns against length: perplexity (log scale) for pg19,
-    /// accuracy for passkey and needle; nil for dataset tasks.
+    /// The chart of every experiment's columns against length, as the task draws it (perplexity
+    /// on a log scale, accuracy in percent); nil for tasks without a length chart.
     public static func chart(_ collection: Collection) -> LineChart? {
-        let kilo: Double
-        let yLabel: String
-        switch collection.task {
-        case .pg19: kilo = 1; yLabel = "Perplexity"
-        case .passkey: kilo = 1024; yLabel = "Accuracy"
-        case .needle: kilo = 1000; yLabel = "Accuracy"
-        case .longbench, .leval: return nil
-        }
-        var labels: [String] = []
-        var points: [String: [(x: Double, y: Double)]] = [:]
-        for result in collection.results {
-            if points[result.label] == nil { labels.append(result.label) }
-            for column in result.columns where column.value.isFinite && lengthValue(column.name, kilo: kilo).isFinite {
-                points[result.label, default: []].append((lengthValue(column.name, kilo: kilo), column.value))
-            }
-        }
-        let series = labels.map { LineChart.Series(name: $0, points: (points[$0] ?? []).sorted { $0.x < $1.x }) }
-        var chart = LineChart(series: series, title: collection.task == .pg19 ? "Perplexity vs. context length" : "\(collection.task.rawValue) accuracy vs. context length",
-                              xLabel: "Context length (tokens)", yLabel: yLabel)
-        chart.xTickLabels = .thousands
-        if collection.task == .pg19 {
-            chart.yAxis = .logarithmic
-        } else {
-            chart.yRange = 0...1
-            chart.yTickLabels = .percent
-        }
-        return chart
-    }
-
-    /// The chart's file name.
-    public static func chartFileName(_ task: ExperimentTaskKind) -> String {
-        task == .pg19 ? "ppl_vs_length.svg" : "accuracy_vs_length.svg"
+        collection.task.type.chart?.render(collection.results)
     }
 }

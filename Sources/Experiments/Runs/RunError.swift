@@ -3,6 +3,8 @@
 public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A malformed `--shard`.
     case invalidShard(String)
+    /// An experiment name that is not a plain folder name (see `ExperimentName`).
+    case invalidName(String)
     /// Input data missing or malformed (file, what is wrong).
     case invalidData(String)
     /// The experiment folder or its files do not allow this run (exists, differs, missing).
@@ -15,7 +17,7 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The message.
     public var description: String {
         switch self {
-        case .invalidShard(let message), .invalidData(let message), .conflict(let message),
+        case .invalidShard(let message), .invalidName(let message), .invalidData(let message), .conflict(let message),
              .incomplete(let message), .io(let message):
             return message
         }

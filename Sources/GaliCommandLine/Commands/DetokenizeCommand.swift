@@ -28,10 +28,17 @@ enum DetokenizeCommand: Command {
 
     /// The ids in a comma- or space-separated list.
     static func parseIDs(_ list: String) throws -> [Int] {
-        let items = list.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" || $0 == "\t" })
-        return try items.map { item in
-            guard let id = Int(item) else { throw CommandLineError("--ids: \"\(item)\" is not a token id") }
-            return id
+        // Commas separate ids (an empty item between two commas is an error); blanks around
+        // them, or alone between ids, are allowed.
+        var ids: [Int] = []
+        for field in list.split(separator: ",", omittingEmptySubsequences: false) {
+            let items = field.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+            guard !items.isEmpty else { throw CommandLineError("--ids: empty item in \"\(list)\" (give ids like 1,2,3)") }
+            for item in items {
+                guard let id = Int(item) else { throw CommandLineError("--ids: \"\(item)\" is not a token id") }
+                ids.append(id)
+            }
         }
+        return ids
     }
 }

@@ -27,13 +27,14 @@ enum EvalCommand: Command {
         let task = try taskArgument(arguments)
         guard let experiment = arguments.string("exp") else { throw CommandLineError("--exp is required (a name or `all`)") }
         let root = resultsRoot(arguments)
-        let names = experiment == "all" ? ExperimentStore.experiments(resultsRoot: root, task: task) : [experiment]
+        let names = experiment == "all" ? ExperimentStore.experiments(resultsRoot: root, task: task)
+            : [try ExperimentName.validate(experiment, source: "--exp")]
         guard !names.isEmpty else {
-            throw CommandLineError("no \(task.rawValue) experiments under \(ExperimentStore.predictionsDirectory(resultsRoot: root, task: task))")
+            throw CommandLineError("no \(task.name) experiments under \(ExperimentStore.predictionsDirectory(resultsRoot: root, task: task))")
         }
         var failures = 0
         for name in names {
-            let store = ExperimentStore(resultsRoot: root, task: task, name: name)
+            let store = try ExperimentStore(resultsRoot: root, task: task, name: name)
             guard FileManager.default.fileExists(atPath: store.directory) else {
                 throw CommandLineError("no experiment folder \(store.directory)")
             }
@@ -44,7 +45,7 @@ enum EvalCommand: Command {
                     output.write(result.jsonText())
                 } else {
                     let table = try ResultCollector.table([result], task: task)
-                    output.print(table.markdown(numbers: .fixed(task == .longbench || task == .leval ? 2 : 3)))
+                    output.print(table.markdown(numbers: .fixed(task.type.tableDecimals)))
                     if !result.isComplete { output.print("(partial: \(result.recorded) of \(result.planned) items)") }
                     output.print("wrote " + files.joined(separator: ", "))
                 }

@@ -30,6 +30,13 @@ enum GenerateCommand: Command {
     \(ModelOptions.help)
     """
 
+    /// The `--stop` strings; an empty one would stop before the first token, so it is an error.
+    static func stopStrings(_ arguments: ParsedArguments) throws -> [String] {
+        let strings = arguments.strings("stop")
+        if strings.contains("") { throw CommandLineError("--stop needs a non-empty string") }
+        return strings
+    }
+
     static func run(_ arguments: ParsedArguments, output: OutputStreams) throws {
         let prompt: String
         switch (arguments.string("prompt"), arguments.string("prompt-file")) {
@@ -46,7 +53,7 @@ enum GenerateCommand: Command {
             repetitionPenalty: try arguments.double("repetition-penalty", default: 1, in: 0.01...100)!,
             seed: UInt64(try arguments.int("seed", default: 0, in: 0...Int.max)!))
         let options = GenerationOptions(maxNewTokens: try arguments.int("max-new-tokens", default: 256, in: 0...1_000_000)!,
-                                        sampling: sampling, stopStrings: arguments.strings("stop"))
+                                        sampling: sampling, stopStrings: try stopStrings(arguments))
         // Exact by default: the 8-bit activations of the fast path can flip a small model's
         // near-tie greedy choices; decoding is memory-bound, so exactness costs little here.
         let loaded = try ModelOptions(arguments, defaultPrecision: .exact).load()

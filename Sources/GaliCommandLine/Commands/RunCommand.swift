@@ -42,20 +42,20 @@ enum RunCommand: Command {
         if let threads = try arguments.int("threads", in: 1...1024) { config.threads = threads }
         options.resume = arguments.flag("resume")
         options.shard = try arguments.string("shard").map(ShardSpec.init(parsing:))
-        if let name = arguments.string("name") { options.experimentName = name }
+        if let name = arguments.string("name") { options.experimentName = try ExperimentName.validate(name, source: "--name") }
         if let results = arguments.string("results") { options.resultsRoot = results }
         let modelPath = try DefaultModel.resolve((arguments.string("model") ?? config.model).map(options.paths.resolve))
         if arguments.string("model") == nil { try config.checkModelPath(modelPath) }
         let reporter = RunReporter(isTerminal: output.errorIsTerminal, writeError: output.writeError)
         if arguments.flag("check") {
             let count = try ExperimentRunner.check(config: config, modelPath: modelPath, options: options, reporter: reporter)
-            output.print("\(file): \(config.task.rawValue) with \(config.canonicalMethodName), \(count) work items; config OK")
+            output.print("\(file): \(config.task.name) with \(config.canonicalMethodName), \(count) work items; config OK")
             return
         }
         let summary = try ExperimentRunner.run(config: config, modelPath: modelPath, options: options, reporter: reporter)
         let shard = options.shard.map { " (shard \($0): \(summary.shardItems) of \(summary.plannedItems) items)" } ?? ""
         output.print("\(summary.directory): \(summary.completedItems) item(s) run, \(summary.skippedItems) already done\(shard)")
-        output.print("next: gali eval --task \(config.task.rawValue) --exp \(summary.experimentName)"
+        output.print("next: gali eval --task \(config.task.name) --exp \(summary.experimentName)"
                      + (options.resultsRoot == "results" ? "" : " --results \(options.resultsRoot)"))
     }
 }

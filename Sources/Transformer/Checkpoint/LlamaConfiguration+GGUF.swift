@@ -127,8 +127,9 @@ extension LlamaConfiguration {
         switch value {
         case .bool(let flag): return .bool(flag)
         case .string(let text): return .string(text)
-        case .array(let items): return .array(items.map(configurationValue))
-        default: return .number(value.doubleValue ?? .nan)
+        default:
+            if let items = value.arrayValue { return .array(items.map(configurationValue)) }
+            return .number(value.doubleValue ?? .nan)
         }
     }
 

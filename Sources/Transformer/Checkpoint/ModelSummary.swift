@@ -21,13 +21,17 @@ public struct ModelSummary: Sendable {
     /// Total number of weight elements in the files.
     public let parameterCount: Int
     /// Tokenizer kind: GGUF `tokenizer.ggml.model` (`"gpt2"`, `"llama"`) or the `model.type` of
-    /// `tokenizer.json` (`"BPE"`, ...); nil when the checkpoint has no tokenizer.
-    public let tokenizerKind: String?
-    /// Number of tokens the tokenizer defines, when it has one.
-    public let tokenizerVocabularySize: Int?
+    /// `tokenizer.json` (`"BPE"`).
+    public let tokenizerKind: String
+    /// Number of tokens the tokenizer defines.
+    public let tokenizerVocabularySize: Int
 
-    /// Summarises an opened checkpoint (reading `tokenizer.json` for a Hugging Face directory).
+    /// Summarises an opened checkpoint after running every check the model and tokenizer
+    /// loaders run (`ModelCheckpoint.validateForInference`): a checkpoint that cannot run throws
+    /// the same error loading it would.
     public init(checkpoint: ModelCheckpoint) throws {
+        let tokenizer = try checkpoint.validateForInference()
+        tokenizerVocabularySize = tokenizer.vocabularySize
         path = checkpoint.path
         configuration = checkpoint.configuration
         switch checkpoint.source {
@@ -38,9 +42,8 @@ public struct ModelSummary: Sendable {
             tensorCount = file.tensorInfos.count
             tensorCountsByType = file.tensorInfos.reduce(into: [:]) { $0[$1.dtype.description, default: 0] += 1 }
             parameterCount = file.tensorInfos.reduce(0) { $0 + $1.shape.reduce(1, *) }
-            tokenizerKind = file.metadata["tokenizer.ggml.model"]?.stringValue
-            tokenizerVocabularySize = file.metadata["tokenizer.ggml.tokens"]?.arrayValue?.count
-        case .huggingFace(let directory):
+            tokenizerKind = file.metadata["tokenizer.ggml.model"]?.stringValue ?? "gguf"
+        case .huggingFace:
             let infos = checkpoint.safetensors?.tensorInfos ?? []
             let fileCount = checkpoint.safetensors?.files.count ?? 0
             format = "Hugging Face (safetensors, \(fileCount) file\(fileCount == 1 ? "" : "s"))"
@@ -49,36 +52,10 @@ public struct ModelSummary: Sendable {
             tensorCount = infos.count
             tensorCountsByType = infos.reduce(into: [:]) { $0[$1.dtypeName, default: 0] += 1 }
             parameterCount = infos.reduce(0) { $0 + $1.shape.reduce(1, *) }
-            let tokenizer = try ModelSummary.huggingFaceTokenizer(directory: directory)
-            tokenizerKind = tokenizer?.kind
-            tokenizerVocabularySize = tokenizer?.size
+            tokenizerKind = "BPE"  // the only tokenizer.json model the loader accepts
         }
     }
 
-    /// Kind and size of the `tokenizer.json` in `directory`, or nil when there is none.
-    static func huggingFaceTokenizer(directory: String) throws -> (kind: String, size: Int)? {
-        let path = (directory as NSString).appendingPathComponent("tokenizer.json")
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ModelFileError(path: path, reason: "cannot be read (\(JSONFields.oneLine(error)))")
-        }
-        let tokenizer = try JSONFields.parse(data, path: path, what: "tokenizer.json")
-        guard let model = try tokenizer.nested("model") else {
-            throw ModelFileError(path: path, reason: "has no \"model\" object")
-        }
-        let kind = try model.string("type") ?? "unknown"
-        var ids = Set<Int>()
-        if let vocab = model.object["vocab"] as? [String: Any] {
-            for value in vocab.values { if let id = JSONFields.integer(value) { ids.insert(id) } }
-        } else if let vocab = model.object["vocab"] as? [Any] {  // Unigram: [[piece, score], ...]
-            ids.formUnion(0..<vocab.count)
-        }
-        for token in tokenizer.object["added_tokens"] as? [Any] ?? [] {
-            if let entry = token as? [String: Any], let value = entry["id"], let id = JSONFields.integer(value) { ids.insert(id) }
-        }
-        return (kind, ids.count)
-    }
 
     /// A name for the rotary convention (`"adjacent pairs (GGUF)"`, ...).
     public var rotaryConventionName: String {
@@ -109,9 +86,7 @@ public struct ModelSummary: Sendable {
             ("parameters", "\(parameterCount)"),
             ("tensors", "\(tensorCount) (" + tensorCountsByType.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"),
             ("file size", "\(fileSize) bytes (\(String(format: "%.1f", Double(fileSize) / 1_048_576)) MiB)"),
-            ("tokenizer", tokenizerKind.map { kind in
-                "\(kind), " + (tokenizerVocabularySize.map { "\($0) tokens" } ?? "size unknown")
-            } ?? "none"),
+            ("tokenizer", "\(tokenizerKind), \(tokenizerVocabularySize) tokens"),
         ]
         return lines
     }
@@ -143,7 +118,7 @@ public struct ModelSummary: Sendable {
             "rms_norm_eps": Double(String(c.rmsNormEpsilon)) ?? Double(c.rmsNormEpsilon),
             "tied_embeddings": c.tiedEmbeddings, "parameters": parameterCount,
             "tensor_count": tensorCount, "tensor_types": tensorCountsByType, "file_size": fileSize,
-            "tokenizer": ["kind": tokenizerKind ?? NSNull(), "vocab_size": tokenizerVocabularySize ?? NSNull()] as [String: Any],
+            "tokenizer": ["kind": tokenizerKind, "vocab_size": tokenizerVocabularySize] as [String: Any],
         ]
     }
 

@@ -25,27 +25,13 @@ public final class LlamaModel: @unchecked Sendable {
     /// cache type defaults to `CacheElementType.standard(for: precision)`.
     public init(checkpoint: ModelCheckpoint, threadCount: Int? = nil, precision: Precision = .fast,
                 cacheType: CacheElementType? = nil) throws {
-        let configuration = checkpoint.configuration
-        guard configuration.rotaryDimension == configuration.headDimension else {
-            throw ModelFileError(path: checkpoint.path, reason: "partial rotary embedding (\(configuration.rotaryDimension) of \(configuration.headDimension) dimensions) is not supported")
-        }
-        guard configuration.headDimension <= 512 else {
-            throw ModelFileError(path: checkpoint.path, reason: "head dimension \(configuration.headDimension) is larger than the attention kernel's limit of 512")
-        }
-        self.configuration = configuration
+        self.configuration = checkpoint.configuration
+        self.positioningContext = try checkpoint.positioningContext()
         self.weights = checkpoint.weights
         self.pool = try ThreadPool(threadCount: threadCount ?? ThreadPool.activeProcessorCount)
         self.precision = precision
         self.cacheType = cacheType ?? .standard(for: precision)
         self.linear = LinearKernel(pool: pool, precision: precision)
-        var frequencyFactors: [Float]?
-        if case .gguf(let file) = checkpoint.source, file.hasTensor(named: "rope_freqs.weight") {
-            frequencyFactors = try file.tensor(named: "rope_freqs.weight").floatValues()
-        }
-        self.positioningContext = PositioningContext(
-            baseFrequencies: try configuration.rotaryFrequencies(frequencyFactors: frequencyFactors),
-            ropeBase: configuration.ropeBase, rotaryDimension: configuration.rotaryDimension,
-            contextLength: configuration.contextLength)
     }
 
     /// A new, empty sequence using `positioning` (the unmodified model by default), computing

@@ -39,6 +39,13 @@ public final class GGUFFile: @unchecked Sendable {
 
     private static let magic: UInt32 = 0x4655_4747  // "GGUF" read little-endian
     private static let maximumArrayDepth = 8
+    /// Most metadata entries a file may have (real models have under 100).
+    public static let maximumMetadataCount = 16_384
+    /// Most tensors a file may have (real LLaMA-family models have under 2,000).
+    public static let maximumTensorCount = 16_384
+    /// Memory one metadata entry and one tensor directory entry take beyond their names.
+    private static let bytesPerMetadataEntry = 96
+    private static let bytesPerTensorInfo = 192
 
     /// Opens and parses the file at `path`, mapping it into memory.
     public convenience init(path: String) throws {
@@ -72,13 +79,22 @@ public final class GGUFFile: @unchecked Sendable {
         guard tensorCount <= UInt64(reader.remaining / 24) else {
             throw reader.failure("tensor count \(tensorCount) is impossible for a file of \(storage.byteCount) bytes")
         }
+        guard entryCount <= UInt64(GGUFFile.maximumMetadataCount) else {
+            throw reader.failure("metadata count \(entryCount) is more than the limit of \(GGUFFile.maximumMetadataCount)")
+        }
+        guard tensorCount <= UInt64(GGUFFile.maximumTensorCount) else {
+            throw reader.failure("tensor count \(tensorCount) is more than the limit of \(GGUFFile.maximumTensorCount)")
+        }
+        // The directory's tables: per entry a key, a value and dictionary slots.
+        LoadAccounting.charge(Int(entryCount) * GGUFFile.bytesPerMetadataEntry + Int(tensorCount) * GGUFFile.bytesPerTensorInfo)
 
         var metadata: [String: GGUFValue] = [:]
         var keys: [String] = []
         for index in 0..<Int(entryCount) {
             let key = try reader.readString("metadata key #\(index)")
+            LoadAccounting.charge(key.utf8.count)
             let type = try reader.read(UInt32.self, "the type of metadata \(ModelFileError.quoted(key))")
-            let value = try GGUFFile.readValue(type: type, reader: &reader, key: key, depth: 0)
+            let value = try GGUFFile.readValue(type: type, reader: &reader, storage: storage, key: key)
             if metadata.updateValue(value, forKey: key) != nil {
                 throw reader.failure("metadata key \(ModelFileError.quoted(key)) appears twice")
             }
@@ -96,6 +112,7 @@ public final class GGUFFile: @unchecked Sendable {
         var rawInfos: [(name: String, shape: [Int], type: UInt32, offset: UInt64)] = []
         for index in 0..<Int(tensorCount) {
             let name = try reader.readString("the name of tensor #\(index)")
+            LoadAccounting.charge(name.utf8.count)
             let dimensions = try reader.read(UInt32.self, "the rank of tensor \(ModelFileError.quoted(name))")
             guard dimensions >= 1, dimensions <= 4 else {
                 throw reader.failure("tensor \(ModelFileError.quoted(name)) has \(dimensions) dimensions (1 to 4 allowed)")
@@ -192,7 +209,7 @@ public final class GGUFFile: @unchecked Sendable {
     /// Whether a tensor named `name` exists.
     public func hasTensor(named name: String) -> Bool { tensorIndex[name] != nil }
 
-    private static func readValue(type: UInt32, reader: inout ByteReader, key: String, depth: Int) throws -> GGUFValue {
+    private static func readValue(type: UInt32, reader: inout ByteReader, storage: TensorStorage, key: String) throws -> GGUFValue {
         func what() -> String { "the value of \(ModelFileError.quoted(key))" }
         switch type {
         case 0: return .uint8(try reader.read(UInt8.self, what()))
@@ -206,25 +223,50 @@ public final class GGUFFile: @unchecked Sendable {
             let byte = try reader.read(UInt8.self, what())
             guard byte <= 1 else { throw reader.failure("\(what()) is a bool stored as \(byte)") }
             return .bool(byte == 1)
-        case 8: return .string(try reader.readString(what()))
+        case 8:
+            let text = try reader.readString(what())
+            LoadAccounting.charge(text.utf8.count)
+            return .string(text)
         case 9:
-            guard depth < maximumArrayDepth else { throw reader.failure("\(what()) nests arrays more than \(maximumArrayDepth) deep") }
-            let elementType = try reader.read(UInt32.self, "the element type of \(what())")
-            guard let size = minimumSize(of: elementType) else {
-                throw reader.failure("\(what()) is an array of unknown type \(elementType)")
-            }
-            let count = try reader.readCount("the length of \(what())", minimumItemSize: size)
-            var items: [GGUFValue] = []
-            items.reserveCapacity(count)
-            for _ in 0..<count {
-                items.append(try readValue(type: elementType, reader: &reader, key: key, depth: depth + 1))
-            }
-            return .array(items)
+            let (elementType, count, start) = try checkArray(reader: &reader, key: key, depth: 0)
+            return .fileArray(GGUFArray(storage: storage, elementType: elementType, count: count, start: start))
         case 10: return .uint64(try reader.read(UInt64.self, what()))
         case 11: return .int64(try reader.read(Int64.self, what()))
         case 12: return .float64(try reader.readDouble(what()))
         default: throw reader.failure("\(what()) has unknown value type \(type)")
         }
+    }
+
+    /// Checks an array's header and every element (nested arrays recursively) without decoding
+    /// anything, leaving `reader` after the array; returns the element type, the count and where
+    /// the elements start.
+    private static func checkArray(reader: inout ByteReader, key: String, depth: Int) throws -> (UInt32, Int, Int) {
+        func what() -> String { "the value of \(ModelFileError.quoted(key))" }
+        guard depth < maximumArrayDepth else { throw reader.failure("\(what()) nests arrays more than \(maximumArrayDepth) deep") }
+        let elementType = try reader.read(UInt32.self, "the element type of \(what())")
+        guard let size = minimumSize(of: elementType) else {
+            throw reader.failure("\(what()) is an array of unknown type \(elementType)")
+        }
+        let count = try reader.readCount("the length of \(what())", minimumItemSize: size)
+        let start = reader.position
+        switch elementType {
+        case 7:
+            for _ in 0..<count {
+                let byte = try reader.read(UInt8.self, what())
+                guard byte <= 1 else { throw reader.failure("\(what()) has a bool stored as \(byte)") }
+            }
+        case 8:
+            for index in 0..<count {
+                let length = try reader.readCount("the length of \(what())[\(index)]", minimumItemSize: 1)
+                try reader.seek(to: reader.position + length)
+            }
+        case 9:
+            for _ in 0..<count { _ = try checkArray(reader: &reader, key: key, depth: depth + 1) }
+        default:
+            // Fixed-size numbers: readCount has checked that they fit in the file.
+            try reader.seek(to: start + count * size)
+        }
+        return (elementType, count, start)
     }
 
     /// Smallest encoded size of a value of GGUF type `type`, or nil for unknown types.

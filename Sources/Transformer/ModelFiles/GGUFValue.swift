@@ -5,7 +5,10 @@ public enum GGUFValue: Equatable, Sendable {
     case float32(Float), float64(Double)
     case bool(Bool)
     case string(String)
+    /// An array built in memory (for writing files).
     case array([GGUFValue])
+    /// An array read from a file, decoded lazily (see `GGUFArray`).
+    case fileArray(GGUFArray)
 
     /// The value as an integer, if it is any integer type and fits in `Int`.
     public var intValue: Int? {
@@ -43,10 +46,35 @@ public enum GGUFValue: Equatable, Sendable {
         return nil
     }
 
-    /// The elements, if the value is an array.
-    public var arrayValue: [GGUFValue]? {
-        if case .array(let v) = self { return v }
-        return nil
+    /// The elements, if the value is an array (of either kind).
+    public var arrayValue: GGUFArray? {
+        switch self {
+        case .array(let values): return GGUFArray(values)
+        case .fileArray(let array): return array
+        default: return nil
+        }
+    }
+
+    /// Values are equal when they are the same scalar, or arrays with equal elements (whether
+    /// in memory or in a file).
+    public static func == (lhs: GGUFValue, rhs: GGUFValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.uint8(let a), .uint8(let b)): return a == b
+        case (.int8(let a), .int8(let b)): return a == b
+        case (.uint16(let a), .uint16(let b)): return a == b
+        case (.int16(let a), .int16(let b)): return a == b
+        case (.uint32(let a), .uint32(let b)): return a == b
+        case (.int32(let a), .int32(let b)): return a == b
+        case (.uint64(let a), .uint64(let b)): return a == b
+        case (.int64(let a), .int64(let b)): return a == b
+        case (.float32(let a), .float32(let b)): return a == b
+        case (.float64(let a), .float64(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        default:
+            guard let a = lhs.arrayValue, let b = rhs.arrayValue else { return false }
+            return a == b
+        }
     }
 
     /// A short human-readable rendering (arrays summarised by length).
@@ -54,6 +82,7 @@ public enum GGUFValue: Equatable, Sendable {
         switch self {
         case .string(let v): return v.count > 60 ? "\"\(v.prefix(57))...\"" : "\"\(v)\""
         case .array(let v): return "[\(v.count) items]"
+        case .fileArray(let v): return "[\(v.count) items]"
         case .bool(let v): return String(v)
         case .float32(let v): return String(v)
         case .float64(let v): return String(v)

@@ -123,7 +123,7 @@ public struct GGUFWriter {
         case .float32: return 6
         case .bool: return 7
         case .string: return 8
-        case .array: return 9
+        case .array, .fileArray: return 9
         case .uint64: return 10
         case .int64: return 11
         case .float64: return 12
@@ -144,6 +144,8 @@ public struct GGUFWriter {
         case .float64(let v): ElementEncoding.append(v.bitPattern, to: &data)
         case .bool(let v): data.append(v ? 1 : 0)
         case .string(let v): appendString(v, to: &data)
+        case .fileArray(let items):
+            try appendValue(.array(Array(items)), key: key, to: &data)
         case .array(let items):
             let elementType = items.first.map(typeID(of:)) ?? 0
             guard items.allSatisfy({ typeID(of: $0) == elementType }) else {

@@ -27,7 +27,9 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable {
         "\"" + singleLine(text, limit: limit) + "\""
     }
 
-    private static func singleLine(_ text: String, limit: Int) -> String {
+    /// `text` on one line for an error message: control characters (newlines, NUL, ...)
+    /// escaped, at most `limit` characters kept.
+    public static func singleLine(_ text: String, limit: Int) -> String {
         var result = ""
         var count = 0
         for scalar in text.unicodeScalars {

@@ -14,8 +14,19 @@ struct Vocabulary: Sendable {
     /// Number of tokens.
     var count: Int { tokens.count }
 
+    /// Most tokens a vocabulary may have (the largest real ones have about 262,000).
+    static let maximumSize = 1 << 20
+    /// How far ids in a `tokenizer.json` may run past its number of entries (ids left unused).
+    static let maximumIDGap = 1024
+
+    /// The exclusive upper bound on ids of a file describing `entryCount` tokens: the count plus
+    /// `maximumIDGap`, and never more than `maximumSize`. Checked before anything is allocated.
+    static func idLimit(entryCount: Int) -> Int { min(maximumSize, entryCount + maximumIDGap) }
+
     /// Builds the table; `piece` gives the decoded bytes of a token from its spelling and type.
     init(tokens: [String], types: [TokenType], piece: (String, TokenType) -> [UInt8]) {
+        // Pieces, the id dictionary and their heap blocks.
+        LoadAccounting.charge(tokens.count * 64 + 2 * tokens.reduce(0) { $0 + $1.utf8.count })
         self.tokens = tokens
         self.types = types
         var pieces: [[UInt8]] = []
