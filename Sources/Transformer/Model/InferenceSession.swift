@@ -63,10 +63,11 @@ public final class InferenceSession {
         let localCount = isLocal.filter { $0 }.count
         cacheIndex = isLocal.indices.map { layer in isLocal[..<layer].filter { $0 == isLocal[layer] }.count }
         cache = KeyValueCache(layerCount: c.layerCount - localCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
-                              slotCount: slots, keepsUnrotatedKeys: positioning.keepsUnrotatedKeys(context: context))
+                              slotCount: slots, keepsUnrotatedKeys: positioning.keepsUnrotatedKeys(context: context),
+                              elementType: model.cacheType)
         local = localCount == 0 ? nil : LocalLayers(
             cache: KeyValueCache(layerCount: localCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
-                                 slotCount: 1, keepsUnrotatedKeys: false),
+                                 slotCount: 1, keepsUnrotatedKeys: false, elementType: model.cacheType),
             context: context.local(base: c.options.localRopeBase))
         attention = AttentionKernel(pool: model.pool)
     }
