@@ -98,6 +98,12 @@ public struct ExperimentConfig: Sendable {
     public let maxNewTokens: Int?
     /// Needle depths 1/d … d/d (`depths`, default 16 as in the reference).
     public let depthCount: Int
+    /// RULER tasks to run (`ruler_tasks`; nil: every task whose inputs are available).
+    public let rulerTasks: [String]?
+    /// RULER length budgets in tokens (`lengths`), ascending.
+    public let rulerLengths: [Int]
+    /// RULER samples per task × length (`samples`, default 1).
+    public let rulerSamples: Int
     /// `gali analyze` settings (`analysis_*` keys).
     public let analysis: AnalysisSettings
     /// Keys present but unused by this task, and similar notes.
@@ -112,7 +118,7 @@ public struct ExperimentConfig: Sendable {
         ("method", "extrapolation method or the reference's alias (dpi, repro_se, repro_ntk, ...)"),
         ("test", "true: only the first item of each group (the reference's smoke test)"),
         ("max_pe", "target context length: prompts are truncated to it and the method must support it"),
-        ("task", "pg19, passkey (or passkey_retreival), needle, longbench, leval"),
+        ("task", "pg19, passkey (or passkey_retreival), needle, longbench, leval, ruler"),
         ("ori_max_position_embeddings", "original window W (default: the model's context length)"),
         ("stride", "pg19: piece length for strided scoring (methods other than gali, chunk_llama, self_extend)"),
         ("times", "passkey/needle: trials (per cell for needle)"),
@@ -122,8 +128,11 @@ public struct ExperimentConfig: Sendable {
         ("n_garbage", "passkey: filler characters of the synthetic prompt"),
         ("factor", "scaling factor for ntk/yarn/linear/dynamic_ntk (as the reference reads it for yarn and ntk)"),
         ("params", "table of method parameters"),
-        ("data_dir", "input data: pg19 .txt folder or file, LongBench/L-Eval .jsonl folder, passkey .jsonl file"),
-        ("haystack_dir", "needle: folder of .txt filler essays (default: the reference's repeated sentences)"),
+        ("data_dir", "input data: pg19 .txt folder or file, LongBench/L-Eval .jsonl folder, passkey .jsonl file, ruler folder with squad.json/hotpotqa.json"),
+        ("haystack_dir", "needle: folder of .txt filler essays (default: the reference's repeated sentences); ruler: the essays of essay haystacks"),
+        ("ruler_tasks", "ruler: task names (default: every task whose inputs are available)"),
+        ("lengths", "ruler: length budgets in tokens (prompt plus answer), e.g. [4096, 8192]"),
+        ("samples", "ruler: samples per task and length (default 1)"),
         ("seed", "random seed (default 42)"),
         ("precision", "fast (default) or exact linear layers"),
         ("threads", "threads (default: all active cores)"),
@@ -147,6 +156,7 @@ public struct ExperimentConfig: Sendable {
         .needle: ["times", "min_k", "max_k", "gap", "depths", "haystack_dir", "max_new_tokens"],
         .longbench: ["data_dir", "datasets", "max_new_tokens"],
         .leval: ["data_dir", "datasets", "max_new_tokens"],
+        .ruler: ["ruler_tasks", "lengths", "samples", "haystack_dir", "data_dir", "max_new_tokens"],
     ]
 
     static let commonKeys: Set<String> = [
@@ -235,6 +245,26 @@ public struct ExperimentConfig: Sendable {
         systemPrompt = try reader.string("system_prompt")
         maxNewTokens = try reader.integer("max_new_tokens", atLeast: 1)
         depthCount = try reader.integer("depths", atLeast: 1) ?? 16
+        rulerTasks = try reader.strings("ruler_tasks")
+        if let rulerTasks {
+            if rulerTasks.isEmpty { throw reader.error("ruler_tasks", "must name at least one task") }
+            if let unknown = rulerTasks.first(where: { RulerTaskName(rawValue: $0) == nil }) {
+                throw reader.error("ruler_tasks", "unknown RULER task \"\(unknown)\"; known: \(RulerTaskName.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        let lengths = try reader.integers("lengths") ?? []
+        if task == .ruler {
+            if lengths.isEmpty { throw reader.error("lengths", "missing (required for this task): length budgets in tokens, e.g. [4096, 8192]") }
+            let longest = maxPE
+            if let bad = lengths.first(where: { $0 < RulerTask.minimumLength || $0 > longest }) {
+                throw reader.error("lengths", "each length must be in \(RulerTask.minimumLength)...max_pe (\(longest)), not \(bad)")
+            }
+        }
+        rulerLengths = Array(Set(lengths)).sorted()
+        rulerSamples = try reader.integer("samples", atLeast: 1) ?? 1
+        if rulerSamples > RulerTask.maximumSamples {
+            throw reader.error("samples", "at most \(RulerTask.maximumSamples), not \(rulerSamples)")
+        }
 
         let quantityName = try reader.string("analysis_quantity") ?? "both"
         let quantities: [String]

@@ -22,6 +22,8 @@ public enum ExperimentEvaluator {
             try longBench(try decode(lines, as: LongBenchTask.Record.self, store: store), run: run, into: &result)
         case .leval:
             try lEval(try decode(lines, as: LEvalTask.Record.self, store: store), run: run, into: &result)
+        case .ruler:
+            ruler(try decode(lines, as: RulerTask.Record.self, store: store), into: &result)
         }
         return result
     }
@@ -105,10 +107,12 @@ public enum ExperimentEvaluator {
             let values = groups[bucket] ?? []
             return (bucket, Double(values.filter { $0 }.count) / Double(max(values.count, 1)))
         }
+        for bucket in order { result.intervals[bucket] = WilsonInterval(outcomes: groups[bucket] ?? []) }
         let correct = records.filter(\.correct).count
         let meanTokens = records.isEmpty ? 0 : records.map(\.promptTokens).reduce(0, +) / records.count
         result.details = [
             ("accuracy", JSONText.number(records.isEmpty ? .nan : Double(correct) / Double(records.count))),
+            ("accuracy_interval", WilsonInterval(outcomes: records.map(\.correct)).json),
             ("trials", String(records.count)), ("correct", String(correct)), ("mean_prompt_tokens", String(meanTokens)),
         ]
     }
@@ -127,22 +131,70 @@ public enum ExperimentEvaluator {
         for cell in order {
             let trials = cells[cell] ?? []
             let score = Double(trials.filter(\.correct).count) / Double(max(trials.count, 1))
+            let interval = WilsonInterval(outcomes: trials.map(\.correct))
             let last = trials.last
             cellJSON.append(ExperimentResult.object([
                 ("context_length", JSONText.string("\(cell.length / 1000)k")), ("length", String(cell.length)),
                 ("depth_percent", JSONText.number(cell.depth)), ("score", JSONText.number(score)), ("trials", String(trials.count)),
+                ("lower", JSONText.number(interval.lower)), ("upper", JSONText.number(interval.upper)),
                 ("pred", JSONText.string(last?.pred ?? "")), ("answer", JSONText.string(last?.answer ?? "")),
             ]))
         }
         let lengths = Array(Set(records.map(\.length))).sorted()
         result.columns = lengths.map { length in
             let trials = records.filter { $0.length == length }
+            result.intervals["\(length / 1000)k"] = WilsonInterval(outcomes: trials.map(\.correct))
             return ("\(length / 1000)k", Double(trials.filter(\.correct).count) / Double(max(trials.count, 1)))
         }
         result.details = [
             ("accuracy", JSONText.number(records.isEmpty ? .nan : Double(records.filter(\.correct).count) / Double(records.count))),
+            ("accuracy_interval", WilsonInterval(outcomes: records.map(\.correct)).json),
             ("results", "[\n    " + cellJSON.joined(separator: ",\n    ") + "\n  ]"),
         ]
+    }
+
+    /// RULER's report: per task × length the mean score (RULER's `string_match_all` or
+    /// `string_match_part`, here in [0, 1] rather than percent), and per length the mean over
+    /// tasks (RULER's average), each with a Wilson interval over its samples.
+    static func ruler(_ records: [RulerTask.Record], into result: inout ExperimentResult) {
+        result.metric = "score"
+        var tasks: [String] = []
+        for record in records where !tasks.contains(record.task) { tasks.append(record.task) }
+        let lengths = Array(Set(records.map(\.length))).sorted()
+        var cells: [String: [Double]] = [:]
+        for record in records { cells["\(record.task)@\(record.length)", default: []].append(record.score) }
+        var breakdown = ResultTable(title: "ruler: score by task (95% Wilson interval, n samples)", rowHeader: "task")
+        var perTask: [(String, String)] = []
+        for task in tasks {
+            var perLength: [(String, String)] = []
+            for length in lengths {
+                guard let scores = cells["\(task)@\(length)"] else { continue }
+                let interval = WilsonInterval(scores: scores)
+                breakdown[task, String(length)] = .text(String(format: "%.3f ", interval.rate) + interval.text())
+                perLength.append((String(length), ExperimentResult.object([("score", JSONText.number(interval.rate)),
+                                                                           ("lower", JSONText.number(interval.lower)),
+                                                                           ("upper", JSONText.number(interval.upper)),
+                                                                           ("n", String(interval.trials))])))
+            }
+            perTask.append((task, ExperimentResult.object(perLength)))
+        }
+        for length in lengths {
+            let means = tasks.compactMap { cells["\($0)@\(length)"] }.map { $0.reduce(0, +) / Double($0.count) }
+            let pooled = WilsonInterval(scores: records.filter { $0.length == length }.map(\.score))
+            let column = String(length)
+            result.columns.append((column, means.reduce(0, +) / Double(max(means.count, 1))))
+            result.intervals[column] = pooled
+            breakdown["average", column] = .text(String(format: "%.3f ", result.value(column) ?? .nan) + pooled.text())
+        }
+        let seconds = records.map(\.seconds).reduce(0, +)
+        result.details = [
+            ("tasks", ExperimentResult.object(perTask)),
+            ("prompts", String(records.count)),
+            ("prompts_per_hour", JSONText.number(seconds > 0 ? Double(records.count) * 3600 / seconds : .nan)),
+            ("reused_prompt_tokens", String(records.map(\.reusedTokens).reduce(0, +))),
+            ("prompt_tokens", String(records.map(\.promptTokens).reduce(0, +))),
+        ]
+        result.breakdown = breakdown
     }
 
     /// The needle grid of a result's cells (from its `results` detail).

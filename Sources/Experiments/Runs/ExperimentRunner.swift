@@ -53,6 +53,15 @@ public struct RunSummary: Sendable {
     public var skippedItems: Int
     /// Items run now.
     public var completedItems: Int
+    /// What an item is (`prompt`, `trial`, `file`, ...).
+    public var unit: String
+    /// Wall-clock seconds spent running items (model loading excluded).
+    public var seconds: Double
+
+    /// Items run per hour (prompts per hour for generation tasks); nil when nothing ran.
+    public var itemsPerHour: Double? {
+        completedItems > 0 && seconds > 0 ? Double(completedItems) * 3600 / seconds : nil
+    }
 }
 
 /// Runs an experiment: plans the work items, picks the shard's slice, skips what a resumed run
@@ -72,6 +81,8 @@ public enum ExperimentRunner {
             return try run(LongBenchTask(config: config, paths: options.paths), config: config, modelPath: modelPath, options: options, reporter: reporter)
         case .leval:
             return try run(LEvalTask(config: config, paths: options.paths), config: config, modelPath: modelPath, options: options, reporter: reporter)
+        case .ruler:
+            return try run(RulerTask(config: config, paths: options.paths), config: config, modelPath: modelPath, options: options, reporter: reporter)
         }
     }
 
@@ -86,6 +97,7 @@ public enum ExperimentRunner {
         case .needle: count = try NeedleTask(config: config, paths: options.paths).plan().count
         case .longbench: count = try LongBenchTask(config: config, paths: options.paths).plan().count
         case .leval: count = try LEvalTask(config: config, paths: options.paths).plan().count
+        case .ruler: count = try RulerTask(config: config, paths: options.paths).plan().count
         }
         _ = try load(config: config, modelPath: modelPath)
         return count
@@ -171,6 +183,7 @@ public enum ExperimentRunner {
         let overall = ProgressReporter(label: config.task.rawValue, total: todo.count, unit: task.unit, isTerminal: reporter.isTerminal,
                                        write: reporter.writeError)
         var completed = 0
+        let started = Date()
         overall.update(0)
         for item in todo {
             let label = "\(config.task.rawValue) \(task.unit) \(mine.count - todo.count + completed + 1)/\(mine.count)"
@@ -191,6 +204,6 @@ public enum ExperimentRunner {
         }
         overall.finish()
         return RunSummary(directory: store.directory, experimentName: name, plannedItems: items.count, shardItems: mine.count,
-                          skippedItems: mine.count - todo.count, completedItems: completed)
+                          skippedItems: mine.count - todo.count, completedItems: completed, unit: task.unit, seconds: Date().timeIntervalSince(started))
     }
 }

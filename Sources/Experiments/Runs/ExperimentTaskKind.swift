@@ -10,6 +10,8 @@ public enum ExperimentTaskKind: String, CaseIterable, Sendable {
     case longbench
     /// L-Eval closed-ended tasks, scored by exact match after answer extraction.
     case leval
+    /// RULER's synthetic tasks (and QA from user files), generated offline per length.
+    case ruler
 
     /// The kind a config's `task` names; accepts the reference's spelling `passkey_retreival`
     /// and the corrected `passkey_retrieval`.
@@ -21,7 +23,7 @@ public enum ExperimentTaskKind: String, CaseIterable, Sendable {
     }
 
     /// Every accepted spelling, for messages.
-    public static let acceptedNames = ["pg19", "passkey", "passkey_retreival", "needle", "longbench", "leval"]
+    public static let acceptedNames = ["pg19", "passkey", "passkey_retreival", "needle", "longbench", "leval", "ruler"]
 
     /// The folder under the results root (`results/<task>/pred/<exp_name>/`).
     public var directoryName: String { rawValue }

@@ -48,7 +48,8 @@ public enum ResultCollector {
         return Collection(task: task, table: try table(results, task: task, columns: columns), results: results, skipped: skipped)
     }
 
-    /// The table of `results`: rows by label, columns in the task's order.
+    /// The table of `results`: rows by label, columns in the task's order; a column with
+    /// intervals is followed by `<column> 95% CI` cells `[lower, upper] n=N`.
     public static func table(_ results: [ExperimentResult], task: ExperimentTaskKind, columns selected: [String]? = nil) throws -> ResultTable {
         var all: [String] = []
         for result in results {
@@ -57,7 +58,9 @@ public enum ResultCollector {
         let ordered = order(all, task: task)
         let columns = selected.map { wanted in wanted } ?? ordered
         let metric = results.first?.metric ?? ""
-        var table = ResultTable(title: "\(task.rawValue): \(metric)", rowHeader: "experiment", columns: columns)
+        let withIntervals = columns.filter { column in results.contains { $0.intervals[column] != nil } }
+        let layout = columns.flatMap { withIntervals.contains($0) ? [$0, intervalColumn($0)] : [$0] }
+        var table = ResultTable(title: "\(task.rawValue): \(metric)", rowHeader: "experiment", columns: layout)
         var owner: [String: String] = [:]
         for result in results {
             table.addRow(result.label)
@@ -69,15 +72,19 @@ public enum ResultCollector {
                 }
                 owner[key] = result.experiment
                 table[result.label, column] = .number(value)
+                if let interval = result.intervals[column] { table[result.label, intervalColumn(column)] = .text(interval.text()) }
             }
         }
         return table
     }
 
+    /// The header of a column's interval cells.
+    public static func intervalColumn(_ column: String) -> String { column + " 95% CI" }
+
     /// Columns in the task's order: lengths ascending, reference datasets first.
     static func order(_ columns: [String], task: ExperimentTaskKind) -> [String] {
         switch task {
-        case .pg19, .passkey, .needle:
+        case .pg19, .passkey, .needle, .ruler:
             return columns.sorted { lengthValue($0) < lengthValue($1) }
         case .longbench:
             return LongBench.reportColumns.filter(columns.contains) + columns.filter { !LongBench.reportColumns.contains($0) }
@@ -93,7 +100,8 @@ public enum ResultCollector {
     }
 
     /// A chart of every experiment's columns against length: perplexity (log scale) for pg19,
-    /// accuracy for passkey and needle; nil for dataset tasks.
+    /// accuracy for passkey, needle and RULER with their intervals as bands; nil for dataset
+    /// tasks.
     public static func chart(_ collection: Collection) -> LineChart? {
         let kilo: Double
         let yLabel: String
@@ -101,18 +109,28 @@ public enum ResultCollector {
         case .pg19: kilo = 1; yLabel = "Perplexity"
         case .passkey: kilo = 1024; yLabel = "Accuracy"
         case .needle: kilo = 1000; yLabel = "Accuracy"
+        case .ruler: kilo = 1000; yLabel = "RULER score (mean over tasks)"
         case .longbench, .leval: return nil
         }
         var labels: [String] = []
         var points: [String: [(x: Double, y: Double)]] = [:]
+        var bands: [String: [(x: Double, lower: Double, upper: Double)]] = [:]
         for result in collection.results {
             if points[result.label] == nil { labels.append(result.label) }
             for column in result.columns where column.value.isFinite && lengthValue(column.name, kilo: kilo).isFinite {
-                points[result.label, default: []].append((lengthValue(column.name, kilo: kilo), column.value))
+                let x = lengthValue(column.name, kilo: kilo)
+                points[result.label, default: []].append((x, column.value))
+                if let interval = result.intervals[column.name] { bands[result.label, default: []].append((x, interval.lower, interval.upper)) }
             }
         }
-        let series = labels.map { LineChart.Series(name: $0, points: (points[$0] ?? []).sorted { $0.x < $1.x }) }
-        var chart = LineChart(series: series, title: collection.task == .pg19 ? "Perplexity vs. context length" : "\(collection.task.rawValue) accuracy vs. context length",
+        let series = labels.map { label in
+            var line = LineChart.Series(name: label, points: (points[label] ?? []).sorted { $0.x < $1.x })
+            line.band = (bands[label] ?? []).sorted { $0.x < $1.x }
+            return line
+        }
+        let title = collection.task == .pg19 ? "Perplexity vs. context length"
+            : "\(collection.task.rawValue) accuracy vs. context length (bands: 95% Wilson intervals)"
+        var chart = LineChart(series: series, title: title,
                               xLabel: "Context length (tokens)", yLabel: yLabel)
         chart.xTickLabels = .thousands
         if collection.task == .pg19 {

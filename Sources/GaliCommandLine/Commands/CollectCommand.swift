@@ -16,7 +16,7 @@ enum CollectCommand: Command {
     it, and for pg19/passkey/needle draws the values against length (ppl_vs_length.svg or
     accuracy_vs_length.svg). Refuses when an experiment is incomplete or duplicated.
 
-      --task TASK         pg19, passkey, needle, longbench or leval
+      --task TASK         pg19, passkey, needle, longbench, leval or ruler
       --exp all|NAMES     every experiment of the task, or a comma-separated list
       --columns C,...     only these columns in the table (e.g. 2048,4096,8192,16384)
       --out DIR           where to write (default: results/TASK)

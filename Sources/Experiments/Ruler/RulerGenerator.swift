@@ -1,0 +1,63 @@
+/// A RULER task's sample maker: one integer `size` (haystack sentences, essay words, list
+/// words, documents) sets how long a sample is; `RulerBudget` picks the size for a length.
+public protocol RulerGenerator {
+    /// The smallest size tried, and the step a sample backs off by when it overflows.
+    var increment: Int { get }
+    /// A sample of `size`, drawing from `random`.
+    func sample(size: Int, random: inout RulerRandom) -> RulerSample
+}
+
+/// Sizes samples to a token budget as RULER's generators do: a binary search for the largest
+/// size whose prompt plus the generated tokens fit the length (on one probe stream), then each
+/// sample backs off by the generator's increment until it fits.
+public struct RulerBudget {
+    /// Counts the tokens of a prompt (the model's tokenizer, chat wrapping included).
+    public let countTokens: (String) throws -> Int
+    /// Tokens reserved for the answer.
+    public let tokensToGenerate: Int
+    /// The length budget in tokens (prompt plus answer).
+    public let length: Int
+
+    /// A budget of `length` tokens with `tokensToGenerate` reserved.
+    public init(length: Int, tokensToGenerate: Int, countTokens: @escaping (String) throws -> Int) {
+        self.length = length
+        self.tokensToGenerate = tokensToGenerate
+        self.countTokens = countTokens
+    }
+
+    /// The largest size whose probe sample fits (the increment when none does).
+    public func size(for generator: some RulerGenerator, probeSeed: Int) throws -> Int {
+        let step = generator.increment
+        func tokens(_ size: Int) throws -> Int {
+            var random = RulerRandom(seed: probeSeed)
+            return try countTokens(generator.sample(size: size, random: &random).prompt) + tokensToGenerate
+        }
+        let perUnit = Double(try tokens(step)) / Double(step)
+        var low = step
+        var high = max(Int(Double(length) / max(perUnit, 1e-3) * 3), step * 2)
+        var best: Int?
+        while low <= high {
+            let middle = (low + high) / 2
+            if try tokens(middle) <= length {
+                best = middle
+                low = middle + 1
+            } else {
+                high = middle - 1
+            }
+        }
+        return best ?? step
+    }
+
+    /// A sample from `random` at `size`, backed off by the increment until prompt plus answer
+    /// fit the length (or the size reaches the increment); returns it with its prompt tokens.
+    public func fittedSample(_ generator: some RulerGenerator, size: Int, random: RulerRandom) throws -> (sample: RulerSample, tokens: Int) {
+        var used = size
+        while true {
+            var stream = random
+            let sample = generator.sample(size: used, random: &stream)
+            let count = try countTokens(sample.prompt)
+            if count + tokensToGenerate <= length || used <= generator.increment { return (sample, count) }
+            used = max(generator.increment, used - generator.increment)
+        }
+    }
+}
