@@ -42,14 +42,17 @@ public struct NeedleInHaystack: RulerGenerator {
     /// Essay words (used by `.essay` haystacks).
     public let essayWords: [String]
 
-    /// A generator with `settings`; `essayWords` is needed for essay haystacks.
-    public init(settings: Settings, essayWords: [String] = []) {
+    /// The smallest haystack and the back-off step.
+    public let increment: Int
+
+    /// A generator with `settings` for samples of `length` tokens; `essayWords` is needed for
+    /// essay haystacks.
+    public init(settings: Settings, essayWords: [String] = [], length: Int = 4096) {
         self.settings = settings
         self.essayWords = essayWords
+        // RULER's steps: 500 essay words, 25 lines (5 below 4k tokens).
+        increment = settings.haystack == .essay ? 500 : (length < 4096 ? 5 : 25)
     }
-
-    /// Haystack units grow in 500 words for essays and 25 sentences otherwise.
-    public var increment: Int { settings.haystack == .essay ? 500 : 25 }
 
     /// A needle sentence.
     public static func needle(kind: Kind, key: String, value: String) -> String {

@@ -49,14 +49,18 @@ public struct RulerBudget {
     }
 
     /// A sample from `random` at `size`, backed off by the increment until prompt plus answer
-    /// fit the length (or the size reaches the increment); returns it with its prompt tokens.
+    /// fit the length; returns it with its prompt tokens. Throws when even the smallest
+    /// haystack does not fit.
     public func fittedSample(_ generator: some RulerGenerator, size: Int, random: RulerRandom) throws -> (sample: RulerSample, tokens: Int) {
         var used = size
         while true {
             var stream = random
             let sample = generator.sample(size: used, random: &stream)
             let count = try countTokens(sample.prompt)
-            if count + tokensToGenerate <= length || used <= generator.increment { return (sample, count) }
+            if count + tokensToGenerate <= length { return (sample, count) }
+            if used <= generator.increment {
+                throw RunError.invalidData("a length of \(length) tokens is too short for this RULER task: its smallest prompt takes \(count) tokens plus \(tokensToGenerate) for the answer")
+            }
             used = max(generator.increment, used - generator.increment)
         }
     }

@@ -119,7 +119,7 @@ public struct RulerTask: ExperimentTask {
     /// The generator of a task for a length (QA: for the sample's question).
     func generator(_ payload: Payload, budget: RulerBudget) throws -> any RulerGenerator {
         let task = payload.task
-        if let settings = task.needleSettings { return NeedleInHaystack(settings: settings, essayWords: essayWords) }
+        if let settings = task.needleSettings { return NeedleInHaystack(settings: settings, essayWords: essayWords, length: payload.length) }
         switch task {
         case .vt:
             let example = try state.example(seed: config.seed) {
@@ -143,7 +143,12 @@ public struct RulerTask: ExperimentTask {
             try budget.size(for: generator, probeSeed: RulerRandom.seed(config.seed, payload.task.rawValue, String(payload.length), "probe"))
         }
         let random = RulerRandom(seed: config.seed, payload.task.rawValue, String(payload.length), String(payload.index))
-        let fitted = try budget.fittedSample(generator, size: size, random: random)
+        let fitted: (sample: RulerSample, tokens: Int)
+        do {
+            fitted = try budget.fittedSample(generator, size: size, random: random)
+        } catch let error as RunError {
+            throw RunError.invalidData("\(payload.task.rawValue) at \(payload.length): \(error)")
+        }
         return (fitted.sample, try prompts.generalTokens(fitted.sample.prompt))
     }
 
