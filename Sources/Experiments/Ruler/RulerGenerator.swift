@@ -9,7 +9,7 @@ public protocol RulerGenerator {
 
 /// Sizes samples to a token budget as RULER's generators do: a binary search for the largest
 /// size whose prompt plus the generated tokens fit the length (on one probe stream), then each
-/// sample backs off by the generator's increment until it fits.
+/// sample backs off until it fits (in finer steps than RULER's, see `backOff`).
 public struct RulerBudget {
     /// Counts the tokens of a prompt (the model's tokenizer, chat wrapping included).
     public let countTokens: (String) throws -> Int
@@ -48,9 +48,16 @@ public struct RulerBudget {
         return best ?? step
     }
 
-    /// A sample from `random` at `size`, backed off by the increment until prompt plus answer
-    /// fit the length; returns it with its prompt tokens. Throws when even the smallest
-    /// haystack does not fit.
+    /// How much an overflowing sample shrinks: RULER's increment, but at most 1% of the size
+    /// (at least 1). RULER backs off a whole increment, which for 25 UUID needles is over a
+    /// thousand tokens; the finer step keeps prompts close to their length.
+    public static func backOff(size: Int, increment: Int) -> Int {
+        max(1, min(increment, size / 100))
+    }
+
+    /// A sample from `random` at `size`, backed off (`backOff`) until prompt plus answer fit
+    /// the length; returns it with its prompt tokens. Throws when even the smallest haystack
+    /// does not fit.
     public func fittedSample(_ generator: some RulerGenerator, size: Int, random: RulerRandom) throws -> (sample: RulerSample, tokens: Int) {
         var used = size
         while true {
@@ -61,7 +68,7 @@ public struct RulerBudget {
             if used <= generator.increment {
                 throw RunError.invalidData("a length of \(length) tokens is too short for this RULER task: its smallest prompt takes \(count) tokens plus \(tokensToGenerate) for the answer")
             }
-            used = max(generator.increment, used - generator.increment)
+            used = max(generator.increment, used - RulerBudget.backOff(size: used, increment: generator.increment))
         }
     }
 }
