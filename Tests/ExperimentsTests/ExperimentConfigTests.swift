@@ -81,9 +81,7 @@ final class ExperimentConfigTests: XCTestCase {
         let base = "task = \"ruler\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 8192\n"
         let config = try ExperimentConfig(parsing: base + "lengths = [8192, 4096, 4096]\nsamples = 3\nruler_tasks = [\"vt\", \"qa_2\"]\n")
         XCTAssertEqual(config.task, .ruler)
-        XCTAssertEqual(config.rulerLengths, [4096, 8192])
-        XCTAssertEqual(config.rulerSamples, 3)
-        XCTAssertEqual(config.rulerTasks, ["vt", "qa_2"])
+        XCTAssertEqual(config.ruler, RulerSettings(tasks: [.vt, .qa2], lengths: [4096, 8192], samples: 3))
         XCTAssertTrue(config.warnings.isEmpty, "\(config.warnings)")
         let cases: [(String, String)] = [
             ("", "lengths"), ("lengths = [16384]\n", "max_pe (8192)"), ("lengths = [100]\n", "256"),

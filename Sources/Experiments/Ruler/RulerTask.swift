@@ -47,13 +47,10 @@ public struct RulerTask: ExperimentTask {
         }
     }
 
-    /// The shortest length budget (RULER's prompts need room for their instructions).
-    public static let minimumLength = 256
-    /// The most samples per task × length a config may ask for.
-    public static let maximumSamples = 100_000
-
     /// The experiment config.
     public let config: ExperimentConfig
+    /// The RULER keys of the config.
+    public let settings: RulerSettings
     /// The tasks to run.
     public let tasks: [RulerTaskName]
     /// What one work item is, for progress lines.
@@ -66,11 +63,13 @@ public struct RulerTask: ExperimentTask {
     /// chosen tasks need; errors name the missing input.
     public init(config: ExperimentConfig, paths: PathResolver) throws {
         self.config = config
+        guard let settings = config.ruler else { throw RunError.invalidData("the config is not a RULER config") }
+        self.settings = settings
         let essays = config.haystackDirectory.map(paths.resolve)
         let data = config.dataDirectory.map(paths.resolve)
         let chosen: [RulerTaskName]
-        if let names = config.rulerTasks {
-            chosen = names.compactMap(RulerTaskName.init(rawValue:))
+        if let names = settings.tasks {
+            chosen = names
         } else {
             chosen = RulerTaskName.allCases.filter { task in
                 if task.needsEssays { return essays != nil }
@@ -104,9 +103,9 @@ public struct RulerTask: ExperimentTask {
     /// Every work item: lengths ascending, then tasks, then samples.
     public func plan() throws -> [WorkItem<Payload>] {
         guard !tasks.isEmpty else { throw RunError.invalidData("no RULER task to run (set ruler_tasks, haystack_dir or data_dir)") }
-        let samples = config.test ? 1 : config.rulerSamples
+        let samples = config.test ? 1 : settings.samples
         var items: [WorkItem<Payload>] = []
-        for length in config.rulerLengths {
+        for length in settings.lengths {
             for task in tasks {
                 for index in 0..<samples {
                     items.append(WorkItem(id: "\(task.rawValue):\(length):\(index)", payload: Payload(task: task, length: length, index: index)))
@@ -167,6 +166,52 @@ public struct RulerTask: ExperimentTask {
     public func summary(_ record: Record) -> String {
         String(format: "%@ %d #%d, %d tokens (%d reused): score %.2f, answer %@ %.1f s", record.task, record.length, record.sample,
                record.promptTokens, record.reusedTokens, record.score, PassKeyTask.shorten(record.pred), record.seconds)
+    }
+}
+
+extension RulerTask {
+    /// RULER's report: per task × length the mean score (RULER's `string_match_all` or
+    /// `string_match_part`, here in [0, 1] rather than percent), and per length the mean over
+    /// tasks (RULER's average), each with a Wilson interval over its samples.
+    public static func evaluate(_ records: [Record], into result: inout ExperimentResult) {
+        result.metric = "score"
+        var tasks: [String] = []
+        for record in records where !tasks.contains(record.task) { tasks.append(record.task) }
+        let lengths = Array(Set(records.map(\.length))).sorted()
+        var cells: [String: [Double]] = [:]
+        for record in records { cells["\(record.task)@\(record.length)", default: []].append(record.score) }
+        var breakdown = ResultTable(title: "ruler: score by task (95% Wilson interval, n samples)", rowHeader: "task")
+        var perTask: [(String, String)] = []
+        for task in tasks {
+            var perLength: [(String, String)] = []
+            for length in lengths {
+                guard let scores = cells["\(task)@\(length)"] else { continue }
+                let interval = WilsonInterval(scores: scores)
+                breakdown[task, String(length)] = .text(String(format: "%.3f ", interval.rate) + interval.text())
+                perLength.append((String(length), ExperimentResult.object([("score", JSONText.number(interval.rate)),
+                                                                           ("lower", JSONText.number(interval.lower)),
+                                                                           ("upper", JSONText.number(interval.upper)),
+                                                                           ("n", String(interval.trials))])))
+            }
+            perTask.append((task, ExperimentResult.object(perLength)))
+        }
+        for length in lengths {
+            let means = tasks.compactMap { cells["\($0)@\(length)"] }.map { $0.reduce(0, +) / Double($0.count) }
+            let pooled = WilsonInterval(scores: records.filter { $0.length == length }.map(\.score))
+            let column = String(length)
+            result.columns.append((column, means.reduce(0, +) / Double(max(means.count, 1))))
+            result.intervals[column] = pooled
+            breakdown["average", column] = .text(String(format: "%.3f ", result.value(column) ?? .nan) + pooled.text())
+        }
+        let seconds = records.map(\.seconds).reduce(0, +)
+        result.details = [
+            ("tasks", ExperimentResult.object(perTask)),
+            ("prompts", String(records.count)),
+            ("prompts_per_hour", JSONText.number(seconds > 0 ? Double(records.count) * 3600 / seconds : .nan)),
+            ("reused_prompt_tokens", String(records.map(\.reusedTokens).reduce(0, +))),
+            ("prompt_tokens", String(records.map(\.promptTokens).reduce(0, +))),
+        ]
+        result.breakdown = breakdown
     }
 }
 

@@ -98,12 +98,8 @@ public struct ExperimentConfig: Sendable {
     public let maxNewTokens: Int?
     /// Needle depths 1/d … d/d (`depths`, default 16 as in the reference).
     public let depthCount: Int
-    /// RULER tasks to run (`ruler_tasks`; nil: every task whose inputs are available).
-    public let rulerTasks: [String]?
-    /// RULER length budgets in tokens (`lengths`), ascending.
-    public let rulerLengths: [Int]
-    /// RULER samples per task × length (`samples`, default 1).
-    public let rulerSamples: Int
+    /// RULER's keys (`ruler_tasks`, `lengths`, `samples`); nil for other tasks.
+    public let ruler: RulerSettings?
     /// `gali analyze` settings (`analysis_*` keys).
     public let analysis: AnalysisSettings
     /// Keys present but unused by this task, and similar notes.
@@ -130,9 +126,6 @@ public struct ExperimentConfig: Sendable {
         ("params", "table of method parameters"),
         ("data_dir", "input data: pg19 .txt folder or file, LongBench/L-Eval .jsonl folder, passkey .jsonl file, ruler folder with squad.json/hotpotqa.json"),
         ("haystack_dir", "needle: folder of .txt filler essays (default: the reference's repeated sentences); ruler: the essays of essay haystacks"),
-        ("ruler_tasks", "ruler: task names (default: every task whose inputs are available)"),
-        ("lengths", "ruler: length budgets in tokens (prompt plus answer), e.g. [4096, 8192]"),
-        ("samples", "ruler: samples per task and length (default 1)"),
         ("seed", "random seed (default 42)"),
         ("precision", "fast (default) or exact linear layers"),
         ("threads", "threads (default: all active cores)"),
@@ -142,6 +135,7 @@ public struct ExperimentConfig: Sendable {
         ("system_prompt", "system message of chat-wrapped prompts (default: the reference's)"),
         ("max_new_tokens", "override every generation length limit"),
         ("depths", "needle: number of depths d, placed at 1/d ... d/d (default 16)"),
+    ] + RulerSettings.keys + [
         ("analysis_text", "gali analyze: text file to run"),
         ("analysis_length", "gali analyze: tokens to analyse (default max_pe)"),
         ("analysis_quantity", "gali analyze: logits, scores or both (default both)"),
@@ -245,26 +239,7 @@ public struct ExperimentConfig: Sendable {
         systemPrompt = try reader.string("system_prompt")
         maxNewTokens = try reader.integer("max_new_tokens", atLeast: 1)
         depthCount = try reader.integer("depths", atLeast: 1) ?? 16
-        rulerTasks = try reader.strings("ruler_tasks")
-        if let rulerTasks {
-            if rulerTasks.isEmpty { throw reader.error("ruler_tasks", "must name at least one task") }
-            if let unknown = rulerTasks.first(where: { RulerTaskName(rawValue: $0) == nil }) {
-                throw reader.error("ruler_tasks", "unknown RULER task \"\(unknown)\"; known: \(RulerTaskName.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
-        let lengths = try reader.integers("lengths") ?? []
-        if task == .ruler {
-            if lengths.isEmpty { throw reader.error("lengths", "missing (required for this task): length budgets in tokens, e.g. [4096, 8192]") }
-            let longest = maxPE
-            if let bad = lengths.first(where: { $0 < RulerTask.minimumLength || $0 > longest }) {
-                throw reader.error("lengths", "each length must be in \(RulerTask.minimumLength)...max_pe (\(longest)), not \(bad)")
-            }
-        }
-        rulerLengths = Array(Set(lengths)).sorted()
-        rulerSamples = try reader.integer("samples", atLeast: 1) ?? 1
-        if rulerSamples > RulerTask.maximumSamples {
-            throw reader.error("samples", "at most \(RulerTask.maximumSamples), not \(rulerSamples)")
-        }
+        ruler = task == .ruler ? try RulerSettings.read(reader) : nil
 
         let quantityName = try reader.string("analysis_quantity") ?? "both"
         let quantities: [String]

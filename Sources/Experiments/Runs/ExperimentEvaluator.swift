@@ -23,7 +23,7 @@ public enum ExperimentEvaluator {
         case .leval:
             try lEval(try decode(lines, as: LEvalTask.Record.self, store: store), run: run, into: &result)
         case .ruler:
-            ruler(try decode(lines, as: RulerTask.Record.self, store: store), into: &result)
+            RulerTask.evaluate(try decode(lines, as: RulerTask.Record.self, store: store), into: &result)
         }
         return result
     }
@@ -151,50 +151,6 @@ public enum ExperimentEvaluator {
             ("accuracy_interval", WilsonInterval(outcomes: records.map(\.correct)).json),
             ("results", "[\n    " + cellJSON.joined(separator: ",\n    ") + "\n  ]"),
         ]
-    }
-
-    /// RULER's report: per task × length the mean score (RULER's `string_match_all` or
-    /// `string_match_part`, here in [0, 1] rather than percent), and per length the mean over
-    /// tasks (RULER's average), each with a Wilson interval over its samples.
-    static func ruler(_ records: [RulerTask.Record], into result: inout ExperimentResult) {
-        result.metric = "score"
-        var tasks: [String] = []
-        for record in records where !tasks.contains(record.task) { tasks.append(record.task) }
-        let lengths = Array(Set(records.map(\.length))).sorted()
-        var cells: [String: [Double]] = [:]
-        for record in records { cells["\(record.task)@\(record.length)", default: []].append(record.score) }
-        var breakdown = ResultTable(title: "ruler: score by task (95% Wilson interval, n samples)", rowHeader: "task")
-        var perTask: [(String, String)] = []
-        for task in tasks {
-            var perLength: [(String, String)] = []
-            for length in lengths {
-                guard let scores = cells["\(task)@\(length)"] else { continue }
-                let interval = WilsonInterval(scores: scores)
-                breakdown[task, String(length)] = .text(String(format: "%.3f ", interval.rate) + interval.text())
-                perLength.append((String(length), ExperimentResult.object([("score", JSONText.number(interval.rate)),
-                                                                           ("lower", JSONText.number(interval.lower)),
-                                                                           ("upper", JSONText.number(interval.upper)),
-                                                                           ("n", String(interval.trials))])))
-            }
-            perTask.append((task, ExperimentResult.object(perLength)))
-        }
-        for length in lengths {
-            let means = tasks.compactMap { cells["\($0)@\(length)"] }.map { $0.reduce(0, +) / Double($0.count) }
-            let pooled = WilsonInterval(scores: records.filter { $0.length == length }.map(\.score))
-            let column = String(length)
-            result.columns.append((column, means.reduce(0, +) / Double(max(means.count, 1))))
-            result.intervals[column] = pooled
-            breakdown["average", column] = .text(String(format: "%.3f ", result.value(column) ?? .nan) + pooled.text())
-        }
-        let seconds = records.map(\.seconds).reduce(0, +)
-        result.details = [
-            ("tasks", ExperimentResult.object(perTask)),
-            ("prompts", String(records.count)),
-            ("prompts_per_hour", JSONText.number(seconds > 0 ? Double(records.count) * 3600 / seconds : .nan)),
-            ("reused_prompt_tokens", String(records.map(\.reusedTokens).reduce(0, +))),
-            ("prompt_tokens", String(records.map(\.promptTokens).reduce(0, +))),
-        ]
-        result.breakdown = breakdown
     }
 
     /// The needle grid of a result's cells (from its `results` detail).
