@@ -83,8 +83,9 @@ final class RulerGenerationTests: XCTestCase {
         XCTAssertLessThanOrEqual(RulerGenerationTests.tokens(example), 500)
         XCTAssertTrue(example.contains("VAR ") && example.contains("they are: "), example)
         let generator = VariableTracking(example: example)
-        let (sample, tokens) = try RulerGenerationTests.fitted(generator, length: 2048, reserve: 30)
-        XCTAssertLessThanOrEqual(tokens + 30, 2048)
+        let (sample, tokens) = try RulerGenerationTests.fitted(generator, length: 4096, reserve: 30)
+        XCTAssertLessThanOrEqual(tokens + 30, 4096)
+        XCTAssertGreaterThan(tokens + 30, 4096 * 9 / 10, "the worked example must not shrink the haystack")
         XCTAssertEqual(sample.outputs.count, 5)
         XCTAssertFalse(sample.input.contains("12345"), "the worked example's value is renamed")
         // Follow the chain in the task part (after the worked example) from the queried value.

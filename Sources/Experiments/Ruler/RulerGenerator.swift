@@ -25,7 +25,9 @@ public struct RulerBudget {
         self.countTokens = countTokens
     }
 
-    /// The largest size whose probe sample fits (the increment when none does).
+    /// The largest size whose probe sample fits (the increment when none does): a binary search
+    /// from RULER's estimate (three times the length over the tokens per unit of the smallest
+    /// sample), the upper end doubled while it still fits.
     public func size(for generator: some RulerGenerator, probeSeed: Int) throws -> Int {
         let step = generator.increment
         func tokens(_ size: Int) throws -> Int {
@@ -36,6 +38,12 @@ public struct RulerBudget {
         var low = step
         var high = max(Int(Double(length) / max(perUnit, 1e-3) * 3), step * 2)
         var best: Int?
+        // The estimate counts fixed text (a worked example) as haystack; grow it until it overflows.
+        while try tokens(high) <= length {
+            best = high
+            low = high + 1
+            high *= 2
+        }
         while low <= high {
             let middle = (low + high) / 2
             if try tokens(middle) <= length {
