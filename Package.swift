@@ -41,8 +41,8 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "CommandLineTests", dependencies: ["GaliCommandLine", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["GALI", "Experiments", "TestSupport"]),
-        // Uses only the public API, the way a user's own package would.
-        .testTarget(name: "CustomMethodTests", dependencies: ["CappedDistanceMethod", "Extrapolation", "TestSupport"]),
+        // Uses only the public API, the way a user's own package would (also through the `gali` tool).
+        .testTarget(name: "CustomMethodTests", dependencies: ["CappedDistanceMethod", "Extrapolation", "GALI", "GaliCommandLine", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -12,6 +12,7 @@ let package = Package(
         .executableTarget(name: "custom-method-demo", dependencies: [
             "CappedDistanceMethod",
             .product(name: "Extrapolation", package: "swift-gali"),
+            .product(name: "GALI", package: "swift-gali"),
             .product(name: "Transformer", package: "swift-gali"),
         ]),
     ],

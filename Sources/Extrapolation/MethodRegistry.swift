@@ -1,15 +1,16 @@
 import Foundation
 
 /// Maps method names and aliases to the types that implement them, and builds methods from
-/// string-keyed parameters. The built-in baselines are registered in `shared`; other methods
-/// (GALI, a user's own) register themselves with `register(_:)`.
+/// string-keyed parameters.
+///
+/// Applications (configs, the runner, every `gali` command) use one registry,
+/// `MethodRegistry.standard` (module `GALI`): the seven baselines plus GALI. A method of your own
+/// is registered there once with `register(_:)`. `builtIn` holds the baselines only, for code
+/// that uses this module alone. Specs made in code (`.selfExtend(...)`) carry their type and need
+/// no registry.
 public final class MethodRegistry: @unchecked Sendable {
-    /// The registry the factory and the command line use.
-    public static let shared: MethodRegistry = {
-        let registry = MethodRegistry()
-        for type in MethodRegistry.builtInMethods { try? registry.register(type) }
-        return registry
-    }()
+    /// The seven baselines (the default where only this module is known).
+    public static let builtIn = MethodRegistry(methods: builtInMethods)
 
     /// The seven baselines.
     public static let builtInMethods: [any PositionalExtrapolation.Type] = [
@@ -21,8 +22,15 @@ public final class MethodRegistry: @unchecked Sendable {
     private var types: [String: any PositionalExtrapolation.Type] = [:]
     private var order: [String] = []
 
-    /// An empty registry (most code uses `shared`).
+    /// An empty registry.
     public init() {}
+
+    /// A registry of `methods` (a type listed twice counts once; a later type claiming a taken
+    /// name is left out).
+    public convenience init(methods: [any PositionalExtrapolation.Type]) {
+        self.init()
+        for type in methods { try? register(type) }
+    }
 
     /// Registers `type` under its name and aliases. Registering the same type again does
     /// nothing; a different type claiming a taken name throws `duplicateName`.
@@ -56,9 +64,14 @@ public final class MethodRegistry: @unchecked Sendable {
         return order.compactMap { types[$0]?.descriptor }
     }
 
+    /// The type of `spec`: its own when it carries one, else the one registered under its name.
+    public func type(of spec: MethodSpec) throws -> any PositionalExtrapolation.Type {
+        try spec.type ?? type(named: spec.name)
+    }
+
     /// Builds the method `spec` names for original window `originalWindow`.
     public func make(_ spec: MethodSpec, originalWindow: Int) throws -> any PositionalExtrapolation {
-        let type = try type(named: spec.name)
+        let type = try type(of: spec)
         guard originalWindow >= 2 else {
             throw ExtrapolationError.invalidConfiguration(method: type.descriptor.name, message: "the original window must be at least 2 tokens, not \(originalWindow)")
         }

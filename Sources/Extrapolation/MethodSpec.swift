@@ -11,11 +11,30 @@ public struct MethodSpec: Sendable, Hashable, CustomStringConvertible {
     public var name: String
     /// Parameter values (checked when the method is built).
     public var parameters: [String: ParameterValue]
+    /// The implementing type when the spec was made in code; nil: a registry resolves `name`.
+    public let type: (any PositionalExtrapolation.Type)?
 
     /// A method by registered name or alias, with string-keyed parameter values (checked when the method is built).
     public init(name: String, parameters: [String: ParameterValue] = [:]) {
         self.name = name
         self.parameters = parameters
+        type = nil
+    }
+
+    /// The method `type` with string-keyed parameter values; needs no registry.
+    public init(_ type: any PositionalExtrapolation.Type, parameters: [String: ParameterValue] = [:]) {
+        name = type.descriptor.name
+        self.parameters = parameters
+        self.type = type
+    }
+
+    /// Specs are equal when they name the same method with the same parameters.
+    public static func == (lhs: MethodSpec, rhs: MethodSpec) -> Bool { lhs.name == rhs.name && lhs.parameters == rhs.parameters }
+
+    /// Hashes the name and parameters.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(parameters)
     }
 
     public var description: String {
@@ -23,37 +42,37 @@ public struct MethodSpec: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The unmodified model.
-    public static let original = MethodSpec(name: OriginalMethod.descriptor.name)
+    public static let original = MethodSpec(OriginalMethod.self)
 
     /// Linear position interpolation by `factor`.
     public static func linear(factor: Double) -> MethodSpec {
-        MethodSpec(name: LinearInterpolation.descriptor.name, parameters: ["factor": .double(factor)])
+        MethodSpec(LinearInterpolation.self, parameters: ["factor": .double(factor)])
     }
 
     /// Static NTK-aware scaling by `factor`.
     public static func ntk(factor: Double) -> MethodSpec {
-        MethodSpec(name: NTKScaling.descriptor.name, parameters: ["factor": .double(factor)])
+        MethodSpec(NTKScaling.self, parameters: ["factor": .double(factor)])
     }
 
     /// Dynamic NTK scaling by `factor`.
     public static func dynamicNTK(factor: Double) -> MethodSpec {
-        MethodSpec(name: DynamicNTKScaling.descriptor.name, parameters: ["factor": .double(factor)])
+        MethodSpec(DynamicNTKScaling.self, parameters: ["factor": .double(factor)])
     }
 
     /// YaRN with scale `factor` (and optionally its ramp bounds).
     public static func yarn(factor: Double, betaFast: Double = 32, betaSlow: Double = 1) -> MethodSpec {
-        MethodSpec(name: YaRNScaling.descriptor.name,
+        MethodSpec(YaRNScaling.self,
                    parameters: ["factor": .double(factor), "beta_fast": .double(betaFast), "beta_slow": .double(betaSlow)])
     }
 
     /// SelfExtend with `groupSize` and neighbour window `windowSize`.
     public static func selfExtend(groupSize: Int, windowSize: Int) -> MethodSpec {
-        MethodSpec(name: SelfExtend.descriptor.name, parameters: ["group_size": .int(groupSize), "window_size": .int(windowSize)])
+        MethodSpec(SelfExtend.self, parameters: ["group_size": .int(groupSize), "window_size": .int(windowSize)])
     }
 
     /// ChunkLlama (dual chunk attention); `mscale: false` drops the reference's logit scaling.
     public static func chunkLlama(mscale: Bool = true) -> MethodSpec {
-        MethodSpec(name: ChunkLlama.descriptor.name, parameters: ["mscale": .bool(mscale)])
+        MethodSpec(ChunkLlama.self, parameters: ["mscale": .bool(mscale)])
     }
 }
 
@@ -64,7 +83,7 @@ extension MethodSpec {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: ":", maxSplits: 1).map(String.init)
         guard let name = parts.first, !name.isEmpty else {
-            throw ExtrapolationError.unknownMethod(name: text, known: MethodRegistry.shared.descriptors.map(\.name))
+            throw ExtrapolationError.invalidParameter(method: text, name: "name", message: "a method spec starts with the method's name")
         }
         var parameters: [String: ParameterValue] = [:]
         if parts.count == 2 {

@@ -52,12 +52,14 @@ public struct LoadedModel {
 public enum ModelFactory {
     /// Loads the model at `model` (a GGUF file or a Hugging Face directory; default: the fetched
     /// SmolLM2, see `DefaultModel`) and builds `method` for original window
-    /// `maxPositionEmbeddings` (default: the model's own context length).
+    /// `maxPositionEmbeddings` (default: the model's own context length). A spec made in code
+    /// carries its type; one given by name is resolved in `registry` (applications pass
+    /// `MethodRegistry.standard`).
     public static func make(method: MethodSpec = .original, maxPositionEmbeddings: Int? = nil, model: String? = nil,
                             threads: Int? = nil, precision: Precision = .fast,
-                            registry: MethodRegistry = .shared) throws -> LoadedModel {
+                            registry: MethodRegistry = .builtIn) throws -> LoadedModel {
         // Check the name and parameters first so that mistakes fail before the model loads.
-        _ = try MethodParameters(method.parameters, for: registry.type(named: method.name).descriptor)
+        _ = try MethodParameters(method.parameters, for: registry.type(of: method).descriptor)
         let checkpoint = try ModelCheckpoint.open(path: try DefaultModel.resolve(model))
         let window = maxPositionEmbeddings ?? checkpoint.configuration.contextLength
         let built = try registry.make(method, originalWindow: window)
@@ -70,7 +72,7 @@ public enum ModelFactory {
     /// parameters, as config files and command lines give them.
     public static func make(methodName: String, parameters: [String: ParameterValue] = [:], maxPositionEmbeddings: Int? = nil,
                             model: String? = nil, threads: Int? = nil, precision: Precision = .fast,
-                            registry: MethodRegistry = .shared) throws -> LoadedModel {
+                            registry: MethodRegistry = .builtIn) throws -> LoadedModel {
         try make(method: MethodSpec(name: methodName, parameters: parameters), maxPositionEmbeddings: maxPositionEmbeddings,
                  model: model, threads: threads, precision: precision, registry: registry)
     }

@@ -12,7 +12,7 @@ import Transformer
 ///     init(parameters: MethodParameters, originalWindow: Int) throws { self.originalWindow = originalWindow }
 ///     func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout { ... }
 /// }
-/// try MethodRegistry.shared.register(HalfPositions.self)
+/// try MethodRegistry.standard.register(HalfPositions.self)   // module GALI: the registry every entry point uses
 /// ```
 public protocol PositionalExtrapolation: AttentionPositioning {
     /// Name, aliases, parameters and documentation.
@@ -51,9 +51,9 @@ extension PositionalExtrapolation {
         }
     }
 
-    /// Throws when a step would take the sequence past `maximumLength`; methods call it from
-    /// `layout` so that over-long prompts fail instead of running out of distribution.
-    public func checkLength(cached: Int, adding count: Int) throws {
-        try validate(targetLength: cached + count)
+    /// Throws when the sequence would grow past `maximumLength` (the session calls it before
+    /// each append), so that over-long prompts fail instead of running out of distribution.
+    public func checkLength(_ length: Int) throws {
+        try validate(targetLength: length)
     }
 }

@@ -19,7 +19,8 @@ public struct GALIMethod: PositionalExtrapolation {
         name: "gali", aliases: ["dpi"],
         summary: "Greedy positions inside [0, W) (group size ⌈(n − lw)/(W − lw)⌉, newest ≥ lw tokens at exact integers); query at ⌈P_i⌉, logit interpolated between key positions ⌈P_j⌉ and ⌊P_j⌋; chunked prefill; optional noise.",
         constraint: "local_window < W",
-        parameters: GALIParameters.specs)
+        parameters: GALIParameters.specs,
+        scoresWholeText: true)
 
     public let originalWindow: Int
     /// The method's settings.

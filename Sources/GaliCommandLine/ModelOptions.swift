@@ -57,11 +57,10 @@ struct ModelOptions {
         return arguments.flag("exact") ? .exact : defaultPrecision
     }
 
-    /// Loads the model and method (GALI is registered first, like any plugin).
+    /// Loads the model and method (resolved in the standard registry).
     func load() throws -> LoadedModel {
-        GALIMethod.register()
         let loaded = try ModelFactory.make(method: method, maxPositionEmbeddings: originalWindow, model: modelPath,
-                                           threads: threads, precision: precision)
+                                           threads: threads, precision: precision, registry: .standard)
         if let targetLength { try loaded.method.validate(targetLength: targetLength) }
         return loaded
     }

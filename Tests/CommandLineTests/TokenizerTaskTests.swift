@@ -36,7 +36,7 @@ final class TokenizerTaskTests: XCTestCase {
     func testLongBenchKeepsBothEndsOfLongPrompts() throws {
         let tokenizer = try tokenizer()
         let config = try config("task = \"longbench\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 1024\nmax_new_tokens = 24\n")
-        let task = LongBenchTask(config: config, paths: PathResolver())
+        let task = try LongBenchTask(config: config, paths: PathResolver())
         let words = (0..<3000).map { "w\($0)" }.joined(separator: " ")
         let payload = LongBenchTask.Payload(dataset: "hotpotqa", index: 0, fields: ["context": words, "input": "Who?"], answers: ["x"],
                                             allClasses: [], length: 3000, id: nil)
@@ -55,7 +55,7 @@ final class TokenizerTaskTests: XCTestCase {
     func testLEvalCutsDocumentsByWords() throws {
         let tokenizer = try tokenizer()
         let config = try config("task = \"leval\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 1500\n")
-        let task = LEvalTask(config: config, paths: PathResolver())
+        let task = try LEvalTask(config: config, paths: PathResolver())
         // Ordinary words (about one token each): the reference's cut, which shortens by 250 words a
         // round, assumes that; digit-heavy words (one token per digit) can be cut to nothing.
         let vocabulary = ["the", "river", "town", "kept", "a", "clock", "that", "ran", "fast", "and", "nobody", "minded"]

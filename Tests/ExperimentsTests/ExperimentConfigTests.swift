@@ -48,7 +48,7 @@ final class ExperimentConfigTests: XCTestCase {
         XCTAssertEqual(config.methodParameters["noise_type"], .string("gaussian"))
         XCTAssertEqual(config.label, "dpi-llama2-7b-4k-to-16k")
         XCTAssertEqual(config.seed, 42)
-        XCTAssertEqual(config.depthCount, 16)
+        XCTAssertNil(try LongBenchTask.readSettings(config.reader).datasets)
         XCTAssertEqual(config.warnings, [])
     }
 
@@ -71,7 +71,7 @@ final class ExperimentConfigTests: XCTestCase {
         for spelling in ["passkey_retreival", "passkey_retrieval", "passkey"] {
             let config = try ExperimentConfig(parsing: "task = \"\(spelling)\"\nexp_name = \"e\"\nmethod = \"repro_original\"\nmax_pe = 4096\nn_garbage = 100\ntimes = 2\n")
             XCTAssertEqual(config.task, .passkey)
-            XCTAssertEqual(config.nGarbage, 100)
+            XCTAssertEqual(try PassKeyTask.readSettings(config.reader).nGarbage, 100)
         }
         let config = try ExperimentConfig(parsing: "task = \"pg19\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\nstride = 512\nmin_k = 3\n")
         XCTAssertEqual(config.warnings, ["key 'min_k' (line 6) is not used by task pg19"])
@@ -81,7 +81,7 @@ final class ExperimentConfigTests: XCTestCase {
         let base = "task = \"ruler\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 8192\n"
         let config = try ExperimentConfig(parsing: base + "lengths = [8192, 4096, 4096]\nsamples = 3\nruler_tasks = [\"vt\", \"qa_2\"]\n")
         XCTAssertEqual(config.task, .ruler)
-        XCTAssertEqual(config.ruler, RulerSettings(tasks: [.vt, .qa2], lengths: [4096, 8192], samples: 3))
+        XCTAssertEqual(try RulerTask.readSettings(config.reader), RulerSettings(tasks: [.vt, .qa2], lengths: [4096, 8192], samples: 3))
         XCTAssertTrue(config.warnings.isEmpty, "\(config.warnings)")
         let cases: [(String, String)] = [
             ("", "lengths"), ("lengths = [16384]\n", "max_pe (8192)"), ("lengths = [100]\n", "256"),

@@ -20,7 +20,7 @@ final class ExperimentEvaluatorTests: XCTestCase {
         let store = ExperimentStore(resultsRoot: root, task: task, name: name)
         try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
         let config = try ExperimentConfig(parsing: "task = \"pg19\"\nexp_name = \"\(name)\"\nmethod = \"original\"\nmax_pe = 16\nstride = 4\n")
-        let description = RunDescription(task: task.rawValue, experiment: name, label: label ?? name, method: "original", parameters: [:],
+        let description = RunDescription(task: task.name, experiment: name, label: label ?? name, method: "original", parameters: [:],
                                          model: "m", originalWindow: 8, maxPE: 16, seed: 42, precision: "fast", chatFormat: "none",
                                          systemPrompt: "", test: false)
         try ExperimentStore.writeAtomically(try SavedConfig.text(config: config, resolved: description, fingerprint: "f"), to: store.configPath)
@@ -66,7 +66,7 @@ final class ExperimentEvaluatorTests: XCTestCase {
         let result = try ExperimentEvaluator.evaluate(store)
         XCTAssertEqual(result.columns.map(\.name), ["2k", "4k"])
         XCTAssertEqual(result.columns.map(\.value), [0.75, 0.25])
-        let grid = try XCTUnwrap(ExperimentEvaluator.needleGrid(result))
+        let grid = try XCTUnwrap(NeedleTask.needleGrid(result))
         XCTAssertEqual(grid.contextLengths, [2000, 4000])
         XCTAssertEqual(grid.depthPercents, [50, 100])
         XCTAssertEqual(grid.values, [[0.5, 0], [1, 0.5]])

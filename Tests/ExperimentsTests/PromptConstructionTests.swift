@@ -1,4 +1,6 @@
 import Foundation
+import Extrapolation
+import GALI
 import XCTest
 @testable import Experiments
 
@@ -74,10 +76,9 @@ final class PromptConstructionTests: XCTestCase {
     }
 
     func testPerplexityProtocol() {
-        XCTAssertTrue(PerplexityTask.scoresWhole(method: "gali"))
-        XCTAssertTrue(PerplexityTask.scoresWhole(method: "chunk_llama"))
-        XCTAssertTrue(PerplexityTask.scoresWhole(method: "self_extend"))   // the reference's stride = n_tokens
-        XCTAssertFalse(PerplexityTask.scoresWhole(method: "ntk"))
+        // The reference scores the whole text in one pass for these (SelfExtend: stride = n_tokens).
+        let whole = MethodRegistry.standard.descriptors.filter(\.scoresWholeText).map(\.name)
+        XCTAssertEqual(Set(whole), ["gali", "chunk_llama", "self_extend"])
         // nll[i] predicts token i + 1; pieces of 3 tokens: tokens 3 and 6 start pieces and the
         // reference does not score them.
         let nll: [Float] = [0, 1, 2, 3, 4, 5, 6]

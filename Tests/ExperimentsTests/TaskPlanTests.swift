@@ -21,18 +21,18 @@ final class TaskPlanTests: XCTestCase {
     func testPerplexityFilesFolderOrSingleFile() throws {
         try FileManager.default.createDirectory(atPath: directory + "/books", withIntermediateDirectories: true)
         for name in ["b.txt", "a.txt", "notes.md"] { try "text".write(toFile: directory + "/books/" + name, atomically: true, encoding: .utf8) }
-        let folder = PerplexityTask(config: try config("task = \"pg19\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 64\nstride = 8\ndata_dir = \"books\"\n"), paths: paths)
+        let folder = try PerplexityTask(config: try config("task = \"pg19\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 64\nstride = 8\ndata_dir = \"books\"\n"), paths: paths)
         XCTAssertEqual(try folder.plan().map(\.id), ["file:a.txt", "file:b.txt"])
-        let test = PerplexityTask(config: try config("task = \"pg19\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 64\nstride = 8\ndata_dir = \"books\"\ntest = true\n"), paths: paths)
+        let test = try PerplexityTask(config: try config("task = \"pg19\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 64\nstride = 8\ndata_dir = \"books\"\ntest = true\n"), paths: paths)
         XCTAssertEqual(try test.plan().map(\.id), ["file:a.txt"])
-        let single = PerplexityTask(config: try config("task = \"pg19\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 64\nstride = 8\ndata_dir = \"books/b.txt\"\n"), paths: paths)
+        let single = try PerplexityTask(config: try config("task = \"pg19\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 64\nstride = 8\ndata_dir = \"books/b.txt\"\n"), paths: paths)
         XCTAssertEqual(try single.plan().map(\.payload.path), [directory + "/books/b.txt"])
-        let missing = PerplexityTask(config: try config("task = \"pg19\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 64\nstride = 8\n"), paths: paths)
+        let missing = try PerplexityTask(config: try config("task = \"pg19\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 64\nstride = 8\n"), paths: paths)
         XCTAssertThrowsError(try missing.plan()) { XCTAssertTrue("\($0)".contains("pg19/test does not exist"), "\($0)") }
     }
 
     func testSyntheticPassKeyTrials() throws {
-        let task = PassKeyTask(config: try config("task = \"passkey_retreival\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\nn_garbage = 2600\ntimes = 3\n"), paths: paths)
+        let task = try PassKeyTask(config: try config("task = \"passkey_retreival\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\nn_garbage = 2600\ntimes = 3\n"), paths: paths)
         let items = try task.plan()
         XCTAssertEqual(items.map(\.id), ["trial:0", "trial:1", "trial:2"])
         XCTAssertEqual(items.map(\.payload.answer), ["1640", "16050", "9145"])
@@ -45,14 +45,14 @@ final class TaskPlanTests: XCTestCase {
         let lines = [#"{"input": "Find the key. The pass key is 123. ", "target": "123", "passkey_position": 5}"#,
                      #"{"input": "Another. The pass key is 9. ", "target": 9}"#]
         try lines.joined(separator: "\n").write(toFile: directory + "/keys.jsonl", atomically: true, encoding: .utf8)
-        let task = PassKeyTask(config: try config("task = \"passkey\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\ndata_dir = \"keys.jsonl\"\n"), paths: paths)
+        let task = try PassKeyTask(config: try config("task = \"passkey\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\ndata_dir = \"keys.jsonl\"\n"), paths: paths)
         let items = try task.plan()
         XCTAssertEqual(items.map(\.id), ["keys.jsonl:0", "keys.jsonl:1"])
         XCTAssertEqual(items[0].payload.prompt, "Find the key. The pass key is 123. What is the pass key? The pass key is ")
         XCTAssertEqual(items.map(\.payload.answer), ["123", "9"])
         XCTAssertEqual(items[0].payload.keyPosition, 5)
         try "{\"input\": 3}\n".write(toFile: directory + "/bad.jsonl", atomically: true, encoding: .utf8)
-        let bad = PassKeyTask(config: try config("task = \"passkey\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\ndata_dir = \"bad.jsonl\"\n"), paths: paths)
+        let bad = try PassKeyTask(config: try config("task = \"passkey\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\ndata_dir = \"bad.jsonl\"\n"), paths: paths)
         XCTAssertThrowsError(try bad.plan()) { XCTAssertTrue("\($0)".contains("bad.jsonl: record 1: field \"input\" must be a string"), "\($0)") }
     }
 
@@ -85,21 +85,21 @@ final class TaskPlanTests: XCTestCase {
         try [#"{"context": "c", "input": "q", "answers": ["a"], "all_classes": null, "length": 12, "_id": "x"}"#,
              #"{"context": "c2", "input": "q2", "answers": ["b", "c"], "all_classes": null, "length": 5}"#]
             .joined(separator: "\n").write(toFile: directory + "/lb/hotpotqa.jsonl", atomically: true, encoding: .utf8)
-        let lb = LongBenchTask(config: try config("task = \"longbench\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\ndata_dir = \"lb\"\ndatasets = [\"hotpotqa\"]\n"), paths: paths)
+        let lb = try LongBenchTask(config: try config("task = \"longbench\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\ndata_dir = \"lb\"\ndatasets = [\"hotpotqa\"]\n"), paths: paths)
         let items = try lb.plan()
         XCTAssertEqual(items.map(\.id), ["hotpotqa:0", "hotpotqa:1"])
         XCTAssertEqual(items[1].payload.answers, ["b", "c"])
         XCTAssertEqual(items[0].payload.id, "x")
         XCTAssertEqual(lb.maximumNewTokens("hotpotqa"), 32)
-        let missing = LongBenchTask(config: try config("task = \"longbench\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\ndata_dir = \"lb\"\ndatasets = [\"hotpotqa\", \"trec\"]\n"), paths: paths)
+        let missing = try LongBenchTask(config: try config("task = \"longbench\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\ndata_dir = \"lb\"\ndatasets = [\"hotpotqa\", \"trec\"]\n"), paths: paths)
         XCTAssertThrowsError(try missing.plan()) { XCTAssertTrue("\($0)".contains("trec.jsonl"), "\($0)") }
 
         try FileManager.default.createDirectory(atPath: directory + "/le", withIntermediateDirectories: true)
         try #"{"input": "doc", "instructions": ["q1", "q2", "q3"], "outputs": ["a1", "a2"], "evaluation": "exam"}"#
             .write(toFile: directory + "/le/quality.jsonl", atomically: true, encoding: .utf8)
-        let le = LEvalTask(config: try config("task = \"leval\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\ndata_dir = \"le\"\ndatasets = [\"quality\"]\n"), paths: paths)
+        let le = try LEvalTask(config: try config("task = \"leval\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\ndata_dir = \"le\"\ndatasets = [\"quality\"]\n"), paths: paths)
         XCTAssertEqual(try le.plan().map(\.id), ["quality:0:0", "quality:0:1"])   // zip(instructions, outputs)
-        let tooShort = LEvalTask(config: try config("task = \"leval\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 512\ndata_dir = \"le\"\n"), paths: paths)
+        let tooShort = try LEvalTask(config: try config("task = \"leval\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 512\ndata_dir = \"le\"\n"), paths: paths)
         XCTAssertThrowsError(try tooShort.plan()) { XCTAssertTrue("\($0)".contains("leaves no room"), "\($0)") }
     }
 }

@@ -8,7 +8,7 @@ import Transformer
 /// Frequency-seam methods against independent formulas and the reference's inv_freq values.
 final class FrequencyMethodTests: XCTestCase {
     func build(_ spec: MethodSpec, window: Int) throws -> any PositionalExtrapolation {
-        try MethodRegistry.shared.make(spec, originalWindow: window)
+        try MethodRegistry.builtIn.make(spec, originalWindow: window)
     }
 
     func context(base: Double, dimension: Int = 64) -> PositioningContext {

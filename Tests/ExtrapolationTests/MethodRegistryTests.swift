@@ -7,13 +7,13 @@ final class MethodRegistryTests: XCTestCase {
         let pairs = [("original", "repro_original"), ("linear", "pi"), ("ntk", "repro_ntk"), ("dynamic_ntk", "repro_dynamic_ntk"),
                      ("yarn", "repro_yarn"), ("self_extend", "repro_se"), ("chunk_llama", "repro_chunkllama")]
         for (name, alias) in pairs {
-            XCTAssertEqual(try MethodRegistry.shared.type(named: alias).descriptor.name, name)
-            XCTAssertEqual(try MethodRegistry.shared.type(named: name).descriptor.name, name)
+            XCTAssertEqual(try MethodRegistry.builtIn.type(named: alias).descriptor.name, name)
+            XCTAssertEqual(try MethodRegistry.builtIn.type(named: name).descriptor.name, name)
         }
     }
 
     func testUnknownMethodListsKnownOnes() {
-        XCTAssertThrowsError(try MethodRegistry.shared.type(named: "rope_magic")) { error in
+        XCTAssertThrowsError(try MethodRegistry.builtIn.type(named: "rope_magic")) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains("rope_magic") && text.contains("self_extend"), text)
         }
@@ -21,7 +21,7 @@ final class MethodRegistryTests: XCTestCase {
 
     func testParameterErrorsNameKeyTypeAndRange() {
         func message(_ spec: MethodSpec) -> String {
-            do { _ = try MethodRegistry.shared.make(spec, originalWindow: 512); return "" } catch { return "\(error)" }
+            do { _ = try MethodRegistry.builtIn.make(spec, originalWindow: 512); return "" } catch { return "\(error)" }
         }
         let missing = message(MethodSpec(name: "ntk"))
         XCTAssertTrue(missing.contains("factor") && missing.contains("required"), missing)
@@ -37,16 +37,16 @@ final class MethodRegistryTests: XCTestCase {
     }
 
     func testLengthConstraints() throws {
-        let ntk = try MethodRegistry.shared.make(.ntk(factor: 4), originalWindow: 512)
+        let ntk = try MethodRegistry.builtIn.make(.ntk(factor: 4), originalWindow: 512)
         XCTAssertNoThrow(try ntk.validate(targetLength: 2048))
         XCTAssertThrowsError(try ntk.validate(targetLength: 2049)) { error in
             XCTAssertEqual(error as? ExtrapolationError,
                            .lengthNotSupported(method: "ntk", requested: 2049, maximum: 2048, constraint: "W · factor ≥ target length"))
         }
-        let selfExtend = try MethodRegistry.shared.make(.selfExtend(groupSize: 4, windowSize: 128), originalWindow: 512)
+        let selfExtend = try MethodRegistry.builtIn.make(.selfExtend(groupSize: 4, windowSize: 128), originalWindow: 512)
         XCTAssertEqual(selfExtend.maximumLength, (512 - 128) * 4 + 128)
-        XCTAssertNil(try MethodRegistry.shared.make(.chunkLlama(), originalWindow: 512).maximumLength)
-        XCTAssertNil(try MethodRegistry.shared.make(.original, originalWindow: 512).maximumLength)
+        XCTAssertNil(try MethodRegistry.builtIn.make(.chunkLlama(), originalWindow: 512).maximumLength)
+        XCTAssertNil(try MethodRegistry.builtIn.make(.original, originalWindow: 512).maximumLength)
     }
 
     func testDuplicateNamesAreRejected() throws {

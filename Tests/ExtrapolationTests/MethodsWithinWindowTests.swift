@@ -52,6 +52,8 @@ final class MethodsWithinWindowTests: XCTestCase {
         XCTAssertThrowsError(try loaded.checkFits(tokens: 33))
         let session = try loaded.makeSession()
         XCTAssertThrowsError(try session.append(Array(repeating: 5, count: 33))) { XCTAssertTrue("\($0)".contains("at most 32"), "\($0)") }
+        try session.append(Array(repeating: 5, count: 32))   // the limit holds for decoding steps too
+        XCTAssertThrowsError(try session.append([5])) { XCTAssertTrue("\($0)".contains("at most 32"), "\($0)") }
         let defaultWindow = try ModelFactory.make(method: .original, model: path, threads: 1)
         XCTAssertEqual(defaultWindow.originalWindow, 256, "the model's own context length")
     }

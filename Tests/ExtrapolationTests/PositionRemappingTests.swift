@@ -19,7 +19,7 @@ final class PositionRemappingTests: XCTestCase {
 
     func testSelfExtendPositions() throws {
         // G = 2, neighbour window 4, W = 8.
-        let method = try XCTUnwrap(MethodRegistry.shared.make(.selfExtend(groupSize: 2, windowSize: 4), originalWindow: 8) as? SelfExtend)
+        let method = try XCTUnwrap(MethodRegistry.builtIn.make(.selfExtend(groupSize: 2, windowSize: 4), originalWindow: 8) as? SelfExtend)
         XCTAssertEqual(method.maximumLength, (8 - 4) * 2 + 4)
         let layout = try method.layout(cached: 0, adding: 12, context: context)
         let slots = layout.cachedKeys.map(\.newKeyPositions)
@@ -44,14 +44,16 @@ final class PositionRemappingTests: XCTestCase {
             XCTAssertLessThan(q - k, 8)
             XCTAssertGreaterThanOrEqual(q - k, 0)
         } }
-        XCTAssertThrowsError(try method.layout(cached: 12, adding: 1, context: context)) { error in
+        // The session checks the length once per append, before asking for a layout.
+        XCTAssertNoThrow(try method.checkLength(12))
+        XCTAssertThrowsError(try method.checkLength(13)) { error in
             XCTAssertTrue("\(error)".contains("at most 12"), "\(error)")
         }
     }
 
     func testChunkLlamaPositions() throws {
         // W = 32: s = 24, w = 2, c = 22.
-        let method = try XCTUnwrap(MethodRegistry.shared.make(.chunkLlama(), originalWindow: 32) as? ChunkLlama)
+        let method = try XCTUnwrap(MethodRegistry.builtIn.make(.chunkLlama(), originalWindow: 32) as? ChunkLlama)
         XCTAssertEqual(method.chunkSize, 24)
         XCTAssertEqual(method.localWindow, 2)
         XCTAssertEqual(method.chunkLength, 22)
@@ -75,7 +77,7 @@ final class PositionRemappingTests: XCTestCase {
         XCTAssertEqual(layout.views[0].frequencies.attentionScaling, Float(0.1 * log(70.0 / 32.0) + 1), accuracy: 1e-6)
         XCTAssertEqual(layout.cachedKeys[0].frequencies.attentionScaling, layout.views[0].frequencies.attentionScaling)
         XCTAssertEqual(try method.layout(cached: 0, adding: 32, context: context).views[0].frequencies.attentionScaling, 1)
-        let plain = try MethodRegistry.shared.make(.chunkLlama(mscale: false), originalWindow: 32)
+        let plain = try MethodRegistry.builtIn.make(.chunkLlama(mscale: false), originalWindow: 32)
         XCTAssertEqual(try plain.layout(cached: 0, adding: 70, context: context).views[0].frequencies.attentionScaling, 1)
     }
 }

@@ -10,8 +10,7 @@ final class GALIMethodTests: XCTestCase {
                                      rotaryDimension: 64, contextLength: 8192)
 
     func method(_ values: [String: ParameterValue], window: Int = 512) throws -> GALIMethod {
-        GALIMethod.register()
-        let built = try MethodRegistry.shared.make(MethodSpec(name: "dpi", parameters: values), originalWindow: window)
+        let built = try MethodRegistry.standard.make(MethodSpec(name: "dpi", parameters: values), originalWindow: window)
         guard let gali = built as? GALIMethod else { throw XCTSkip("dpi did not build GALI") }
         return gali
     }
@@ -104,8 +103,8 @@ final class GALIMethodTests: XCTestCase {
         var parameters = GALIParameters(chunkCoefficient: .relative(0.25), localWindow: 64, noiseType: .no)
         parameters.seed = 3
         let spec = MethodSpec.gali(parameters)
-        let built = try XCTUnwrap(MethodRegistry.shared.make(spec, originalWindow: 1024) as? GALIMethod)
+        let built = try XCTUnwrap(MethodRegistry.standard.make(spec, originalWindow: 1024) as? GALIMethod)
         XCTAssertEqual(built.parameters, parameters)
-        XCTAssertEqual(try MethodRegistry.shared.type(named: "dpi").descriptor.name, "gali")
+        XCTAssertEqual(try MethodRegistry.standard.type(named: "dpi").descriptor.name, "gali")
     }
 }

@@ -11,12 +11,32 @@ public struct RulerSettings: Sendable, Equatable {
     public var lengths: [Int]
     /// Samples per task × length (`samples`, default 1).
     public var samples: Int
+    /// Essays of the essay haystacks (`haystack_dir`).
+    public var haystackDirectory: String?
+    /// Folder with `squad.json` / `hotpotqa.json` for the QA tasks (`data_dir`).
+    public var dataDirectory: String?
+    /// Overrides RULER's answer allowance as generation limit (`max_new_tokens`).
+    public var maxNewTokens: Int?
+
+    /// Settings from their parts.
+    public init(tasks: [RulerTaskName]?, lengths: [Int], samples: Int, haystackDirectory: String? = nil, dataDirectory: String? = nil,
+                maxNewTokens: Int? = nil) {
+        self.tasks = tasks
+        self.lengths = lengths
+        self.samples = samples
+        self.haystackDirectory = haystackDirectory
+        self.dataDirectory = dataDirectory
+        self.maxNewTokens = maxNewTokens
+    }
 
     /// The keys with what each means.
     public static let keys: [(key: String, meaning: String)] = [
         ("ruler_tasks", "ruler: task names (default: every task whose inputs are available)"),
         ("lengths", "ruler: length budgets in tokens (prompt plus answer), e.g. [4096, 8192]"),
         ("samples", "ruler: samples per task and length (default 1)"),
+        ("haystack_dir", "ruler: folder of .txt essays for the essay haystacks"),
+        ("data_dir", "ruler: folder with squad.json (SQuAD layout) and/or hotpotqa.json (HotpotQA layout) for qa_1/qa_2"),
+        ("max_new_tokens", "ruler: generation limit (default: RULER's allowance per task)"),
     ]
 
     /// Reads the keys; errors name the key and its line. Lengths must lie in
@@ -40,6 +60,8 @@ public struct RulerSettings: Sendable, Equatable {
         }
         let samples = try reader.integer("samples", atLeast: 1) ?? 1
         if samples > maximumSamples { throw reader.error("samples", "at most \(maximumSamples), not \(samples)") }
-        return RulerSettings(tasks: tasks, lengths: Array(Set(lengths)).sorted(), samples: samples)
+        return RulerSettings(tasks: tasks, lengths: Array(Set(lengths)).sorted(), samples: samples,
+                             haystackDirectory: try reader.nonEmptyString("haystack_dir"), dataDirectory: try reader.nonEmptyString("data_dir"),
+                             maxNewTokens: try reader.integer("max_new_tokens", atLeast: 1))
     }
 }

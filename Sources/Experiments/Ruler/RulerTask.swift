@@ -47,6 +47,15 @@ public struct RulerTask: ExperimentTask {
         }
     }
 
+    /// The config's `task`.
+    public static let name = "ruler"
+    /// The keys the task reads.
+    public static var configKeys: [(key: String, meaning: String)] { RulerSettings.keys }
+    /// Reads the keys; `lengths` is required.
+    public static func readSettings(_ reader: ConfigReader) throws -> RulerSettings { try RulerSettings.read(reader) }
+    /// The mean score over tasks against length, with its intervals.
+    public static let chart: LengthChart? = .accuracy(task: name, kilo: 1000, yLabel: "RULER score (mean over tasks)")
+
     /// The experiment config.
     public let config: ExperimentConfig
     /// The RULER keys of the config.
@@ -61,12 +70,11 @@ public struct RulerTask: ExperimentTask {
 
     /// The task for `config`: reads the essays (`haystack_dir`) and QA files (`data_dir`) the
     /// chosen tasks need; errors name the missing input.
-    public init(config: ExperimentConfig, paths: PathResolver) throws {
+    public init(config: ExperimentConfig, settings: RulerSettings, paths: PathResolver) throws {
         self.config = config
-        guard let settings = config.ruler else { throw RunError.invalidData("the config is not a RULER config") }
         self.settings = settings
-        let essays = config.haystackDirectory.map(paths.resolve)
-        let data = config.dataDirectory.map(paths.resolve)
+        let essays = settings.haystackDirectory.map(paths.resolve)
+        let data = settings.dataDirectory.map(paths.resolve)
         let chosen: [RulerTaskName]
         if let names = settings.tasks {
             chosen = names
@@ -155,7 +163,7 @@ public struct RulerTask: ExperimentTask {
     public func run(_ item: WorkItem<Payload>, context: TaskContext) throws -> Record {
         let start = Date()
         let (sample, tokens) = try self.sample(item.payload, prompts: context.prompts)
-        let output = try state.generator(for: context.loaded).generate(prompt: tokens, maxNewTokens: config.maxNewTokens ?? item.payload.task.tokensToGenerate)
+        let output = try state.generator(for: context.loaded).generate(prompt: tokens, maxNewTokens: settings.maxNewTokens ?? item.payload.task.tokensToGenerate)
         let score = RulerScoring.score(prediction: output.text, references: sample.outputs, metric: item.payload.task.metric)
         return Record(item: item.id, task: item.payload.task.rawValue, length: item.payload.length, sample: item.payload.index,
                       outputs: sample.outputs, pred: output.text, score: score, promptTokens: tokens.count,
@@ -173,7 +181,7 @@ extension RulerTask {
     /// RULER's report: per task × length the mean score (RULER's `string_match_all` or
     /// `string_match_part`, here in [0, 1] rather than percent), and per length the mean over
     /// tasks (RULER's average), each with a Wilson interval over its samples.
-    public static func evaluate(_ records: [Record], into result: inout ExperimentResult) {
+    public static func evaluate(_ records: [Record], run: RunDescription, into result: inout ExperimentResult) {
         result.metric = "score"
         var tasks: [String] = []
         for record in records where !tasks.contains(record.task) { tasks.append(record.task) }

@@ -28,7 +28,8 @@ public struct ExperimentConfig: Sendable {
 
     /// Settings for `gali analyze` (attention maps).
     public struct AnalysisSettings: Sendable, Equatable {
-        /// Text file to run through the model (relative paths against the working directory).
+        /// Text file to run through the model (`analysis_text`, else `data_dir`; relative paths
+        /// against the working directory).
         public var textPath: String?
         /// Tokens to analyse (default: `max_pe`, or fewer when the text is shorter).
         public var length: Int?
@@ -63,43 +64,18 @@ public struct ExperimentConfig: Sendable {
     public let maxPE: Int
     /// The original window W (`ori_max_position_embeddings`; nil: the model's context length).
     public let originalWindow: Int?
-    /// Piece length for strided scoring (`stride`, pg19).
-    public let stride: Int?
-    /// Trials (`times`, passkey and needle).
-    public let times: Int?
-    /// Needle lengths in thousands of tokens (`min_k`, `max_k`, step `gap`).
-    public let minK: Int?
-    /// Longest needle length in thousands of tokens (`max_k`).
-    public let maxK: Int?
-    /// Needle length step in thousands of tokens (`gap`).
-    public let gap: Int?
-    /// Filler characters of the synthetic pass-key prompt (`n_garbage`).
-    public let nGarbage: Int?
-    /// Input data (`data_dir`): pg19 text folder or file, LongBench/L-Eval JSONL folder, pass-key
-    /// JSONL file.
-    public let dataDirectory: String?
-    /// Needle filler texts (`haystack_dir`): the `.txt` files there, concatenated.
-    public let haystackDirectory: String?
     /// Random seed (`seed`, default 42 as in the reference).
     public let seed: Int
     /// Linear-layer precision (`precision`: `fast` or `exact`).
     public let precision: Precision
     /// Threads (`threads`; nil: all active cores).
     public var threads: Int?
-    /// LongBench / L-Eval datasets to run (`datasets`; nil: the reference's list).
-    public let datasets: [String]?
     /// Row label in collected tables (`label`; default: `exp_name`).
     public let label: String
     /// Chat wrapping (`chat_format`).
     public let chatFormat: ChatFormat
     /// System message for chat-wrapped prompts (`system_prompt`; nil: the reference's).
     public let systemPrompt: String?
-    /// Overrides every generation length limit (`max_new_tokens`).
-    public let maxNewTokens: Int?
-    /// Needle depths 1/d … d/d (`depths`, default 16 as in the reference).
-    public let depthCount: Int
-    /// RULER's keys (`ruler_tasks`, `lengths`, `samples`); nil for other tasks.
-    public let ruler: RulerSettings?
     /// `gali analyze` settings (`analysis_*` keys).
     public let analysis: AnalysisSettings
     /// Keys present but unused by this task, and similar notes.
@@ -107,72 +83,57 @@ public struct ExperimentConfig: Sendable {
     /// Lines of the keys, for messages.
     let keyLines: ConfigKeyLines
 
-    /// What each accepted top-level key means (the reference's keys first).
-    public static let keyDescriptions: [(key: String, meaning: String)] = [
+    /// Typed lookups of this config's keys (tasks read their settings through it).
+    public var reader: ConfigReader { ConfigReader(table: table, lines: keyLines, file: file) }
+
+    /// What each common key means (the reference's keys first); each task adds its own
+    /// (`ExperimentTask.configKeys`).
+    public static let commonKeyDescriptions: [(key: String, meaning: String)] = [
         ("model", "model path (GGUF file or Hugging Face directory); omitted: the default SmolLM2 model"),
         ("exp_name", "experiment folder name under results/<task>/pred/"),
         ("method", "extrapolation method or the reference's alias (dpi, repro_se, repro_ntk, ...)"),
         ("test", "true: only the first item of each group (the reference's smoke test)"),
         ("max_pe", "target context length: prompts are truncated to it and the method must support it"),
-        ("task", "pg19, passkey (or passkey_retreival), needle, longbench, leval, ruler"),
+        ("task", "the task: " + ExperimentTaskKind.acceptedNames.joined(separator: ", ")),
         ("ori_max_position_embeddings", "original window W (default: the model's context length)"),
-        ("stride", "pg19: piece length for strided scoring (methods other than gali, chunk_llama, self_extend)"),
-        ("times", "passkey/needle: trials (per cell for needle)"),
-        ("min_k", "needle: shortest length in thousands of tokens"),
-        ("max_k", "needle: longest length in thousands of tokens"),
-        ("gap", "needle: length step in thousands of tokens"),
-        ("n_garbage", "passkey: filler characters of the synthetic prompt"),
         ("factor", "scaling factor for ntk/yarn/linear/dynamic_ntk (as the reference reads it for yarn and ntk)"),
         ("params", "table of method parameters"),
-        ("data_dir", "input data: pg19 .txt folder or file, LongBench/L-Eval .jsonl folder, passkey .jsonl file, ruler folder with squad.json/hotpotqa.json"),
-        ("haystack_dir", "needle: folder of .txt filler essays (default: the reference's repeated sentences); ruler: the essays of essay haystacks"),
         ("seed", "random seed (default 42)"),
         ("precision", "fast (default) or exact linear layers"),
         ("threads", "threads (default: all active cores)"),
-        ("datasets", "longbench/leval: dataset names to run (default: the reference's list)"),
         ("label", "row label in collected tables (default: exp_name)"),
         ("chat_format", "auto (default), llama2, llama3, template or none"),
         ("system_prompt", "system message of chat-wrapped prompts (default: the reference's)"),
-        ("max_new_tokens", "override every generation length limit"),
-        ("depths", "needle: number of depths d, placed at 1/d ... d/d (default 16)"),
-    ] + RulerSettings.keys + [
-        ("analysis_text", "gali analyze: text file to run"),
+        ("analysis_text", "gali analyze: text file to run (default: data_dir)"),
         ("analysis_length", "gali analyze: tokens to analyse (default max_pe)"),
         ("analysis_quantity", "gali analyze: logits, scores or both (default both)"),
         ("analysis_layers", "gali analyze: layer indices to average (default all)"),
         ("analysis_resolution", "gali analyze: cells per side of the map (default 256)"),
     ]
 
-    /// Keys each task reads beyond the common ones.
-    static let taskKeys: [ExperimentTaskKind: Set<String>] = [
-        .pg19: ["stride", "data_dir"],
-        .passkey: ["times", "n_garbage", "data_dir", "max_new_tokens"],
-        .needle: ["times", "min_k", "max_k", "gap", "depths", "haystack_dir", "max_new_tokens"],
-        .longbench: ["data_dir", "datasets", "max_new_tokens"],
-        .leval: ["data_dir", "datasets", "max_new_tokens"],
-        .ruler: ["ruler_tasks", "lengths", "samples", "haystack_dir", "data_dir", "max_new_tokens"],
-    ]
-
-    static let commonKeys: Set<String> = [
-        "model", "exp_name", "method", "test", "max_pe", "task", "ori_max_position_embeddings", "factor", "params",
-        "seed", "precision", "threads", "label", "chat_format", "system_prompt",
-        "analysis_text", "analysis_length", "analysis_quantity", "analysis_layers", "analysis_resolution",
-    ]
+    /// Every accepted top-level key: the common ones and those of every registered task.
+    public static var acceptedKeys: [String] {
+        var keys = commonKeyDescriptions.map(\.key)
+        for task in ExperimentTasks.all {
+            for (key, _) in task.configKeys where !keys.contains(key) { keys.append(key) }
+        }
+        return keys
+    }
 
     /// Reads and checks the config file at `path`.
-    public init(contentsOfFile path: String, registry: MethodRegistry = .shared) throws {
+    public init(contentsOfFile path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ExperimentConfigError(file: path, message: "cannot be read")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ExperimentConfigError(file: path, message: "is not UTF-8 text")
         }
-        try self.init(parsing: text, file: path, registry: registry)
+        try self.init(parsing: text, file: path)
     }
 
     /// Parses and checks config `text` (`file` only names it in messages).
-    public init(parsing text: String, file: String? = nil, registry: MethodRegistry = .shared) throws {
-        GALIMethod.register(in: registry)
+    public init(parsing text: String, file: String? = nil) throws {
+        let registry = MethodRegistry.standard
         let document: TOMLDocument
         do {
             document = try TOMLDocument(parsing: text)
@@ -182,9 +143,9 @@ public struct ExperimentConfig: Sendable {
         let reader = ConfigReader(table: document.root, lines: ConfigKeyLines(source: text), file: file)
         let root = document.root
 
-        let known = Set(ExperimentConfig.keyDescriptions.map(\.key))
-        for key in root.keys where !known.contains(key) {
-            throw reader.error(key, "unknown key; expected one of \(ExperimentConfig.keyDescriptions.map(\.key).joined(separator: ", "))")
+        let accepted = ExperimentConfig.acceptedKeys
+        for key in root.keys where !accepted.contains(key) {
+            throw reader.error(key, "unknown key; expected one of \(accepted.joined(separator: ", "))")
         }
 
         let taskName = try reader.requiredString("task")
@@ -202,22 +163,10 @@ public struct ExperimentConfig: Sendable {
         model = try reader.string("model")
         if let model, model.isEmpty { throw reader.error("model", "must not be empty (omit it for the default model)") }
         test = try reader.bool("test") ?? false
-        maxPE = try reader.integer("max_pe", required: true, atLeast: 2)!
+        maxPE = try reader.requiredInteger("max_pe", atLeast: 2)
         originalWindow = try reader.integer("ori_max_position_embeddings", atLeast: 2)
-        stride = try reader.integer("stride", required: task == .pg19, atLeast: 1)
-        times = try reader.integer("times", required: task == .needle || (task == .passkey && root["data_dir"] == nil), atLeast: 1)
-        minK = try reader.integer("min_k", required: task == .needle, atLeast: 1)
-        maxK = try reader.integer("max_k", required: task == .needle, atLeast: 1)
-        gap = try reader.integer("gap", required: task == .needle, atLeast: 1)
-        if let minK, let maxK, maxK < minK {
-            throw reader.error("max_k", "must be at least min_k (\(minK)), not \(maxK)")
-        }
-        nGarbage = try reader.integer("n_garbage", required: task == .passkey && root["data_dir"] == nil, atLeast: 0)
-        if let nGarbage, nGarbage > PassKeyPrompt.maximumFillerCharacters {
-            throw reader.error("n_garbage", "at most \(PassKeyPrompt.maximumFillerCharacters) characters (the reference's filler length), not \(nGarbage)")
-        }
-        dataDirectory = try reader.nonEmptyString("data_dir")
-        haystackDirectory = try reader.nonEmptyString("haystack_dir")
+        // The task's own keys: checked now so that errors come before anything runs.
+        _ = try task.type.readSettings(reader)
         seed = try reader.integer("seed", atLeast: 0) ?? 42
         let precisionName = try reader.string("precision") ?? "fast"
         guard let precision = Precision(rawValue: precisionName) else {
@@ -225,11 +174,6 @@ public struct ExperimentConfig: Sendable {
         }
         self.precision = precision
         threads = try reader.integer("threads", atLeast: 1)
-        datasets = try reader.strings("datasets")
-        if let datasets {
-            if datasets.isEmpty { throw reader.error("datasets", "must name at least one dataset") }
-            for dataset in datasets { try ExperimentConfig.checkDataset(dataset, task: task, reader: reader) }
-        }
         label = try reader.nonEmptyString("label") ?? name
         let chatName = try reader.string("chat_format") ?? "auto"
         guard let chatFormat = ChatFormat(rawValue: chatName) else {
@@ -237,9 +181,6 @@ public struct ExperimentConfig: Sendable {
         }
         self.chatFormat = chatFormat
         systemPrompt = try reader.string("system_prompt")
-        maxNewTokens = try reader.integer("max_new_tokens", atLeast: 1)
-        depthCount = try reader.integer("depths", atLeast: 1) ?? 16
-        ruler = task == .ruler ? try RulerSettings.read(reader) : nil
 
         let quantityName = try reader.string("analysis_quantity") ?? "both"
         let quantities: [String]
@@ -252,7 +193,7 @@ public struct ExperimentConfig: Sendable {
         if let layers, let bad = layers.first(where: { $0 < 0 }) {
             throw reader.error("analysis_layers", "layer indices must be ≥ 0, not \(bad)")
         }
-        analysis = AnalysisSettings(textPath: try reader.nonEmptyString("analysis_text"),
+        analysis = AnalysisSettings(textPath: try reader.nonEmptyString("analysis_text") ?? reader.nonEmptyString("data_dir"),
                                     length: try reader.integer("analysis_length", atLeast: 2),
                                     quantities: quantities, layers: layers,
                                     resolution: try reader.integer("analysis_resolution", atLeast: 1) ?? 256)
@@ -317,15 +258,11 @@ public struct ExperimentConfig: Sendable {
             }
         }
 
-        let used = ExperimentConfig.commonKeys.union(ExperimentConfig.taskKeys[task] ?? [])
+        let used = Set(ExperimentConfig.commonKeyDescriptions.map(\.key) + task.type.configKeys.map(\.key))
         for key in root.keys where !used.contains(key) {
-            notes.append(reader.describe(key) + "is not used by task \(task.rawValue)")
+            notes.append(reader.describe(key) + "is not used by task \(task.name)")
         }
-        if task == .passkey, root["data_dir"] != nil {
-            for key in ["n_garbage", "times"] where root[key] != nil {
-                notes.append(reader.describe(key) + "is not used when data_dir gives pass-key prompts")
-            }
-        }
+        notes += task.type.ignoredKeys(reader)
         warnings = notes
     }
 
@@ -346,9 +283,9 @@ public struct ExperimentConfig: Sendable {
 
     /// Checks the method against `max_pe` for original window `window` (call once the model's
     /// window is known); the error names `max_pe`.
-    public func validateMethod(originalWindow window: Int, registry: MethodRegistry = .shared) throws {
+    public func validateMethod(originalWindow window: Int) throws {
         do {
-            let method = try registry.make(methodSpec, originalWindow: window)
+            let method = try MethodRegistry.standard.make(methodSpec, originalWindow: window)
             try method.validate(targetLength: maxPE)
         } catch {
             let line = keyLines.line(of: "max_pe")
@@ -363,21 +300,6 @@ public struct ExperimentConfig: Sendable {
         if name == "all" { throw reader.error("exp_name", "\"all\" is reserved (gali eval/collect --exp all)") }
         if name.contains(".shard-") { throw reader.error("exp_name", "must not contain \".shard-\"") }
     }
-
-    static func checkDataset(_ dataset: String, task: ExperimentTaskKind, reader: ConfigReader) throws {
-        switch task {
-        case .longbench:
-            guard LongBench.datasetMetrics[dataset] != nil else {
-                throw reader.error("datasets", "unknown LongBench dataset \"\(dataset)\"; known: \(LongBench.datasetMetrics.keys.sorted().joined(separator: ", "))")
-            }
-        case .leval:
-            guard !dataset.isEmpty, !dataset.contains("/") else {
-                throw reader.error("datasets", "\"\(dataset)\" is not a dataset name")
-            }
-        default:
-            break
-        }
-    }
 }
 
 extension ParameterValue {
@@ -391,93 +313,3 @@ extension ParameterValue {
     }
 }
 
-/// Typed lookups that turn TOML type errors into config errors with the key's line.
-struct ConfigReader {
-    let table: TOMLTable
-    let lines: ConfigKeyLines
-    let file: String?
-
-    func error(_ key: String, _ message: String) -> ExperimentConfigError {
-        ExperimentConfigError(file: file, key: key, line: lines.line(of: key), message: message)
-    }
-
-    /// `key 'factor' (line 4) ` for warnings.
-    func describe(_ key: String) -> String {
-        if let line = lines.line(of: key) { return "key '\(key)' (line \(line)) " }
-        return "key '\(key)' "
-    }
-
-    private func value(_ key: String) -> TOMLValue? { table[key] }
-
-    private func mismatch(_ key: String, _ expected: String, _ value: TOMLValue) -> ExperimentConfigError {
-        error(key, "must be \(expected), not \(ConfigReader.show(value))")
-    }
-
-    static func show(_ value: TOMLValue) -> String {
-        switch value {
-        case .string(let text): return "the string \"\(text)\""
-        case .integer(let integer): return "the integer \(integer)"
-        case .float(let number): return "the float \(number)"
-        case .boolean(let flag): return "\(flag)"
-        case .array: return "an array"
-        case .table: return "a table"
-        }
-    }
-
-    func string(_ key: String) throws -> String? {
-        guard let value = value(key) else { return nil }
-        guard let text = value.stringValue else { throw mismatch(key, "a string", value) }
-        return text
-    }
-
-    func nonEmptyString(_ key: String) throws -> String? {
-        guard let text = try string(key) else { return nil }
-        if text.isEmpty { throw error(key, "must not be empty") }
-        return text
-    }
-
-    func requiredString(_ key: String) throws -> String {
-        guard let text = try string(key) else { throw error(key, "missing (required)") }
-        return text
-    }
-
-    func bool(_ key: String) throws -> Bool? {
-        guard let value = value(key) else { return nil }
-        guard let flag = value.boolValue else { throw mismatch(key, "true or false", value) }
-        return flag
-    }
-
-    func integer(_ key: String, required: Bool = false, atLeast minimum: Int) throws -> Int? {
-        guard let value = value(key) else {
-            if required { throw error(key, "missing (required for this task)") }
-            return nil
-        }
-        guard let integer = value.integerValue else { throw mismatch(key, "an integer ≥ \(minimum)", value) }
-        guard integer >= minimum else { throw error(key, "must be at least \(minimum), not \(integer)") }
-        return integer
-    }
-
-    func strings(_ key: String) throws -> [String]? {
-        guard let value = value(key) else { return nil }
-        guard let elements = value.arrayValue else { throw mismatch(key, "an array of strings", value) }
-        return try elements.map { element in
-            guard let text = element.stringValue else { throw mismatch(key, "an array of strings", element) }
-            return text
-        }
-    }
-
-    func integers(_ key: String) throws -> [Int]? {
-        guard let value = value(key) else { return nil }
-        guard let elements = value.arrayValue else { throw mismatch(key, "an array of integers", value) }
-        return try elements.map { element in
-            guard let integer = element.integerValue else { throw mismatch(key, "an array of integers", element) }
-            return integer
-        }
-    }
-
-    func table(_ key: String) throws -> TOMLTable? {
-        guard let value = value(key) else { return nil }
-        guard let table = value.tableValue else { throw mismatch(key, "a table ([\(key)])", value) }
-        return table
-    }
-}

@@ -36,7 +36,7 @@ public struct ExperimentResult: Sendable {
     /// `result.json` text.
     public func jsonText() -> String {
         var fields: [(String, String)] = [
-            ("task", JSONText.string(task.rawValue)), ("experiment", JSONText.string(experiment)), ("label", JSONText.string(label)),
+            ("task", JSONText.string(task.name)), ("experiment", JSONText.string(experiment)), ("label", JSONText.string(label)),
             ("method", JSONText.string(method)), ("metric", JSONText.string(metric)),
             ("complete", isComplete ? "true" : "false"), ("planned_items", String(planned)), ("recorded_items", String(recorded)),
             ("columns", ExperimentResult.object(columns.map { ($0.name, JSONText.number($0.value)) })),

@@ -70,51 +70,35 @@ public enum ExperimentRunner {
     /// Runs `config` with the model at `modelPath`.
     public static func run(config: ExperimentConfig, modelPath: String, options: RunOptions, reporter: RunReporter) throws -> RunSummary {
         for warning in config.warnings { reporter.log("warning: " + warning) }
-        switch config.task {
-        case .pg19:
-            return try run(PerplexityTask(config: config, paths: options.paths), config: config, modelPath: modelPath, options: options, reporter: reporter)
-        case .passkey:
-            return try run(PassKeyTask(config: config, paths: options.paths), config: config, modelPath: modelPath, options: options, reporter: reporter)
-        case .needle:
-            return try run(try NeedleTask(config: config, paths: options.paths), config: config, modelPath: modelPath, options: options, reporter: reporter)
-        case .longbench:
-            return try run(LongBenchTask(config: config, paths: options.paths), config: config, modelPath: modelPath, options: options, reporter: reporter)
-        case .leval:
-            return try run(LEvalTask(config: config, paths: options.paths), config: config, modelPath: modelPath, options: options, reporter: reporter)
-        case .ruler:
-            return try run(RulerTask(config: config, paths: options.paths), config: config, modelPath: modelPath, options: options, reporter: reporter)
-        }
+        return try run(config.task.type, config: config, modelPath: modelPath, options: options, reporter: reporter)
     }
 
     /// Checks `config` without running anything: plans the work items (reading the data), loads
     /// the model and checks the method against `max_pe`; returns the number of work items.
     public static func check(config: ExperimentConfig, modelPath: String, options: RunOptions, reporter: RunReporter) throws -> Int {
         for warning in config.warnings { reporter.log("warning: " + warning) }
-        let count: Int
-        switch config.task {
-        case .pg19: count = try PerplexityTask(config: config, paths: options.paths).plan().count
-        case .passkey: count = try PassKeyTask(config: config, paths: options.paths).plan().count
-        case .needle: count = try NeedleTask(config: config, paths: options.paths).plan().count
-        case .longbench: count = try LongBenchTask(config: config, paths: options.paths).plan().count
-        case .leval: count = try LEvalTask(config: config, paths: options.paths).plan().count
-        case .ruler: count = try RulerTask(config: config, paths: options.paths).plan().count
-        }
+        let count = try plannedItems(config.task.type, config: config, paths: options.paths)
         _ = try load(config: config, modelPath: modelPath)
         return count
     }
 
     /// Loads the model and method as the config says and checks `max_pe` against the method.
     public static func load(config: ExperimentConfig, modelPath: String) throws -> LoadedModel {
-        GALIMethod.register()
         let loaded = try ModelFactory.make(method: config.methodSpec, maxPositionEmbeddings: config.originalWindow, model: modelPath,
-                                           threads: config.threads, precision: config.precision)
+                                           threads: config.threads, precision: config.precision, registry: .standard)
         try config.validateMethod(originalWindow: loaded.originalWindow)
         return loaded
     }
 
-    static func run<Task: ExperimentTask>(_ task: Task, config: ExperimentConfig, modelPath: String, options: RunOptions,
+    /// The number of work items of `config`'s task.
+    static func plannedItems<Task: ExperimentTask>(_ type: Task.Type, config: ExperimentConfig, paths: PathResolver) throws -> Int {
+        try Task(config: config, paths: paths).plan().count
+    }
+
+    static func run<Task: ExperimentTask>(_ type: Task.Type, config: ExperimentConfig, modelPath: String, options: RunOptions,
                                           reporter: RunReporter) throws -> RunSummary {
         // Plan first: data problems fail before the model loads.
+        let task = try Task(config: config, paths: options.paths)
         let items = try task.plan()
         let ids = items.map(\.id)
         if Set(ids).count != ids.count { throw RunError.invalidData("the work items have duplicate ids; check the data for repeated file names") }
@@ -146,8 +130,8 @@ public enum ExperimentRunner {
         }
 
         let description = RunDescription(
-            task: config.task.rawValue, experiment: name, label: config.label, method: loaded.method.name,
-            parameters: (try MethodParameters(config.methodParameters, for: MethodRegistry.shared.type(named: config.methodName).descriptor))
+            task: config.task.name, experiment: name, label: config.label, method: loaded.method.name,
+            parameters: (try MethodParameters(config.methodParameters, for: MethodRegistry.standard.type(named: config.methodName).descriptor))
                 .values.mapValues(\.description),
             model: modelPath, originalWindow: loaded.originalWindow, maxPE: config.maxPE, seed: config.seed,
             precision: config.precision.rawValue, chatFormat: prompts.format.rawValue, systemPrompt: prompts.systemPrompt, test: config.test)
@@ -175,18 +159,18 @@ public enum ExperimentRunner {
         let todo = mine.filter { !done.contains($0.id) }
 
         let shardText = options.shard.map { " shard \($0)" } ?? ""
-        reporter.log("\(config.task.rawValue) \(name)\(shardText): \(loaded.method.name) (W = \(loaded.originalWindow), max_pe = \(config.maxPE)), "
+        reporter.log("\(config.task.name) \(name)\(shardText): \(loaded.method.name) (W = \(loaded.originalWindow), max_pe = \(config.maxPE)), "
                      + "\(mine.count) \(task.unit)s" + (mine.count - todo.count > 0 ? ", \(mine.count - todo.count) already done" : "")
                      + " → \(store.directory)")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let overall = ProgressReporter(label: config.task.rawValue, total: todo.count, unit: task.unit, isTerminal: reporter.isTerminal,
+        let overall = ProgressReporter(label: config.task.name, total: todo.count, unit: task.unit, isTerminal: reporter.isTerminal,
                                        write: reporter.writeError)
         var completed = 0
         let started = Date()
         overall.update(0)
         for item in todo {
-            let label = "\(config.task.rawValue) \(task.unit) \(mine.count - todo.count + completed + 1)/\(mine.count)"
+            let label = "\(config.task.name) \(task.unit) \(mine.count - todo.count + completed + 1)/\(mine.count)"
             var inner: ProgressReporter?
             let context = TaskContext(config: config, loaded: loaded, prompts: prompts) { done, total in
                 if inner == nil {
@@ -204,6 +188,7 @@ public enum ExperimentRunner {
         }
         overall.finish()
         return RunSummary(directory: store.directory, experimentName: name, plannedItems: items.count, shardItems: mine.count,
-                          skippedItems: mine.count - todo.count, completedItems: completed, unit: task.unit, seconds: Date().timeIntervalSince(started))
+                          skippedItems: mine.count - todo.count, completedItems: completed, unit: task.unit,
+                          seconds: Date().timeIntervalSince(started))
     }
 }

@@ -117,7 +117,7 @@ public struct ExperimentStore: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        let text = String(decoding: try encoder.encode(SavedPlan(task: task.rawValue, count: items.count, items: items)), as: UTF8.self)
+        let text = String(decoding: try encoder.encode(SavedPlan(task: task.name, count: items.count, items: items)), as: UTF8.self)
         try ExperimentStore.writeAtomically(text + "\n", to: planPath)
     }
 

@@ -1,30 +1,33 @@
-/// The experiments `gali run` knows (the reference's `task =` values).
-public enum ExperimentTaskKind: String, CaseIterable, Sendable {
-    /// Perplexity of long texts by length (the reference's PG19 test).
-    case pg19
-    /// Pass-key retrieval in synthetic filler (or prompts from a JSONL file).
-    case passkey
-    /// Pass-key retrieval on a grid of context lengths × needle depths.
-    case needle
-    /// LongBench datasets, scored with each dataset's metric.
-    case longbench
-    /// L-Eval closed-ended tasks, scored by exact match after answer extraction.
-    case leval
-    /// RULER's synthetic tasks (and QA from user files), generated offline per length.
-    case ruler
+/// Which task an experiment runs: a registered `ExperimentTask` type, compared by name.
+public struct ExperimentTaskKind: @unchecked Sendable, Hashable, CustomStringConvertible {
+    /// The task type.
+    public let type: any ExperimentTask.Type
 
-    /// The kind a config's `task` names; accepts the reference's spelling `passkey_retreival`
-    /// and the corrected `passkey_retrieval`.
+    /// The kind of task `type`.
+    public init(_ type: any ExperimentTask.Type) {
+        self.type = type
+    }
+
+    /// The registered task a config's `task` (or `--task`) names, by name or alias (e.g. the
+    /// reference's `passkey_retreival`); nil when none.
     public init?(configName: String) {
-        switch configName {
-        case "passkey_retreival", "passkey_retrieval": self = .passkey
-        default: self.init(rawValue: configName)
-        }
+        guard let type = ExperimentTasks.all.first(where: { $0.name == configName || $0.aliases.contains(configName) }) else { return nil }
+        self.type = type
     }
 
     /// Every accepted spelling, for messages.
-    public static let acceptedNames = ["pg19", "passkey", "passkey_retreival", "needle", "longbench", "leval", "ruler"]
+    public static var acceptedNames: [String] { ExperimentTasks.all.flatMap { [$0.name] + $0.aliases } }
 
+    /// The task's name.
+    public var name: String { type.name }
     /// The folder under the results root (`results/<task>/pred/<exp_name>/`).
-    public var directoryName: String { rawValue }
+    public var directoryName: String { type.name }
+    /// The task's name.
+    public var description: String { type.name }
+
+    /// Kinds are equal when they name the same task.
+    public static func == (lhs: ExperimentTaskKind, rhs: ExperimentTaskKind) -> Bool { lhs.name == rhs.name }
+
+    /// Hashes the name.
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 }

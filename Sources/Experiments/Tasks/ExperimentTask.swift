@@ -29,11 +29,33 @@ public struct TaskContext {
     public let progress: (Int, Int) -> Void
 }
 
-/// A task: plans its work items from the config and the data (without the model), runs one item
-/// at a time with the model, and describes a record in one line for logs.
+/// A task: everything an experiment of one kind needs, in one type. It names itself and the
+/// config keys it reads, plans its work items from the config and the data (without the model),
+/// runs one item at a time with the model, and turns its saved records into metrics.
+///
+/// Adding a task is one new file with a type conforming to this protocol plus one line in
+/// `ExperimentTasks.all`; nothing else switches over tasks.
 public protocol ExperimentTask {
+    /// What one work item carries.
     associatedtype Payload
+    /// What one finished work item saves.
     associatedtype Record: TaskRecord
+    /// The task's own config keys, read and checked.
+    associatedtype Settings
+
+    /// The name a config's `task` gives; also the results folder (`results/<name>/pred/`).
+    static var name: String { get }
+    /// Other spellings `task` accepts (default: none).
+    static var aliases: [String] { get }
+    /// The config keys this task reads beyond the common ones, with what each means here.
+    static var configKeys: [(key: String, meaning: String)] { get }
+    /// Reads and checks the task's keys; errors name the key and its line.
+    static func readSettings(_ reader: ConfigReader) throws -> Settings
+    /// Notes about keys the task reads in general but ignores in this config (default: none).
+    static func ignoredKeys(_ reader: ConfigReader) -> [String]
+
+    /// The task for `config` with its checked `settings`, data paths resolved by `paths`.
+    init(config: ExperimentConfig, settings: Settings, paths: PathResolver) throws
     /// What an item is, for progress lines (`file`, `trial`, `record`).
     var unit: String { get }
     /// Every work item, in the reference's order.
@@ -42,6 +64,40 @@ public protocol ExperimentTask {
     func run(_ item: WorkItem<Payload>, context: TaskContext) throws -> Record
     /// One line about a finished record.
     func summary(_ record: Record) -> String
+
+    /// Fills `result` (metric, columns, details) from the experiment's records, as the
+    /// reference's `eval.py` does for this task; `run` describes the experiment.
+    static func evaluate(_ records: [Record], run: RunDescription, into result: inout ExperimentResult) throws
+    /// Files written beside `result.json`, name and text (default: none).
+    static func extraFiles(_ result: ExperimentResult) -> [(name: String, text: String)]
+    /// The order of collected table columns (default: lengths ascending, see `LengthChart`).
+    static func orderColumns(_ columns: [String]) -> [String]
+    /// How `gali collect` charts the task's columns against length (default nil: no chart).
+    static var chart: LengthChart? { get }
+    /// Decimals of the values in printed tables (default 3).
+    static var tableDecimals: Int { get }
+}
+
+extension ExperimentTask {
+    /// No other spellings.
+    public static var aliases: [String] { [] }
+    /// Nothing ignored beyond keys other tasks read.
+    public static func ignoredKeys(_ reader: ConfigReader) -> [String] { [] }
+    /// No extra files.
+    public static func extraFiles(_ result: ExperimentResult) -> [(name: String, text: String)] { [] }
+    /// Columns by length ascending (`"1024"` < `"2k"`).
+    public static func orderColumns(_ columns: [String]) -> [String] {
+        columns.sorted { LengthChart.lengthValue($0) < LengthChart.lengthValue($1) }
+    }
+    /// No chart.
+    public static var chart: LengthChart? { nil }
+    /// Three decimals (ratios, perplexities).
+    public static var tableDecimals: Int { 3 }
+
+    /// The task for `config`, its settings read from the config, data paths resolved by `paths`.
+    public init(config: ExperimentConfig, paths: PathResolver) throws {
+        try self.init(config: config, settings: try Self.readSettings(config.reader), paths: paths)
+    }
 }
 
 /// Resolves paths in configs: absolute paths as given, relative ones against a base folder (the

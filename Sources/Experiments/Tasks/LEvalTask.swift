@@ -9,7 +9,7 @@ import Transformer
 /// instruction is asked with the reference's message and system prompt and answered greedily
 /// with up to 512 new tokens; `sci_fi` also asks the question without the document and appends
 /// ` [fact: …]` to the prediction.
-public struct LEvalTask: ExperimentTask {
+public struct LEvalTask: DatasetTask {
     /// One instruction about one document.
     public struct Payload {
         /// The dataset name.
@@ -75,8 +75,26 @@ public struct LEvalTask: ExperimentTask {
     /// L-Eval's generation limit (`LEval_config.max_new_tokens`).
     public static let referenceMaximumNewTokens = 512
 
+    /// The task's own config keys.
+    public typealias Settings = DatasetTaskSettings
+
+    /// The config's `task`.
+    public static let name = "leval"
+    /// The keys the task reads.
+    public static let configKeys = DatasetTaskSettings.keys(task: name, defaultDirectory: defaultDataDirectory, defaultLimit: "512")
+
+    /// Reads the keys; every dataset named must be one the task knows.
+    public static func readSettings(_ reader: ConfigReader) throws -> Settings {
+        try DatasetTaskSettings(reader) { !$0.isEmpty && !$0.contains("/") ? nil : "\"\($0)\" is not a dataset name" }
+    }
+
+    /// The reference's report order.
+    public static let referenceColumns = LEval.reportColumns
+
     /// The experiment config.
     public let config: ExperimentConfig
+    /// The task's keys.
+    public let settings: Settings
     /// Resolves the config's relative paths.
     public let paths: PathResolver
     /// What one work item is, for progress lines.
@@ -84,23 +102,23 @@ public struct LEvalTask: ExperimentTask {
     private let documentCache = DocumentCache()
 
     /// The task for `config`, with data paths resolved by `paths`.
-    public init(config: ExperimentConfig, paths: PathResolver) {
+    public init(config: ExperimentConfig, settings: Settings, paths: PathResolver) {
         self.config = config
+        self.settings = settings
         self.paths = paths
     }
-
     /// The datasets to run.
-    public var datasets: [String] { config.datasets ?? LEval.closedEndedTasks }
+    public var datasets: [String] { settings.datasets ?? LEval.closedEndedTasks }
 
     /// The generation limit.
-    public var maximumNewTokens: Int { config.maxNewTokens ?? LEvalTask.referenceMaximumNewTokens }
+    public var maximumNewTokens: Int { settings.maxNewTokens ?? LEvalTask.referenceMaximumNewTokens }
 
     /// Every work item, in the reference's order.
     public func plan() throws -> [WorkItem<Payload>] {
         guard config.maxPE - maximumNewTokens - 50 >= 2 else {
             throw RunError.invalidData("max_pe \(config.maxPE) leaves no room for documents after \(maximumNewTokens) new tokens and 50 spare")
         }
-        let directory = paths.resolve(config.dataDirectory ?? LEvalTask.defaultDataDirectory)
+        let directory = paths.resolve(settings.dataDirectory ?? LEvalTask.defaultDataDirectory)
         try TaskData.requireDatasets(datasets, in: directory, benchmark: "L-Eval")
         var items: [WorkItem<Payload>] = []
         for dataset in datasets {
@@ -200,5 +218,34 @@ final class DocumentCache {
     func set(_ key: String, _ value: String) {
         self.key = key
         self.value = value
+    }
+}
+
+// MARK: Evaluation
+
+extension LEvalTask {
+    /// The reference's `leval_eval`: each dataset's L-Eval score (exact match after answer
+    /// extraction, averaged over parts for topic retrieval and sci_fi).
+    public static func evaluate(_ records: [Record], run: RunDescription, into result: inout ExperimentResult) throws {
+        result.metric = "score"
+        var order: [String] = []
+        var groups: [String: [Record]] = [:]
+        for record in records {
+            if groups[record.dataset] == nil { order.append(record.dataset) }
+            groups[record.dataset, default: []].append(record)
+        }
+        var parts: [(String, String)] = [], original: [(String, String)] = []
+        for dataset in order {
+            let group = groups[dataset] ?? []
+            let converted = group.map { LEvalRecord(prediction: $0.pred, groundTruth: $0.gt, evaluation: $0.evaluation) }
+            guard let score = try LEval.score(dataset: dataset, records: converted) else { continue }
+            result.columns.append((dataset, score.score))
+            parts.append((dataset, ExperimentResult.object(score.parts.map { ($0.name, JSONText.number($0.value)) }
+                                                           + [("LEval_score", JSONText.number(score.score)), ("samples", String(score.sampleCount))])))
+            let long = group.filter { $0.prefillLen >= run.originalWindow }
+                .map { LEvalRecord(prediction: $0.pred, groundTruth: $0.gt, evaluation: $0.evaluation) }
+            original.append((dataset, long.isEmpty ? "null" : (try LEval.score(dataset: dataset, records: long)).map { JSONText.number($0.score) } ?? "null"))
+        }
+        result.details = [("datasets", ExperimentResult.object(parts)), ("scores_o", ExperimentResult.object(original))]
     }
 }

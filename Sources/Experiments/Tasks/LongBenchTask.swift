@@ -9,7 +9,7 @@ import Transformer
 /// (LongBench's middle truncation); it is chat-wrapped unless the dataset is a few-shot one, and
 /// answered greedily with the dataset's token limit (samsum also stops at a newline and makes at
 /// least one token, as in the reference).
-public struct LongBenchTask: ExperimentTask {
+public struct LongBenchTask: DatasetTask {
     /// One dataset record.
     public struct Payload {
         /// The dataset name.
@@ -67,28 +67,46 @@ public struct LongBenchTask: ExperimentTask {
     /// The reference's data location (it downloads `THUDM/LongBench`; we read local JSONL).
     public static let defaultDataDirectory = "longbench/data"
 
+    /// The task's own config keys.
+    public typealias Settings = DatasetTaskSettings
+
+    /// The config's `task`.
+    public static let name = "longbench"
+    /// The keys the task reads.
+    public static let configKeys = DatasetTaskSettings.keys(task: name, defaultDirectory: defaultDataDirectory, defaultLimit: "the dataset's limit")
+
+    /// Reads the keys; every dataset named must be one the task knows.
+    public static func readSettings(_ reader: ConfigReader) throws -> Settings {
+        try DatasetTaskSettings(reader) { LongBench.datasetMetrics[$0] != nil ? nil : "unknown LongBench dataset \"\($0)\"; known: \(LongBench.datasetMetrics.keys.sorted().joined(separator: ", "))" }
+    }
+
+    /// The reference's report order.
+    public static let referenceColumns = LongBench.reportColumns
+
     /// The experiment config.
     public let config: ExperimentConfig
+    /// The task's keys.
+    public let settings: Settings
     /// Resolves the config's relative paths.
     public let paths: PathResolver
     /// What one work item is, for progress lines.
     public var unit: String { "record" }
 
     /// The task for `config`, with data paths resolved by `paths`.
-    public init(config: ExperimentConfig, paths: PathResolver) {
+    public init(config: ExperimentConfig, settings: Settings, paths: PathResolver) {
         self.config = config
+        self.settings = settings
         self.paths = paths
     }
-
     /// The datasets to run.
     public var datasets: [String] {
-        let all = config.datasets ?? LongBenchPrompts.referenceDatasets
+        let all = settings.datasets ?? LongBenchPrompts.referenceDatasets
         return config.test ? Array(all.prefix(1)) : all
     }
 
     /// Every work item, in the reference's order.
     public func plan() throws -> [WorkItem<Payload>] {
-        let directory = paths.resolve(config.dataDirectory ?? LongBenchTask.defaultDataDirectory)
+        let directory = paths.resolve(settings.dataDirectory ?? LongBenchTask.defaultDataDirectory)
         try TaskData.requireDatasets(datasets, in: directory, benchmark: "LongBench")
         var items: [WorkItem<Payload>] = []
         for dataset in datasets {
@@ -111,7 +129,7 @@ public struct LongBenchTask: ExperimentTask {
 
     /// The generation limit of `dataset`.
     public func maximumNewTokens(_ dataset: String) -> Int {
-        config.maxNewTokens ?? LongBenchPrompts.maximumNewTokens[dataset] ?? 128
+        settings.maxNewTokens ?? LongBenchPrompts.maximumNewTokens[dataset] ?? 128
     }
 
     /// The prompt text before chat wrapping, middle-truncated to fit; and whether it was cut.
@@ -155,5 +173,41 @@ public struct LongBenchTask: ExperimentTask {
     public func summary(_ record: Record) -> String {
         String(format: "%@ #%d, %d tokens%@: %@ (%.1f s)", record.dataset, record.index, record.prefillLen,
                record.truncated ? " (truncated)" : "", PassKeyTask.shorten(record.pred), record.seconds)
+    }
+}
+
+// MARK: Evaluation
+
+extension LongBenchTask {
+    /// The reference's `longbench_eval`: each dataset's score, and the `_o`/`_t` variants over
+    /// records whose prompt reached the original window / the target length.
+    public static func evaluate(_ records: [Record], run: RunDescription, into result: inout ExperimentResult) throws {
+        result.metric = "score"
+        var order: [String] = []
+        var groups: [String: [Record]] = [:]
+        for record in records {
+            if groups[record.dataset] == nil { order.append(record.dataset) }
+            groups[record.dataset, default: []].append(record)
+        }
+        func samples(_ records: [Record]) -> [LongBenchSample] {
+            records.map { LongBenchSample(prediction: $0.pred, answers: $0.answers, allClasses: $0.allClasses, length: $0.length) }
+        }
+        var counts: [(String, String)] = [], original: [(String, String)] = [], target: [(String, String)] = []
+        var annotated: [(String, String)] = []
+        for dataset in order {
+            let group = groups[dataset] ?? []
+            let score = try LongBench.score(dataset: dataset, samples: samples(group))
+            result.columns.append((dataset, score))
+            counts.append((dataset, String(group.count)))
+            annotated.append((dataset, JSONText.string(LongBench.annotatedScore(score, dataset: dataset, sampleCount: group.count))))
+            let longO = group.filter { $0.prefillLen >= run.originalWindow }
+            let longT = group.filter { $0.prefillLen >= run.maxPE }
+            original.append((dataset, longO.isEmpty ? "null" : JSONText.number(try LongBench.score(dataset: dataset, samples: samples(longO)))))
+            target.append((dataset, longT.isEmpty ? "null" : JSONText.number(try LongBench.score(dataset: dataset, samples: samples(longT)))))
+        }
+        result.details = [
+            ("samples", ExperimentResult.object(counts)), ("reference_format", ExperimentResult.object(annotated)),
+            ("scores_o", ExperimentResult.object(original)), ("scores_t", ExperimentResult.object(target)),
+        ]
     }
 }

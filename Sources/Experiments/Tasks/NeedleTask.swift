@@ -57,19 +57,68 @@ public struct NeedleTask: ExperimentTask {
         }
     }
 
+    /// The task's own config keys.
+    public struct Settings: Sendable {
+        /// Trials per cell (`times`).
+        public var times: Int
+        /// Shortest length in thousands of tokens (`min_k`).
+        public var minK: Int
+        /// Longest length in thousands of tokens (`max_k`).
+        public var maxK: Int
+        /// Length step in thousands of tokens (`gap`).
+        public var gap: Int
+        /// Needle depths 1/d … d/d (`depths`, default 16 as in the reference).
+        public var depthCount: Int
+        /// Filler texts (`haystack_dir`): the `.txt` files there, concatenated.
+        public var haystackDirectory: String?
+        /// Overrides the generation limit (`max_new_tokens`).
+        public var maxNewTokens: Int?
+    }
+
+    /// The config's `task`.
+    public static let name = "needle"
+    /// The keys the task reads.
+    public static let configKeys: [(key: String, meaning: String)] = [
+        ("times", "needle: trials per cell"),
+        ("min_k", "needle: shortest length in thousands of tokens"),
+        ("max_k", "needle: longest length in thousands of tokens"),
+        ("gap", "needle: length step in thousands of tokens"),
+        ("depths", "needle: number of depths d, placed at 1/d ... d/d (default 16)"),
+        ("haystack_dir", "needle: folder of .txt filler essays (default: the reference's repeated sentences)"),
+        ("max_new_tokens", "needle: generation limit (default: answer tokens + 100)"),
+    ]
+
+    /// Reads the keys; `times`, `min_k`, `max_k` and `gap` are required.
+    public static func readSettings(_ reader: ConfigReader) throws -> Settings {
+        let times = try reader.requiredInteger("times", atLeast: 1)
+        let minK = try reader.requiredInteger("min_k", atLeast: 1)
+        let maxK = try reader.requiredInteger("max_k", atLeast: 1)
+        let gap = try reader.requiredInteger("gap", atLeast: 1)
+        if maxK < minK { throw reader.error("max_k", "must be at least min_k (\(minK)), not \(maxK)") }
+        return Settings(times: times, minK: minK, maxK: maxK, gap: gap, depthCount: try reader.integer("depths", atLeast: 1) ?? 16,
+                        haystackDirectory: try reader.nonEmptyString("haystack_dir"),
+                        maxNewTokens: try reader.integer("max_new_tokens", atLeast: 1))
+    }
+
+    /// Accuracy against length.
+    public static let chart: LengthChart? = .accuracy(task: name, kilo: 1000)
+
     /// The experiment config.
     public let config: ExperimentConfig
+    /// The task's keys.
+    public let settings: Settings
     /// Resolves the config's relative paths.
     public let paths: PathResolver
     /// What one work item is, for progress lines.
     public var unit: String { "trial" }
     private let filler: FillerText
 
-    /// The task for `config`, with data paths resolved by `paths`.
-    public init(config: ExperimentConfig, paths: PathResolver) throws {
+    /// The task for `config`, with data paths resolved by `paths`; reads the haystack files.
+    public init(config: ExperimentConfig, settings: Settings, paths: PathResolver) throws {
         self.config = config
+        self.settings = settings
         self.paths = paths
-        if let haystack = config.haystackDirectory {
+        if let haystack = settings.haystackDirectory {
             let directory = paths.resolve(haystack)
             guard TaskData.isDirectory(directory) == true else { throw RunError.invalidData("haystack_dir \(directory) is not a folder") }
             let names = try TaskData.files(in: directory, suffix: ".txt")
@@ -84,15 +133,15 @@ public struct NeedleTask: ExperimentTask {
 
     /// The nominal lengths in tokens.
     public var lengths: [Int] {
-        let lengths = Array(stride(from: (config.minK ?? 1) * 1000, through: (config.maxK ?? 1) * 1000, by: (config.gap ?? 1) * 1000))
+        let lengths = Array(stride(from: settings.minK * 1000, through: settings.maxK * 1000, by: settings.gap * 1000))
         return config.test ? Array(lengths.prefix(1)) : lengths
     }
 
     /// Every work item, in the reference's order.
     public func plan() throws -> [WorkItem<Payload>] {
         let lengths = self.lengths
-        let depths = PassKeyPrompt.needleDepths(count: config.depthCount)
-        let times = config.times ?? 1
+        let depths = PassKeyPrompt.needleDepths(count: settings.depthCount)
+        let times = settings.times
         if filler == .sentences, let longest = lengths.last,
            PassKeyPrompt.needleFillerCharacters(length: longest) > PassKeyPrompt.needleMaximumFillerCharacters {
             throw RunError.invalidData("needle length \(longest) needs more filler than the reference's \(PassKeyPrompt.needleMaximumFillerCharacters) characters")
@@ -121,7 +170,7 @@ public struct NeedleTask: ExperimentTask {
     public func run(_ item: WorkItem<Payload>, context: TaskContext) throws -> Record {
         let tokens = try context.prompts.generalTokens(prompt(item.payload))
         let answerTokens = context.loaded.tokenizer.encode(item.payload.passKey, addSpecialTokens: false).count
-        let output = try GreedyGeneration.generate(context.loaded, prompt: tokens, maxNewTokens: config.maxNewTokens ?? answerTokens + 100)
+        let output = try GreedyGeneration.generate(context.loaded, prompt: tokens, maxNewTokens: settings.maxNewTokens ?? answerTokens + 100)
         return Record(item: item.id, contextLength: "\(item.payload.length / 1000)k", length: item.payload.length,
                       depthPercent: item.payload.depth * 100, trial: item.payload.trial, answer: item.payload.passKey, pred: output.text,
                       correct: KeyRetrieval.isCorrect(prediction: output.text, answer: item.payload.passKey),
@@ -132,5 +181,65 @@ public struct NeedleTask: ExperimentTask {
     public func summary(_ record: Record) -> String {
         String(format: "%@ depth %.2f%% trial %d, %d tokens: %@ %.1f s", record.contextLength, record.depthPercent, record.trial,
                record.promptTokens, record.correct ? "right" : "wrong", record.seconds)
+    }
+}
+
+// MARK: Evaluation
+
+extension NeedleTask {
+    public static func evaluate(_ records: [Record], run: RunDescription, into result: inout ExperimentResult) {
+        result.metric = "accuracy"
+        struct Cell: Hashable { var length: Int; var depth: Double }
+        var order: [Cell] = []
+        var cells: [Cell: [Record]] = [:]
+        for record in records {
+            let cell = Cell(length: record.length, depth: record.depthPercent)
+            if cells[cell] == nil { order.append(cell) }
+            cells[cell, default: []].append(record)
+        }
+        var cellJSON: [String] = []
+        for cell in order {
+            let trials = cells[cell] ?? []
+            let score = Double(trials.filter(\.correct).count) / Double(max(trials.count, 1))
+            let interval = WilsonInterval(outcomes: trials.map(\.correct))
+            let last = trials.last
+            cellJSON.append(ExperimentResult.object([
+                ("context_length", JSONText.string("\(cell.length / 1000)k")), ("length", String(cell.length)),
+                ("depth_percent", JSONText.number(cell.depth)), ("score", JSONText.number(score)), ("trials", String(trials.count)),
+                ("lower", JSONText.number(interval.lower)), ("upper", JSONText.number(interval.upper)),
+                ("pred", JSONText.string(last?.pred ?? "")), ("answer", JSONText.string(last?.answer ?? "")),
+            ]))
+        }
+        let lengths = Array(Set(records.map(\.length))).sorted()
+        result.columns = lengths.map { length in
+            let trials = records.filter { $0.length == length }
+            result.intervals["\(length / 1000)k"] = WilsonInterval(outcomes: trials.map(\.correct))
+            return ("\(length / 1000)k", Double(trials.filter(\.correct).count) / Double(max(trials.count, 1)))
+        }
+        result.details = [
+            ("accuracy", JSONText.number(records.isEmpty ? .nan : Double(records.filter(\.correct).count) / Double(records.count))),
+            ("accuracy_interval", WilsonInterval(outcomes: records.map(\.correct)).json),
+            ("results", "[\n    " + cellJSON.joined(separator: ",\n    ") + "\n  ]"),
+        ]
+    }
+
+    /// `needle_heatmap.svg`: the grid of cells, annotated when small.
+    public static func extraFiles(_ result: ExperimentResult) -> [(name: String, text: String)] {
+        guard let grid = needleGrid(result) else { return [] }
+        var heatmap = Heatmap(needle: grid, title: "Needle retrieval: \(result.label)")
+        heatmap.annotate = grid.values.count * (grid.values.first?.count ?? 0) <= 400
+        return [("needle_heatmap.svg", heatmap.svg())]
+    }
+
+    /// The needle grid of a result's cells (from its `results` detail).
+    static func needleGrid(_ result: ExperimentResult) -> NeedleGrid? {
+        guard let json = result.details.first(where: { $0.key == "results" })?.json,
+              let cells = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] else { return nil }
+        let values = cells.compactMap { cell -> NeedleResult? in
+            guard let length = (cell["length"] as? NSNumber)?.intValue, let depth = (cell["depth_percent"] as? NSNumber)?.doubleValue,
+                  let score = (cell["score"] as? NSNumber)?.doubleValue else { return nil }
+            return NeedleResult(contextLength: length, depthPercent: depth, accuracy: score)
+        }
+        return values.isEmpty ? nil : KeyRetrieval.needleGrid(values)
     }
 }

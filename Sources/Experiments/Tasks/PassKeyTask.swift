@@ -55,27 +55,76 @@ public struct PassKeyTask: ExperimentTask {
     /// SelfExtend's question after a JSONL prompt.
     public static let jsonlQuestion = "What is the pass key? The pass key is "
 
+    /// The task's own config keys.
+    public struct Settings: Sendable {
+        /// Trials of the synthetic prompt (`times`).
+        public var times: Int?
+        /// Filler characters of the synthetic prompt (`n_garbage`).
+        public var nGarbage: Int?
+        /// A JSONL file or folder of prompts (`data_dir`), used instead of synthetic ones.
+        public var dataDirectory: String?
+        /// Overrides the generation limit (`max_new_tokens`).
+        public var maxNewTokens: Int?
+    }
+
+    /// The config's `task`.
+    public static let name = "passkey"
+    /// The reference's spelling, and the corrected one.
+    public static let aliases = ["passkey_retreival", "passkey_retrieval"]
+    /// The keys the task reads.
+    public static let configKeys: [(key: String, meaning: String)] = [
+        ("times", "passkey: trials of the synthetic prompt"),
+        ("n_garbage", "passkey: filler characters of the synthetic prompt"),
+        ("data_dir", "passkey: .jsonl file (or folder) of {input, target} prompts instead of synthetic ones"),
+        ("max_new_tokens", "passkey: generation limit (default: answer tokens + 100)"),
+    ]
+
+    /// Reads the keys; `times` and `n_garbage` are required unless `data_dir` gives the prompts.
+    public static func readSettings(_ reader: ConfigReader) throws -> Settings {
+        let synthetic = reader.value("data_dir") == nil
+        let nGarbage = try reader.integer("n_garbage", required: synthetic, atLeast: 0)
+        if let nGarbage, nGarbage > PassKeyPrompt.maximumFillerCharacters {
+            throw reader.error("n_garbage", "at most \(PassKeyPrompt.maximumFillerCharacters) characters (the reference's filler length), not \(nGarbage)")
+        }
+        return Settings(times: try reader.integer("times", required: synthetic, atLeast: 1), nGarbage: nGarbage,
+                        dataDirectory: try reader.nonEmptyString("data_dir"), maxNewTokens: try reader.integer("max_new_tokens", atLeast: 1))
+    }
+
+    /// `n_garbage` and `times` are ignored when `data_dir` gives the prompts.
+    public static func ignoredKeys(_ reader: ConfigReader) -> [String] {
+        guard reader.value("data_dir") != nil else { return [] }
+        return ["n_garbage", "times"].filter { reader.value($0) != nil }.map {
+            reader.describe($0) + "is not used when data_dir gives pass-key prompts"
+        }
+    }
+
+    /// Accuracy against length (buckets of 1024 tokens).
+    public static let chart: LengthChart? = .accuracy(task: name, kilo: 1024)
+
     /// The experiment config.
     public let config: ExperimentConfig
+    /// The task's keys.
+    public let settings: Settings
     /// Resolves the config's relative paths.
     public let paths: PathResolver
     /// What one work item is, for progress lines.
     public var unit: String { "trial" }
 
     /// The task for `config`, with data paths resolved by `paths`.
-    public init(config: ExperimentConfig, paths: PathResolver) {
+    public init(config: ExperimentConfig, settings: Settings, paths: PathResolver) {
         self.config = config
+        self.settings = settings
         self.paths = paths
     }
 
     /// Every work item, in the reference's order.
     public func plan() throws -> [WorkItem<Payload>] {
         var items: [WorkItem<Payload>]
-        if let data = config.dataDirectory {
+        if let data = settings.dataDirectory {
             items = try jsonlItems(paths.resolve(data))
         } else {
-            let nGarbage = config.nGarbage ?? 0
-            items = PassKeyPrompt.passkeyTrials(nGarbage: nGarbage, times: config.times ?? 1, seed: config.seed).map { trial in
+            let nGarbage = settings.nGarbage ?? 0
+            items = PassKeyPrompt.passkeyTrials(nGarbage: nGarbage, times: settings.times ?? 1, seed: config.seed).map { trial in
                 let key = String(trial.passKey)
                 let prompt = PassKeyPrompt.text(prefix: trial.prefixCharacters, suffix: nGarbage - trial.prefixCharacters, passKey: key)
                 return WorkItem(id: "trial:\(trial.index)",
@@ -117,7 +166,7 @@ public struct PassKeyTask: ExperimentTask {
     public func run(_ item: WorkItem<Payload>, context: TaskContext) throws -> Record {
         let tokens = try context.prompts.generalTokens(item.payload.prompt)
         let answerTokens = context.loaded.tokenizer.encode(item.payload.answer, addSpecialTokens: false).count
-        let output = try GreedyGeneration.generate(context.loaded, prompt: tokens, maxNewTokens: config.maxNewTokens ?? answerTokens + 100)
+        let output = try GreedyGeneration.generate(context.loaded, prompt: tokens, maxNewTokens: settings.maxNewTokens ?? answerTokens + 100)
         return Record(item: item.id, trial: item.payload.trial, answer: item.payload.answer, pred: output.text,
                       correct: KeyRetrieval.isCorrect(prediction: output.text, answer: item.payload.answer),
                       promptTokens: tokens.count, keyPosition: item.payload.keyPosition, finalLen: output.finalLength,
@@ -134,5 +183,38 @@ public struct PassKeyTask: ExperimentTask {
         let flat = text.replacingOccurrences(of: "\n", with: "⏎")
         let quoted = flat.count > limit ? String(flat.prefix(limit)) + "…" : flat
         return "\"" + quoted + "\""
+    }
+}
+
+// MARK: Evaluation
+
+extension PassKeyTask {
+    /// `4k`: prompt tokens rounded to the nearest multiple of 1024.
+    public static func lengthBucket(tokens: Int) -> String {
+        "\(Int((Double(tokens) / 1024).rounded()))k"
+    }
+
+    public static func evaluate(_ records: [Record], run: RunDescription, into result: inout ExperimentResult) {
+        result.metric = "accuracy"
+        var order: [String] = []
+        var groups: [String: [Bool]] = [:]
+        for record in records {
+            let bucket = lengthBucket(tokens: record.promptTokens)
+            if groups[bucket] == nil { order.append(bucket) }
+            groups[bucket, default: []].append(record.correct)
+        }
+        order.sort { (Int($0.dropLast()) ?? 0) < (Int($1.dropLast()) ?? 0) }
+        result.columns = order.map { bucket in
+            let values = groups[bucket] ?? []
+            return (bucket, Double(values.filter { $0 }.count) / Double(max(values.count, 1)))
+        }
+        for bucket in order { result.intervals[bucket] = WilsonInterval(outcomes: groups[bucket] ?? []) }
+        let correct = records.filter(\.correct).count
+        let meanTokens = records.isEmpty ? 0 : records.map(\.promptTokens).reduce(0, +) / records.count
+        result.details = [
+            ("accuracy", JSONText.number(records.isEmpty ? .nan : Double(correct) / Double(records.count))),
+            ("accuracy_interval", WilsonInterval(outcomes: records.map(\.correct)).json),
+            ("trials", String(records.count)), ("correct", String(correct)), ("mean_prompt_tokens", String(meanTokens)),
+        ]
     }
 }

@@ -15,7 +15,8 @@ public struct ChunkLlama: PositionalExtrapolation {
     public static let descriptor = MethodDescriptor(
         name: "chunk_llama", aliases: ["repro_chunkllama"],
         summary: "Keys at j mod c; queries at i mod c (same chunk), min(i mod c + c, s) (previous chunk), min(2c − 1, s) (older); s = ⌊3W/4⌋, c = s − ⌊W/16⌋.",
-        parameters: [ParameterSpec("mscale", .boolean, default: .bool(true), "scale cos/sin by 0.1·ln(L/W) + 1 beyond W, as the reference does")])
+        parameters: [ParameterSpec("mscale", .boolean, default: .bool(true), "scale cos/sin by 0.1·ln(L/W) + 1 beyond W, as the reference does")],
+        scoresWholeText: true)
 
     public let originalWindow: Int
     /// Whether to apply the reference's length-dependent scaling.

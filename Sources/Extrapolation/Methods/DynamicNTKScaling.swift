@@ -36,7 +36,6 @@ public struct DynamicNTKScaling: ScalingFactorMethod {
     public func reusablePrefix(common: Int, promptLength: Int) -> Int { 0 }
 
     public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
-        try checkLength(cached: cached, adding: count)
         let scaled = base(atLength: cached + count, base: context.ropeBase, dimension: context.rotaryDimension)
         return standardLayout(cached: cached, adding: count,
                               frequencies: .standard(base: scaled, dimension: context.rotaryDimension))

@@ -19,7 +19,6 @@ public struct LinearInterpolation: ScalingFactorMethod {
     }
 
     public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
-        try checkLength(cached: cached, adding: count)
         return standardLayout(cached: cached, adding: count, frequencies: context.baseFrequencies.dividedBy(Float(factor)))
     }
 }

@@ -26,7 +26,6 @@ public struct NTKScaling: ScalingFactorMethod {
     }
 
     public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
-        try checkLength(cached: cached, adding: count)
         let frequencies = RotaryFrequencies.standard(base: scaledBase(base: context.ropeBase, dimension: context.rotaryDimension),
                                                      dimension: context.rotaryDimension)
         return standardLayout(cached: cached, adding: count, frequencies: frequencies)

@@ -2,7 +2,8 @@ import Transformer
 
 /// The unmodified model (`original`, alias `repro_original`): positions `0..<n` with the
 /// checkpoint's frequencies. Beyond the training window its logits go out of distribution —
-/// the failure the other methods fix.
+/// the failure the other methods fix. Its layout is `AttentionPositioning`'s default, the one
+/// `StandardPositioning` uses.
 public struct OriginalMethod: PositionalExtrapolation {
     public static let descriptor = MethodDescriptor(
         name: "original", aliases: ["repro_original"],
@@ -12,9 +13,5 @@ public struct OriginalMethod: PositionalExtrapolation {
 
     public init(parameters: MethodParameters, originalWindow: Int) throws {
         self.originalWindow = originalWindow
-    }
-
-    public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
-        standardLayout(cached: cached, adding: count, frequencies: context.baseFrequencies)
     }
 }

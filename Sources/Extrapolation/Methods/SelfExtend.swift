@@ -14,7 +14,8 @@ public struct SelfExtend: PositionalExtrapolation {
         parameters: [
             ParameterSpec("group_size", .integer(1...1_000_000), default: nil, "group size G"),
             ParameterSpec("window_size", .integer(1...100_000_000), default: nil, "neighbour window W_n"),
-        ])
+        ],
+        scoresWholeText: true)
 
     public let originalWindow: Int
     /// Group size G.
@@ -41,7 +42,6 @@ public struct SelfExtend: PositionalExtrapolation {
     public func keyPositions(_ j: Int) -> (neighbour: Int, grouped: Int) { (j, j / groupSize) }
 
     public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
-        try checkLength(cached: cached, adding: count)
         let indices = cached..<(cached + count)
         let frequencies = context.baseFrequencies
         let neighbour = indices.map { Float(queryPositions($0).neighbour) }

@@ -59,7 +59,6 @@ public struct YaRNScaling: ScalingFactorMethod {
     }
 
     public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
-        try checkLength(cached: cached, adding: count)
         return standardLayout(cached: cached, adding: count,
                               frequencies: frequencies(base: context.ropeBase, dimension: context.rotaryDimension))
     }

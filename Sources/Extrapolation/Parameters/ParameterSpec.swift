@@ -106,13 +106,18 @@ public struct MethodDescriptor: Sendable {
     public let constraint: String
     /// Parameters, in the order `gali methods` lists them.
     public let parameters: [ParameterSpec]
+    /// Whether perplexity is scored over the whole text in one pass, as the reference does for
+    /// this method (GALI, ChunkLlama, SelfExtend), rather than in strided pieces.
+    public let scoresWholeText: Bool
 
     /// A method description for the registry and `gali methods`.
-    public init(name: String, aliases: [String], summary: String, constraint: String = "", parameters: [ParameterSpec]) {
+    public init(name: String, aliases: [String], summary: String, constraint: String = "", parameters: [ParameterSpec],
+                scoresWholeText: Bool = false) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
         self.constraint = constraint
         self.parameters = parameters
+        self.scoresWholeText = scoresWholeText
     }
 }

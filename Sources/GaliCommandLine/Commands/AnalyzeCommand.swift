@@ -36,7 +36,7 @@ enum AnalyzeCommand: Command {
         let paths = arguments.string("workdir").map { PathResolver(base: PathResolver().resolve($0)) } ?? PathResolver()
         var config = try ExperimentConfig(contentsOfFile: PathResolver().resolve(file))
         if let threads = try arguments.int("threads", in: 1...1024) { config.threads = threads }
-        guard let textPath = arguments.string("text") ?? config.analysis.textPath ?? config.dataDirectory else {
+        guard let textPath = arguments.string("text") ?? config.analysis.textPath else {
             throw CommandLineError("give --text FILE (or analysis_text in the config)")
         }
         var source = paths.resolve(textPath)

@@ -38,13 +38,12 @@ enum CollectCommand: Command {
         for (name, reason) in collection.skipped { output.printError("skipped \(name): \(reason)") }
         let outDirectory = arguments.string("out").map { PathResolver().resolve($0) } ?? root + "/" + task.directoryName
         try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
-        let decimals = task == .longbench || task == .leval ? 2 : 3
-        let markdown = collection.table.markdown(numbers: .fixed(decimals))
+        let markdown = collection.table.markdown(numbers: .fixed(task.type.tableDecimals))
         var written = [outDirectory + "/collect.csv", outDirectory + "/collect.md"]
         try Data(collection.table.csv().utf8).write(to: URL(fileURLWithPath: written[0]))
         try Data(markdown.utf8).write(to: URL(fileURLWithPath: written[1]))
-        if let chart = ResultCollector.chart(collection) {
-            let path = outDirectory + "/" + ResultCollector.chartFileName(task)
+        if let style = task.type.chart, let chart = ResultCollector.chart(collection) {
+            let path = outDirectory + "/" + style.fileName
             try Data(chart.svg().utf8).write(to: URL(fileURLWithPath: path))
             written.append(path)
         }

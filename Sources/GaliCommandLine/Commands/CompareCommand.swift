@@ -49,11 +49,11 @@ enum CompareCommand: Command {
         let specs = try (arguments.strings("method").isEmpty ? defaultMethods : arguments.strings("method")).map(MethodSpec.init(parsing:))
         let path = try DefaultModel.resolveOption(arguments.string("model"))
         let text = try readText(file)
-        GALIMethod.register()
 
         var table = ResultTable(title: "mean NLL", rowHeader: "method", columns: lengths.map(String.init))
         for spec in specs {
-            let loaded = try ModelFactory.make(method: spec, maxPositionEmbeddings: window, model: path, threads: threads, precision: precision)
+            let loaded = try ModelFactory.make(method: spec, maxPositionEmbeddings: window, model: path, threads: threads, precision: precision,
+                                               registry: .standard)
             let tokens = loaded.tokenizer.encode(text)
             var cells: [String: Double?] = [:]
             for length in lengths {

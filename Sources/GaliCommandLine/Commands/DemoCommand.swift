@@ -27,11 +27,10 @@ enum DemoCommand: Command {
     static func run(_ arguments: ParsedArguments, output: OutputStreams) throws {
         let threads = try arguments.int("threads", in: 1...1024)
         let path = try arguments.string("model") ?? ModelFetcher.ensureDefaultModel(output: output)
-        GALIMethod.register()
         let start = Date()
 
         output.print("== Chat")
-        let chat = try ModelFactory.make(method: .original, model: path, threads: threads, precision: .exact)
+        let chat = try ModelFactory.make(method: .original, model: path, threads: threads, precision: .exact, registry: .standard)
         let question = "What is the capital of France?"
         let prompt = try chat.tokenizer.applyChatTemplate(messages: [ChatMessage(role: "user", content: question)], addGenerationPrompt: true)
         output.print("user:      \(question)")
@@ -76,7 +75,7 @@ enum DemoCommand: Command {
 
     private static func score(_ method: MethodSpec, path: String, threads: Int?, tokens: [Int],
                               output: OutputStreams) throws -> ScoreResult {
-        let loaded = try ModelFactory.make(method: method, model: path, threads: threads)
+        let loaded = try ModelFactory.make(method: method, model: path, threads: threads, registry: .standard)
         let progress = ProgressReporter(label: "  \(loaded.method.name)", total: tokens.count, unit: "tok",
                                         isTerminal: output.errorIsTerminal, write: output.writeError)
         let result = try loaded.makeSession(reserving: tokens.count).score(tokens) { done, _ in progress.update(done) }

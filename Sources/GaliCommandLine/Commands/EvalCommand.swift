@@ -29,7 +29,7 @@ enum EvalCommand: Command {
         let root = resultsRoot(arguments)
         let names = experiment == "all" ? ExperimentStore.experiments(resultsRoot: root, task: task) : [experiment]
         guard !names.isEmpty else {
-            throw CommandLineError("no \(task.rawValue) experiments under \(ExperimentStore.predictionsDirectory(resultsRoot: root, task: task))")
+            throw CommandLineError("no \(task.name) experiments under \(ExperimentStore.predictionsDirectory(resultsRoot: root, task: task))")
         }
         var failures = 0
         for name in names {
@@ -44,7 +44,7 @@ enum EvalCommand: Command {
                     output.write(result.jsonText())
                 } else {
                     let table = try ResultCollector.table([result], task: task)
-                    output.print(table.markdown(numbers: .fixed(task == .longbench || task == .leval ? 2 : 3)))
+                    output.print(table.markdown(numbers: .fixed(task.type.tableDecimals)))
                     if let breakdown = result.breakdown { output.print(breakdown.markdown()) }
                     if !result.isComplete { output.print("(partial: \(result.recorded) of \(result.planned) items)") }
                     output.print("wrote " + files.joined(separator: ", "))

@@ -15,8 +15,7 @@ enum MethodsCommand: Command {
     """
 
     static func run(_ arguments: ParsedArguments, output: OutputStreams) throws {
-        GALIMethod.register()
-        for descriptor in MethodRegistry.shared.descriptors {
+        for descriptor in MethodRegistry.standard.descriptors {
             let aliases = descriptor.aliases.isEmpty ? "" : " (aliases: \(descriptor.aliases.joined(separator: ", ")))"
             output.print(descriptor.name + aliases)
             output.print("  " + descriptor.summary)

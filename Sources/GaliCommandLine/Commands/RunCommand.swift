@@ -49,14 +49,14 @@ enum RunCommand: Command {
         let reporter = RunReporter(isTerminal: output.errorIsTerminal, writeError: output.writeError)
         if arguments.flag("check") {
             let count = try ExperimentRunner.check(config: config, modelPath: modelPath, options: options, reporter: reporter)
-            output.print("\(file): \(config.task.rawValue) with \(config.canonicalMethodName), \(count) work items; config OK")
+            output.print("\(file): \(config.task.name) with \(config.canonicalMethodName), \(count) work items; config OK")
             return
         }
         let summary = try ExperimentRunner.run(config: config, modelPath: modelPath, options: options, reporter: reporter)
         let shard = options.shard.map { " (shard \($0): \(summary.shardItems) of \(summary.plannedItems) items)" } ?? ""
         let rate = summary.itemsPerHour.map { String(format: " in %.0f s (%.1f %@s/hour)", summary.seconds, $0, summary.unit) } ?? ""
         output.print("\(summary.directory): \(summary.completedItems) item(s) run\(rate), \(summary.skippedItems) already done\(shard)")
-        output.print("next: gali eval --task \(config.task.rawValue) --exp \(summary.experimentName)"
+        output.print("next: gali eval --task \(config.task.name) --exp \(summary.experimentName)"
                      + (options.resultsRoot == "results" ? "" : " --results \(options.resultsRoot)"))
     }
 }

@@ -22,17 +22,14 @@ public struct AttentionLayout: Sendable {
     /// `[count][views.count - 1]` thresholds (sequence indices), one row per new token; empty
     /// with a single view.
     public var thresholds: [Int32]
-    /// Extra factor on every logit, on top of `1/sqrt(headDimension)` (ChunkLlama's mscale²).
-    public var logitScale: Float
     /// Noise added to logits (GALI), or nil.
     public var noise: LogitNoise?
 
-    public init(cachedKeys: [CachedKeyRotation], views: [AttentionView], thresholds: [Int32] = [],
-                logitScale: Float = 1, noise: LogitNoise? = nil) {
+    /// A layout: the cache slots, the views (nearest first), their thresholds and optional noise.
+    public init(cachedKeys: [CachedKeyRotation], views: [AttentionView], thresholds: [Int32] = [], noise: LogitNoise? = nil) {
         self.cachedKeys = cachedKeys
         self.views = views
         self.thresholds = thresholds
-        self.logitScale = logitScale
         self.noise = noise
     }
 

@@ -36,12 +36,22 @@ public protocol AttentionPositioning: Sendable {
     func stepLengths(cached: Int, adding count: Int, context: PositioningContext) -> [Int]
     /// The layout of a step adding `count` tokens after `cached`.
     func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout
+    /// Throws when the sequence would grow to `length` tokens, more than the scheme supports;
+    /// the session checks this once per `append`, before any work.
+    func checkLength(_ length: Int) throws
 }
 
 extension AttentionPositioning {
     public func cachedKeySlotCount(context: PositioningContext) -> Int { 1 }
     public func keepsUnrotatedKeys(context: PositioningContext) -> Bool { false }
     public func stepLengths(cached: Int, adding count: Int, context: PositioningContext) -> [Int] { count > 0 ? [count] : [] }
+    public func checkLength(_ length: Int) throws {}
+
+    /// The ordinary layout with the checkpoint's own frequencies (schemes that move positions
+    /// or change frequencies replace it).
+    public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
+        standardLayout(cached: cached, adding: count, frequencies: context.baseFrequencies)
+    }
 
     /// The ordinary layout: positions `cached..<cached+count`, keys rotated once when cached.
     public func standardLayout(cached: Int, adding count: Int, frequencies: RotaryFrequencies) -> AttentionLayout {
@@ -51,11 +61,9 @@ extension AttentionPositioning {
     }
 }
 
-/// The unmodified model: positions `0..<n` with the checkpoint's own frequencies.
+/// The unmodified model: positions `0..<n` with the checkpoint's own frequencies (every default
+/// of `AttentionPositioning`; `OriginalMethod` is the same scheme as a registered method).
 public struct StandardPositioning: AttentionPositioning {
+    /// The unmodified scheme.
     public init() {}
-
-    public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
-        standardLayout(cached: cached, adding: count, frequencies: context.baseFrequencies)
-    }
 }

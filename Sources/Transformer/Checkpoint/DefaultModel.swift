@@ -1,4 +1,3 @@
-import Transformer
 import Foundation
 
 /// The default model: SmolLM2-135M-Instruct (Q4_1 GGUF) in the model cache,

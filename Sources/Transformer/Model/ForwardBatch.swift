@@ -103,7 +103,7 @@ extension InferenceSession {
             }
         }
 
-        let logitScale = layout.logitScale / Float(d).squareRoot()
+        let logitScale = 1 / Float(d).squareRoot()
         let thresholdOffset = rows.lowerBound * (layout.views.count - 1)
         try layout.thresholds.withUnsafeBufferPointer { thresholds in
             let arguments = AttentionKernel.Arguments(

@@ -99,6 +99,7 @@ public final class InferenceSession {
         model.forwardLock.lock()
         defer { model.forwardLock.unlock() }
 
+        try positioning.checkLength(count + newTokens.count)
         let context = model.positioningContext
         let steps = positioning.stepLengths(cached: count, adding: newTokens.count, context: context)
         guard steps.allSatisfy({ $0 > 0 }), steps.reduce(0, +) == newTokens.count else {

@@ -1,4 +1,3 @@
-import Transformer
 import Foundation
 
 /// Small helpers to write JSON by hand with stable formatting (numbers that round-trip, strings

@@ -1,4 +1,3 @@
-import Transformer
 import Foundation
 import Tensor
 
