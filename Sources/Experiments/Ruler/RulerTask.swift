@@ -146,8 +146,11 @@ public struct RulerTask: ExperimentTask {
     public func sample(_ payload: Payload, prompts: PromptWrapper) throws -> (sample: RulerSample, tokens: [Int]) {
         let budget = RulerBudget(length: payload.length, tokensToGenerate: payload.task.tokensToGenerate) { try prompts.generalTokens($0).count }
         let generator = try self.generator(payload, budget: budget)
+        // The haystack size is searched once per task and length on sample 0 (QA: its first
+        // question, as RULER does), so every shard finds the same size.
         let size = try state.size(task: payload.task, length: payload.length) {
-            try budget.size(for: generator, probeSeed: RulerRandom.seed(config.seed, payload.task.rawValue, String(payload.length), "probe"))
+            let probe = try self.generator(Payload(task: payload.task, length: payload.length, index: 0), budget: budget)
+            return try budget.size(for: probe, probeSeed: RulerRandom.seed(config.seed, payload.task.rawValue, String(payload.length), "probe"))
         }
         let random = RulerRandom(seed: config.seed, payload.task.rawValue, String(payload.length), String(payload.index))
         let fitted: (sample: RulerSample, tokens: Int)
