@@ -131,9 +131,26 @@ final class TokenizerErrorTests: XCTestCase {
         try assertJSONFails(root, mentions: "\"WordPiece\" is not supported")
 
         root = try fixture()
+        root["pre_tokenizer"] = ["type": "Whitespace"]
+        root["decoder"] = ["type": "WordPiece"]
+        try assertJSONFails(root, mentions: "neither byte-level BPE")
+
+        // SentencePiece-style files with parts that are not supported.
+        root = try fixture()
+        root["pre_tokenizer"] = ["type": "Metaspace", "replacement": "_", "prepend_scheme": "first", "split": false]
+        root["decoder"] = NSNull()
+        try assertJSONFails(root, mentions: "Metaspace replacement \"_\" is not supported")
+        root["pre_tokenizer"] = ["type": "Metaspace", "replacement": "\u{2581}", "prepend_scheme": "sometimes"]
+        try assertJSONFails(root, mentions: "prepend_scheme \"sometimes\" is not supported")
         root["pre_tokenizer"] = ["type": "Metaspace"]
-        root["decoder"] = ["type": "Metaspace"]
-        try assertJSONFails(root, mentions: "not byte-level BPE")
+        root["normalizer"] = ["type": "NFKC"]
+        try assertJSONFails(root, mentions: "normalizer \"NFKC\" is not supported in a SentencePiece tokenizer.json")
+        root["normalizer"] = NSNull()
+        root["pre_tokenizer"] = ["type": "Sequence", "pretokenizers": [["type": "Metaspace"], ["type": "Digits"]]]
+        try assertJSONFails(root, mentions: "pre-tokenizer \"Digits\" is not supported in a SentencePiece tokenizer.json")
+        root["pre_tokenizer"] = NSNull()
+        root["normalizer"] = ["type": "Prepend", "prepend": "\u{2581}"]
+        try assertJSONFails(root, mentions: "without a Replace")
 
         root = try fixture()
         root["pre_tokenizer"] = ["type": "Sequence", "pretokenizers": [["type": "Whitespace"], ["type": "ByteLevel"]]]
@@ -156,13 +173,13 @@ final class TokenizerErrorTests: XCTestCase {
         XCTAssertThrowsError(try plain.applyChatTemplate(messages: [ChatMessage(role: "user", content: "hi")])) { error in
             XCTAssertEqual(error as? TokenizerError, .noChatTemplate)
         }
-        metadata["tokenizer.chat_template"] = .string("{{ bos_token }}{% for m in messages %}[INST] {{ m.content }} [/INST]{% endfor %}")
+        metadata["tokenizer.chat_template"] = .string("{{ bos_token }}{% for m in messages %}[INST] {{ m.content }} [/INST]{% endfor")
         let unknown = try Tokenizer(ggufMetadata: metadata, source: "t")
         XCTAssertNotNil(unknown.chatTemplateSource)
         XCTAssertNil(unknown.chatTemplate)
         XCTAssertThrowsError(try unknown.applyChatTemplate(messages: [ChatMessage(role: "user", content: "hi")])) { error in
-            guard case .unsupportedChatTemplate(let excerpt) = error as? TokenizerError else { return XCTFail("\(error)") }
-            XCTAssertTrue(excerpt.hasPrefix("{{ bos_token }}"))
+            guard case .unsupportedChatTemplate(let reason) = error as? TokenizerError else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("not closed"), reason)
             XCTAssertTrue("\(error)".contains("raw text"))
         }
         // Raw text still works.

@@ -19,8 +19,8 @@ final class TokenizerReferenceTests: XCTestCase {
         XCTAssertEqual(tokenizer.tokenString(1), "<|im_start|>")
         XCTAssertEqual(tokenizer.tokenType(1), .control)
         XCTAssertNil(tokenizer.tokenString(49152))
-        XCTAssertEqual(tokenizer.chatTemplate,
-                       .chatML(defaultSystemMessage: "You are a helpful AI assistant named SmolLM, trained by Hugging Face"))
+        XCTAssertEqual(try tokenizer.applyChatTemplate(messages: [ChatMessage(role: "user", content: "Hi")]),
+                       "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
     }
 
     func testTrickyStringsMatchLlamaCppIDs() throws {

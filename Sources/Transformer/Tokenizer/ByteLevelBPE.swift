@@ -55,7 +55,6 @@ struct ByteLevelBPE: Sendable {
             append(byteTokenIDs[Int(piece[0])], to: &output)
             return
         }
-        scratch.heap.removeAll()
         if scratch.links.count < 3 * n { scratch.links = [Int32](repeating: 0, count: 3 * n) }
         scratch.links.withUnsafeMutableBufferPointer { links in
             // Symbol i: id at 3i, previous at 3i+1, next at 3i+2.
@@ -64,31 +63,7 @@ struct ByteLevelBPE: Sendable {
                 links[3 * i + 1] = Int32(i - 1)
                 links[3 * i + 2] = i + 1 < n ? Int32(i + 1) : -1
             }
-            for i in 0..<(n - 1) {
-                let rule = merges.lookup(links[3 * i], links[3 * i + 3])
-                if rule != MergeTable.none { scratch.heap.push((rule & 0xFFFF_FFFF_0000_0000) | UInt64(i)) }
-            }
-            while let candidate = scratch.heap.pop() {
-                let left = Int(candidate & 0xFFFF_FFFF)
-                let right = Int(links[3 * left + 2])
-                if right < 0 { continue }  // merged away (-2) or last symbol (-1)
-                let rule = merges.lookup(links[3 * left], links[3 * right])
-                if rule == MergeTable.none || rule >> 32 != candidate >> 32 { continue }  // stale entry
-                links[3 * left] = Int32(truncatingIfNeeded: rule & 0xFFFF_FFFF)
-                let after = links[3 * right + 2]
-                links[3 * right + 2] = -2
-                links[3 * left + 2] = after
-                if after >= 0 { links[3 * Int(after) + 1] = Int32(left) }
-                let before = links[3 * left + 1]
-                if before >= 0 {
-                    let ruleBefore = merges.lookup(links[3 * Int(before)], links[3 * left])
-                    if ruleBefore != MergeTable.none { scratch.heap.push((ruleBefore & 0xFFFF_FFFF_0000_0000) | UInt64(before)) }
-                }
-                if after >= 0 {
-                    let ruleAfter = merges.lookup(links[3 * left], links[3 * Int(after)])
-                    if ruleAfter != MergeTable.none { scratch.heap.push((ruleAfter & 0xFFFF_FFFF_0000_0000) | UInt64(left)) }
-                }
-            }
+            merges.merge(links, count: n, heap: &scratch.heap)
             var i = 0
             while i >= 0 {
                 append(links[3 * i], to: &output)

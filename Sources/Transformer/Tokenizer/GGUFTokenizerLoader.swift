@@ -119,9 +119,9 @@ struct GGUFTokenizerLoader {
         if modelName == "gpt2" {
             let preName = try string("tokenizer.ggml.pre") ?? "gpt2"
             guard let preTokenizer = PreTokenizer.named(preName) else {
-                throw failure("tokenizer.ggml.pre \"\(preName)\" is not a supported pre-tokenizer (supported: smollm, gpt2, llama-bpe and their aliases, qwen2)")
+                throw failure("tokenizer.ggml.pre \"\(preName)\" is not a supported pre-tokenizer (supported: smollm, gpt2, llama-bpe, qwen2 and their aliases, qwen35, deepseek-llm, deepseek-coder, falcon, tekken)")
             }
-            let llama3Family = ["llama3", "llama-v3", "llama-bpe", "falcon3"].contains(preName)
+            let llama3Family = ["llama3", "llama-v3", "llama-bpe", "falcon3", "tekken"].contains(preName)
             let vocabulary = Vocabulary(tokens: tokens, types: types, piece: Vocabulary.byteLevelPiece)
             let bpe = try makeByteLevelBPE(vocabulary: vocabulary, ignoreMerges: llama3Family, unknownID: unknown)
             return Tokenizer.Parts(
@@ -157,7 +157,8 @@ struct GGUFTokenizerLoader {
                                    byteFallbackIDs: byteFallback, unknownID: unknown.map { Int32($0) })
         return Tokenizer.Parts(
             model: .sentencePieceBPE, source: source, preTokenizerName: "sentencepiece", vocabulary: vocabulary,
-            encoder: .sentencePiece(SentencePieceEncoder(bpe: bpe, addSpacePrefix: addSpacePrefix)),
+            encoder: .sentencePiece(SentencePieceEncoder(merging: .scores(bpe), spacePrefix: addSpacePrefix ? .everyFragment : .never,
+                                                         splitsWords: false)),
             specialTokens: specialTokens, bosTokenID: bos, eosTokenID: eos, unknownTokenID: unknown,
             addsBOS: try bool("tokenizer.ggml.add_bos_token") ?? true,
             addsEOS: try bool("tokenizer.ggml.add_eos_token") ?? false,
@@ -187,15 +188,10 @@ enum ByteLevelBPEBuilder {
         return (String(scalars[..<space]), String(scalars[scalars.index(after: space)...]))
     }
 
-    /// The BPE tables; `merges` are the rules in rank order (nil for a malformed rule).
-    static func build<Merges: Sequence>(vocabulary: Vocabulary, merges: Merges, ignoreMerges: Bool, unknownID: Int?,
-                                        failure: (String) -> ModelFileError) throws -> ByteLevelBPE
+    /// The merge rules in rank order (nil for a malformed rule) as a table of token ids; every
+    /// half and result must be a vocabulary entry.
+    static func mergeTable<Merges: Sequence>(vocabulary: Vocabulary, merges: Merges, failure: (String) -> ModelFileError) throws -> MergeTable
     where Merges.Element == (String, String)? {
-        var byteTokens = [Int32](repeating: -1, count: 256)
-        for value in 0..<256 {
-            let spelling = ByteLevelAlphabet.encode([UInt8(value)])
-            if let id = vocabulary.idsByText[spelling] { byteTokens[value] = Int32(id) }
-        }
         var table = MergeTable(capacity: merges.underestimatedCount)
         var rank: Int32 = 0
         for rule in merges {
@@ -214,6 +210,19 @@ enum ByteLevelBPEBuilder {
             _ = table.insert(left: Int32(leftID), right: Int32(rightID), rank: rank, merged: Int32(mergedID))
             rank += 1
         }
+        return table
+    }
+
+    /// The BPE tables; `merges` are the rules in rank order (nil for a malformed rule).
+    static func build<Merges: Sequence>(vocabulary: Vocabulary, merges: Merges, ignoreMerges: Bool, unknownID: Int?,
+                                        failure: (String) -> ModelFileError) throws -> ByteLevelBPE
+    where Merges.Element == (String, String)? {
+        var byteTokens = [Int32](repeating: -1, count: 256)
+        for value in 0..<256 {
+            let spelling = ByteLevelAlphabet.encode([UInt8(value)])
+            if let id = vocabulary.idsByText[spelling] { byteTokens[value] = Int32(id) }
+        }
+        let table = try mergeTable(vocabulary: vocabulary, merges: merges, failure: failure)
         var whole: [PieceKey: Int32]?
         if ignoreMerges {
             var map: [PieceKey: Int32] = [:]

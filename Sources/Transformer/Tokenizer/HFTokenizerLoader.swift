@@ -1,11 +1,12 @@
 import Foundation
 
-/// Builds a byte-level BPE tokenizer from Hugging Face files: `tokenizer.json` (model, added
+/// Builds a byte-level or SentencePiece-style BPE tokenizer from Hugging Face files: `tokenizer.json` (model, added
 /// tokens, normalizer, pre-tokenizer, post-processor) and, when present next to it,
 /// `tokenizer_config.json` (chat template, `add_bos_token`/`add_eos_token`, BOS/EOS names) and
 /// `generation_config.json` (extra end-of-sequence ids).
 ///
-/// Supported: model `BPE` with a `ByteLevel` pre-tokenizer or decoder; normalizers `NFC`, `NFD`,
+/// Supported: model `BPE` with a `ByteLevel` pre-tokenizer or decoder, or SentencePiece-style
+/// (`byte_fallback`, `▁` escaping; see `HFSentencePieceSettings`); for byte-level, normalizers `NFC`, `NFD`,
 /// `NFKC`, `NFKD`, `Lowercase` and `Sequence`s of them; pre-tokenizers `ByteLevel`, `Digits`,
 /// `Split` (regex or string patterns, every behaviour, `invert`) and `Sequence`s of them. Anything
 /// else is a `ModelFileError` naming it.
@@ -80,8 +81,10 @@ struct HFTokenizerParts {
         }
         let preTokenizerJSON = root["pre_tokenizer"] as? [String: Any]
         let decoderJSON = root["decoder"] as? [String: Any]
-        guard containsType("ByteLevel", preTokenizerJSON) || containsType("ByteLevel", decoderJSON) else {
-            throw failure("tokenizer.json is not byte-level BPE (no ByteLevel pre-tokenizer or decoder); SentencePiece-style tokenizer.json files are not supported, use the model's GGUF file")
+        let byteLevel = containsType("ByteLevel", preTokenizerJSON) || containsType("ByteLevel", decoderJSON)
+        let sentencePiece = !byteLevel && HFSentencePieceSettings.describesSentencePiece(root)
+        guard byteLevel || sentencePiece else {
+            throw failure("tokenizer.json is neither byte-level BPE (no ByteLevel pre-tokenizer or decoder) nor SentencePiece-style BPE (no byte_fallback, Metaspace or \"▁\" normalizer)")
         }
         if let dropout = model["dropout"] as? Double, dropout != 0 { throw failure("BPE dropout \(dropout) is not supported") }
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] {
@@ -126,7 +129,15 @@ struct HFTokenizerParts {
             tokens[id] = spelling
             tokenTypes[id] = types[id] ?? .normal
         }
-        let vocabulary = Vocabulary(tokens: tokens, types: tokenTypes, piece: Vocabulary.byteLevelPiece)
+        let unknownName = model["unk_token"] as? String
+        if sentencePiece {
+            // As in SentencePiece models: `<0xNN>` entries are byte tokens, the unknown token is typed so.
+            for id in 0..<tokens.count where tokenTypes[id] == .normal && Vocabulary.byteFallbackValue(tokens[id]) != nil {
+                tokenTypes[id] = .byte
+            }
+            if let unknownName, let id = vocab[unknownName].flatMap({ ($0 as? NSNumber)?.intValue }), id < tokens.count { tokenTypes[id] = .unknown }
+        }
+        let vocabulary = Vocabulary(tokens: tokens, types: tokenTypes, piece: sentencePiece ? Vocabulary.sentencePiecePiece : Vocabulary.byteLevelPiece)
 
         // Merges: "a b" strings or ["a", "b"] pairs.
         guard let mergesJSON = model["merges"] as? [Any] else { throw failure("model.merges is missing or not an array") }
@@ -135,14 +146,23 @@ struct HFTokenizerParts {
             if let pair = item as? [Any], pair.count == 2, let left = pair[0] as? String, let right = pair[1] as? String { return (left, right) }
             return nil
         }
-        let unknownName = model["unk_token"] as? String
         let unknownID = unknownName.flatMap { vocabulary.idsByText[$0] }
-        let bpe = try ByteLevelBPEBuilder.build(vocabulary: vocabulary, merges: merges, ignoreMerges: model["ignore_merges"] as? Bool ?? false,
-                                                unknownID: unknownID, failure: failure)
-
-        let normalizers = try parseNormalizer(root["normalizer"] as? [String: Any])
-        var addPrefixSpace = false
-        let steps = try parsePreTokenizer(preTokenizerJSON, isFirst: true, addPrefixSpace: &addPrefixSpace)
+        let encoder: Tokenizer.Encoder
+        var stripsLeadingSpace = false
+        if sentencePiece {
+            let settings = try HFSentencePieceSettings(root: root, failure: failure)
+            stripsLeadingSpace = settings.stripsLeadingSpace
+            let bpe = try SentencePieceRankedBPE(vocabulary: vocabulary, merges: merges, unknownID: unknownID, failure: failure)
+            encoder = .sentencePiece(SentencePieceEncoder(merging: .ranks(bpe), spacePrefix: settings.spacePrefix, splitsWords: settings.splitsWords))
+        } else {
+            let bpe = try ByteLevelBPEBuilder.build(vocabulary: vocabulary, merges: merges, ignoreMerges: model["ignore_merges"] as? Bool ?? false,
+                                                    unknownID: unknownID, failure: failure)
+            let normalizers = try parseNormalizer(root["normalizer"] as? [String: Any])
+            var addPrefixSpace = false
+            let steps = try parsePreTokenizer(preTokenizerJSON, isFirst: true, addPrefixSpace: &addPrefixSpace)
+            encoder = .byteLevel(ByteLevelEncoder(bpe: bpe, preTokenizer: PreTokenizer(steps: steps), normalizers: normalizers,
+                                                  addPrefixSpace: addPrefixSpace))
+        }
 
         // BOS/EOS: tokenizer_config.json first, then the post-processor template.
         let template = templateSpecialTokens(root["post_processor"] as? [String: Any], vocabulary: vocabulary)
@@ -156,12 +176,11 @@ struct HFTokenizerParts {
         extraStops = extraStops.filter { $0 >= 0 && $0 < vocabulary.count }
 
         return Tokenizer.Parts(
-            model: .byteLevelBPE, source: source, preTokenizerName: "tokenizer.json", vocabulary: vocabulary,
-            encoder: .byteLevel(ByteLevelEncoder(bpe: bpe, preTokenizer: PreTokenizer(steps: steps), normalizers: normalizers,
-                                                 addPrefixSpace: addPrefixSpace)),
+            model: sentencePiece ? .sentencePieceBPE : .byteLevelBPE, source: source, preTokenizerName: "tokenizer.json",
+            vocabulary: vocabulary, encoder: encoder,
             specialTokens: SpecialTokenSplitter(entries: entries), bosTokenID: bos, eosTokenID: eos,
             unknownTokenID: unknownID, addsBOS: addsBOS, addsEOS: addsEOS, extraStopTokenIDs: extraStops,
-            chatTemplateSource: chatTemplateSource(), stripsLeadingSpace: false)
+            chatTemplateSource: chatTemplateSource(), stripsLeadingSpace: stripsLeadingSpace)
     }
 
     /// Whether `json` or a step nested in it (a `Sequence`) has type `type`.

@@ -1,4 +1,4 @@
-/// The BPE merge rules of a byte-level vocabulary: for a pair of adjacent token ids, the merge's
+/// The BPE merge rules of a vocabulary (byte-level, or SentencePiece-style from `tokenizer.json`): for a pair of adjacent token ids, the merge's
 /// rank (its line in the merges list; lower merges first) and the id of the merged token.
 ///
 /// An open-addressing hash table keyed by the packed id pair; lookups are on the encoder's hot
@@ -60,6 +60,42 @@ struct MergeTable: Sendable {
                 if stored == k { return values[i] }
                 if stored == MergeTable.none { return MergeTable.none }
                 i = (i + 1) & mask
+            }
+        }
+    }
+
+    /// Merges a linked list of `count` symbols in place: repeatedly the adjacent pair with the
+    /// lowest rank (the leftmost among equal ranks) becomes its merged token, until no adjacent
+    /// pair has a rule. Symbol i is `links[3i]` (token id), `links[3i+1]` (previous, -1 for
+    /// none) and `links[3i+2]` (next, -1 for none); merged-away symbols get next = -2. A heap of
+    /// candidate pairs makes this O(n log n); stale entries are recognised by recomputing the
+    /// pair's rule when popped.
+    func merge(_ links: UnsafeMutableBufferPointer<Int32>, count n: Int, heap: inout MinHeap) {
+        heap.removeAll()
+        guard n > 1 else { return }
+        for i in 0..<(n - 1) {
+            let rule = lookup(links[3 * i], links[3 * i + 3])
+            if rule != MergeTable.none { heap.push((rule & 0xFFFF_FFFF_0000_0000) | UInt64(i)) }
+        }
+        while let candidate = heap.pop() {
+            let left = Int(candidate & 0xFFFF_FFFF)
+            let right = Int(links[3 * left + 2])
+            if right < 0 { continue }  // merged away (-2) or last symbol (-1)
+            let rule = lookup(links[3 * left], links[3 * right])
+            if rule == MergeTable.none || rule >> 32 != candidate >> 32 { continue }  // stale entry
+            links[3 * left] = Int32(truncatingIfNeeded: rule & 0xFFFF_FFFF)
+            let after = links[3 * right + 2]
+            links[3 * right + 2] = -2
+            links[3 * left + 2] = after
+            if after >= 0 { links[3 * Int(after) + 1] = Int32(left) }
+            let before = links[3 * left + 1]
+            if before >= 0 {
+                let ruleBefore = lookup(links[3 * Int(before)], links[3 * left])
+                if ruleBefore != MergeTable.none { heap.push((ruleBefore & 0xFFFF_FFFF_0000_0000) | UInt64(before)) }
+            }
+            if after >= 0 {
+                let ruleAfter = lookup(links[3 * left], links[3 * Int(after)])
+                if ruleAfter != MergeTable.none { heap.push((ruleAfter & 0xFFFF_FFFF_0000_0000) | UInt64(left)) }
             }
         }
     }

@@ -37,8 +37,19 @@ struct PreTokenizer: Sendable {
         case "qwen2", "stablelm2", "deepseek-r1-qwen", "megrez":
             return PreTokenizer(steps: [.llama3(digits: 1)])
         default:
-            return nil
+            return PreTokenizerPatterns.isolating[name].flatMap(PreTokenizer.isolating)
         }
+    }
+
+    /// A pipeline that applies each pattern in turn, each match becoming a piece of its own (HF
+    /// `Split` with behaviour `Isolated`), or nil when a pattern does not compile.
+    static func isolating(_ patterns: [String]) -> PreTokenizer? {
+        var steps: [Step] = []
+        for pattern in patterns {
+            guard let regex = try? TokenizerRegex(pattern) else { return nil }
+            steps.append(.regex(regex, behavior: .isolated, invert: false))
+        }
+        return PreTokenizer(steps: steps)
     }
 
     /// The pieces of all of `buffer`, as the end scalar index of each piece in order (each piece

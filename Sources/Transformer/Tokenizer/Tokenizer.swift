@@ -48,8 +48,10 @@ public final class Tokenizer: Sendable {
     public let stopTokenIDs: Set<Int>
     /// The model's chat template text (Jinja), if it has one.
     public let chatTemplateSource: String?
-    /// The recognised chat template, or nil when the model has none or it is not recognised.
-    public let chatTemplate: ChatTemplate?
+    /// The parsed chat template, or nil when the model has none or it cannot be parsed. Parsed on
+    /// each use (in time linear in the template's size), so loading a tokenizer never pays for
+    /// its template.
+    public var chatTemplate: ChatTemplate? { chatTemplateSource.flatMap { try? ChatTemplate(source: $0) } }
 
     let vocabulary: Vocabulary
     let encoder: Encoder
@@ -107,7 +109,6 @@ public final class Tokenizer: Sendable {
         }
         stopTokenIDs = stops
         chatTemplateSource = parts.chatTemplateSource
-        chatTemplate = parts.chatTemplateSource.flatMap { ChatTemplate(recognizing: $0) }
     }
 
     /// Loads the tokenizer of a GGUF file, a Hugging Face model directory (with
@@ -172,15 +173,11 @@ public final class Tokenizer: Sendable {
                 }
             }
         case .sentencePiece(let sentencePiece):
-            var afterSpecial = true
+            var scratch = ByteLevelBPE.Scratch()
             for fragment in fragments {
                 switch fragment {
-                case .text(let range):
-                    sentencePiece.encode(bytes[range], prefixSpace: afterSpecial, into: &output)
-                    afterSpecial = false
-                case .token(let id):
-                    output.append(id)
-                    afterSpecial = true
+                case .text(let range): sentencePiece.encode(bytes[range], atTextStart: range.lowerBound == 0, into: &output, scratch: &scratch)
+                case .token(let id): output.append(id)
                 }
             }
         }
@@ -197,7 +194,8 @@ public final class Tokenizer: Sendable {
         case .byteLevel(let byteLevel):
             return byteLevel.pieces(Array(text.utf8)[...])
         case .sentencePiece(let sentencePiece):
-            return [String(decoding: sentencePiece.escape(Array(text.utf8)[...], prefixSpace: true), as: UTF8.self)]
+            let escaped = sentencePiece.escape(Array(text.utf8)[...], atTextStart: true)
+            return sentencePiece.words(escaped).map { String(decoding: escaped[$0], as: UTF8.self) }
         }
     }
 
@@ -246,14 +244,19 @@ public final class Tokenizer: Sendable {
 
     // MARK: - Chat
 
-    /// Formats a conversation with the model's chat template; with `addGenerationPrompt` the text
-    /// ends with the opening of an assistant turn. Throws `TokenizerError.noChatTemplate` or
-    /// `.unsupportedChatTemplate` when the model's template is missing or not recognised.
+    /// Formats a conversation with the model's chat template, as transformers'
+    /// `apply_chat_template` does; with `addGenerationPrompt` the text ends with the opening of an
+    /// assistant turn. The template sees `messages`, `add_generation_prompt` and the spellings of
+    /// `bos_token`, `eos_token` and `unk_token`. Throws `TokenizerError.noChatTemplate`,
+    /// `.chatTemplateTooLarge`, `.unsupportedChatTemplate` (the template cannot be parsed) or
+    /// `.chatTemplateFailed` (it rejects the conversation).
     public func applyChatTemplate(messages: [ChatMessage], addGenerationPrompt: Bool = true) throws -> String {
         guard let chatTemplateSource else { throw TokenizerError.noChatTemplate }
-        guard let chatTemplate else {
-            throw TokenizerError.unsupportedChatTemplate(excerpt: String(chatTemplateSource.prefix(80)))
+        var specialTokens: [String: String] = [:]
+        for (name, id) in [("bos_token", bosTokenID), ("eos_token", eosTokenID), ("unk_token", unknownTokenID)] {
+            if let id { specialTokens[name] = vocabulary.tokens[id] }
         }
-        return chatTemplate.render(messages: messages, addGenerationPrompt: addGenerationPrompt)
+        return try ChatTemplate(source: chatTemplateSource).render(messages: messages, addGenerationPrompt: addGenerationPrompt,
+                                                                  specialTokens: specialTokens)
     }
 }
