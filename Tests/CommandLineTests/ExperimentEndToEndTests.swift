@@ -89,7 +89,7 @@ final class ExperimentEndToEndTests: XCTestCase {
         XCTAssertTrue(incomplete.errors.contains("partial record"), incomplete.errors)
 
         let resumed = run(["run", "--cfg", config("needle", "ntk"), "--resume"])
-        XCTAssertTrue(resumed.output.contains("1 item(s) run, 1 already done"), resumed.output)
+        XCTAssertTrue(resumed.output.contains("1 item(s) run in ") && resumed.output.contains("trials/hour), 1 already done"), resumed.output)
         XCTAssertTrue(resumed.errors.contains("dropped a partial last record"), resumed.errors)
         let after = try String(contentsOfFile: records, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertEqual(after.count, 2)
