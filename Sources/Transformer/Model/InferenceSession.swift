@@ -89,6 +89,19 @@ public final class InferenceSession {
         repositionedKeys.removeAll()
     }
 
+    /// Forgets the tokens from `newCount` on, keeping the keys and values of the first `newCount`
+    /// as they were computed (and memory). Appending after it equals appending to a session that
+    /// holds only those tokens when the positioning scheme gave them the same layouts it gives
+    /// a sequence that short (see `PositionalExtrapolation.reusablePrefix`).
+    public func truncate(to newCount: Int) {
+        guard newCount < count else { return }
+        let kept = max(newCount, 0)
+        tokens.removeLast(count - kept)
+        cache.truncate(to: kept)
+        local?.cache.truncate(to: kept)
+        repositionedKeys.removeAll()
+    }
+
     /// Runs `newTokens` through the model after the tokens already in the session.
     ///
     /// `onLogits(index, row)` receives the logits (vocabulary-sized, valid only during the call)

@@ -106,6 +106,10 @@ public final class KeyValueCache {
     /// Forgets every token (keeps the memory).
     public func removeAll() { count = 0 }
 
+    /// Forgets every token from `newCount` on (keeps the memory); the first `newCount` stay as
+    /// they were written.
+    public func truncate(to newCount: Int) { count = min(max(newCount, 0), count) }
+
     /// Values of layer `layer` (elements of `elementType`).
     func values(_ layer: Int) -> UnsafeMutableRawPointer { layers[layer].values! }
     /// Rotated keys of `slot` in layer `layer` (elements of `elementType`).
