@@ -11,6 +11,7 @@
    caches, as in decoding) the partial states are merged at the end in a fixed order, so the
    result does not depend on the thread count. */
 #include "CKernels.h"
+#include "half.h"
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
@@ -29,8 +30,49 @@ enum { QUERY_BLOCK = 16, KEY_SPLIT = 1024 };
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
 ALWAYS_INLINE v16f load16(const float *p) { v16f v; memcpy(&v, p, sizeof v); return v; }
-ALWAYS_INLINE void store16(float *p, v16f v) { memcpy(p, &v, sizeof v); }
 ALWAYS_INLINE v16f splat(float x) { return (v16f)x; }
+
+/* How an instantiation reads cached keys and values: Float32, or IEEE half converted by the
+   instruction set's own conversion (F16C, AVX-512, NEON) or, where the portable build has none
+   (x86-64 baseline), by integer arithmetic. */
+enum { READ_F32, READ_F16_NATIVE, READ_F16_BITS };
+
+typedef _Float16 v16h __attribute__((ext_vector_type(16)));
+typedef uint32_t v16u __attribute__((ext_vector_type(16)));
+
+/* 16 halves to floats with integer operations: exact for every half, subnormals, infinities
+   and NaN included. */
+ALWAYS_INLINE v16f half_bits_to_float16(const uint16_t *p) {
+    uint16_t raw[16];
+    memcpy(raw, p, sizeof raw);
+    v16u h;
+    for (int l = 0; l < 16; l++) h[l] = raw[l];
+    v16u magnitude = (h & 0x7fffu) << 13;
+    v16f value;
+    memcpy(&value, &magnitude, sizeof value);
+    value = value * splat(0x1p112f);   /* rebias the exponent; subnormal halves become normal floats */
+    v16u bits;
+    memcpy(&bits, &value, sizeof bits);
+    bits = (h & 0x7c00u) == 0x7c00u ? (magnitude | 0x7f800000u) : bits;
+    bits |= (h & 0x8000u) << 16;
+    memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
+/* 16 consecutive cached elements starting at element `index` of `base`. */
+ALWAYS_INLINE v16f load_cached16(const void *base, int64_t index, const int READ) {
+    if (READ == READ_F32) return load16((const float *)base + index);
+    if (READ == READ_F16_BITS) return half_bits_to_float16((const uint16_t *)base + index);
+    v16h h;
+    memcpy(&h, (const uint16_t *)base + index, sizeof h);
+    return __builtin_convertvector(h, v16f);
+}
+
+/* One cached element of type `type` (GK_F32 or GK_F16). */
+static inline float cached_element(const void *base, int64_t index, int type) {
+    return type == GK_F16 ? gk_half_to_float(((const uint16_t *)base)[index]) : ((const float *)base)[index];
+}
+ALWAYS_INLINE void store16(float *p, v16f v) { memcpy(p, &v, sizeof v); }
 ALWAYS_INLINE float hmax(v16f v) {
     float m = v[0];
     for (int i = 1; i < 16; i++) m = v[i] > m ? v[i] : m;
@@ -96,8 +138,6 @@ ALWAYS_INLINE v16f tanh16(v16f x) {
    time. Gaussian numbers come from Box-Muller with polynomial log and cos (relative error below
    1e-6), uniform numbers from the hash's top 24 bits. The scalar API evaluates the same vector
    code, so tests see exactly the kernel's numbers. */
-
-typedef uint32_t v16u __attribute__((ext_vector_type(16)));
 
 static inline uint64_t mix64(uint64_t z) {
     z += 0x9e3779b97f4a7c15ull;
@@ -236,7 +276,8 @@ ALWAYS_INLINE v16f soft_cap16(const gk_attention_args *a, v16f x) {
 }
 
 static inline float key_element(const gk_attention_args *a, int view, int32_t g, int64_t j, int t) {
-    return a->keys[view][g * a->key_head_stride + (j / GK_KEY_BLOCK) * a->head_dim * GK_KEY_BLOCK + t * GK_KEY_BLOCK + j % GK_KEY_BLOCK];
+    return cached_element(a->keys[view], g * a->key_head_stride + (j / GK_KEY_BLOCK) * a->head_dim * GK_KEY_BLOCK
+                          + t * GK_KEY_BLOCK + j % GK_KEY_BLOCK, a->kv_type);
 }
 
 float gk_attention_logit(const gk_attention_args *a, int64_t q, int32_t h, int64_t j) {
@@ -257,30 +298,31 @@ typedef struct {
 } attention_job;
 
 /* Logits of one (query, head) row against the 16 keys of block kb, for every view the row uses
-   in this block, selected per key, scaled; invalid keys get -inf. `D` is the head dimension,
-   a compile-time constant in the specialised instantiations (0: use a->head_dim). */
+   in this block, selected per key, scaled and soft-capped; invalid keys get -inf. READ: how
+   keys are read (see load_cached16). */
 ALWAYS_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h, int32_t g, int64_t kb,
-                                int64_t key_begin, int64_t key_end, const int D) {
+                                int64_t key_begin, int64_t key_end, const int READ) {
     const int64_t i = a->first_query_index + q;
     const int64_t j0 = kb * GK_KEY_BLOCK;
-    const int d = D ? D : a->head_dim;
+    const int d = a->head_dim;
     int first_view = view_of(a, q, j0 + GK_KEY_BLOCK - 1), last_view = view_of(a, q, j0);
     v16f logits = splat(-INFINITY);
     v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     v16i key = lane + (int32_t)j0;
     for (int view = first_view; view <= last_view; view++) {
         const float *query = a->queries[view] + (q * a->heads + h) * d;
-        const float *block = a->keys[view] + g * a->key_head_stride + kb * d * GK_KEY_BLOCK;
+        const void *keys = a->keys[view];
+        const int64_t block = g * a->key_head_stride + kb * d * GK_KEY_BLOCK;
         /* four independent accumulators keep the FMA pipes busy */
         v16f acc0 = splat(0), acc1 = splat(0), acc2 = splat(0), acc3 = splat(0);
         int t = 0;
         for (; t + 3 < d; t += 4) {
-            acc0 += splat(query[t]) * load16(block + t * GK_KEY_BLOCK);
-            acc1 += splat(query[t + 1]) * load16(block + (t + 1) * GK_KEY_BLOCK);
-            acc2 += splat(query[t + 2]) * load16(block + (t + 2) * GK_KEY_BLOCK);
-            acc3 += splat(query[t + 3]) * load16(block + (t + 3) * GK_KEY_BLOCK);
+            acc0 += splat(query[t]) * load_cached16(keys, block + t * GK_KEY_BLOCK, READ);
+            acc1 += splat(query[t + 1]) * load_cached16(keys, block + (t + 1) * GK_KEY_BLOCK, READ);
+            acc2 += splat(query[t + 2]) * load_cached16(keys, block + (t + 2) * GK_KEY_BLOCK, READ);
+            acc3 += splat(query[t + 3]) * load_cached16(keys, block + (t + 3) * GK_KEY_BLOCK, READ);
         }
-        for (; t < d; t++) acc0 += splat(query[t]) * load16(block + t * GK_KEY_BLOCK);
+        for (; t < d; t++) acc0 += splat(query[t]) * load_cached16(keys, block + t * GK_KEY_BLOCK, READ);
         v16f dots = soft_cap16(a, ((acc0 + acc1) + (acc2 + acc3)) * splat(a->logit_scale));
         if (first_view == last_view) {
             logits = dots;
@@ -302,7 +344,7 @@ ALWAYS_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h
 /* One (query, head) row over keys [key_begin, key_end) for head sizes without a tile
    instantiation: online softmax, writes the row's partial state (max, sum, head_dim values). */
 ALWAYS_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, int32_t g,
-                                 int64_t key_begin, int64_t key_end, float *state) {
+                                 int64_t key_begin, int64_t key_end, float *state, const int READ) {
     const int d = a->head_dim;
     const int64_t i = a->first_query_index + q;
     const int64_t last_key = i < key_end - 1 ? i : key_end - 1;
@@ -311,7 +353,7 @@ ALWAYS_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t 
     float *acc = state + 2;
     memset(acc, 0, sizeof(float) * (size_t)d);
     for (int64_t kb = first_key / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
-        v16f logits = block_logits(a, q, h, g, kb, key_begin, key_end, 0);
+        v16f logits = block_logits(a, q, h, g, kb, key_begin, key_end, READ);
         float block_max = hmax(logits);
         if (block_max == -INFINITY) continue;
         float new_max = block_max > running_max ? block_max : running_max;
@@ -319,11 +361,11 @@ ALWAYS_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t 
         v16f p = exp16(logits - splat(new_max));
         running_sum = running_sum * alpha + hsum(p);
         running_max = new_max;
-        const float *rows = a->values + g * a->value_head_stride + kb * GK_KEY_BLOCK * d;
+        const int64_t rows = g * a->value_head_stride + kb * GK_KEY_BLOCK * d;
         for (int t = 0; t < d; t++) acc[t] *= alpha;
         for (int l = 0; l < GK_KEY_BLOCK; l++) {
             if (p[l] == 0.0f) continue;
-            for (int t = 0; t < d; t++) acc[t] += p[l] * rows[l * d + t];
+            for (int t = 0; t < d; t++) acc[t] += p[l] * cached_element(a->values, rows + l * d + t, a->kv_type);
         }
     }
     state[0] = running_max;
@@ -336,7 +378,7 @@ ALWAYS_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t 
    rows per value load. D is the (compile-time) head dimension, a multiple of 32. */
 ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q, const int32_t *tile_h, int rows,
                                   int32_t g, int64_t key_begin, int64_t key_end, float *const *states,
-                                  const int D, const int TR) {
+                                  const int D, const int TR, const int READ) {
     enum { MAX_TILE = 8, MAX_CHUNKS = 8, STEP = 2 * GK_KEY_BLOCK };
     v16f o[MAX_TILE][MAX_CHUNKS];
     float running_max[MAX_TILE], running_sum[MAX_TILE];
@@ -374,7 +416,8 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
             if (last_view[r] > union_last) union_last = last_view[r];
         }
         for (int view = union_first; view <= union_last; view++) {
-            const float *block = a->keys[view] + g * a->key_head_stride + kb * D * GK_KEY_BLOCK;
+            const void *keys = a->keys[view];
+            const int64_t block = g * a->key_head_stride + kb * D * GK_KEY_BLOCK;
             const float *query[MAX_TILE];
             v16f acc0[MAX_TILE], acc1[MAX_TILE];
             for (int r = 0; r < TR; r++) {
@@ -384,7 +427,8 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
             }
             if (both) {
                 for (int t = 0; t < D; t++) {
-                    v16f k0 = load16(block + t * GK_KEY_BLOCK), k1 = load16(block + (D + t) * GK_KEY_BLOCK);
+                    v16f k0 = load_cached16(keys, block + t * GK_KEY_BLOCK, READ);
+                    v16f k1 = load_cached16(keys, block + (D + t) * GK_KEY_BLOCK, READ);
                     for (int r = 0; r < TR; r++) {
                         v16f q = splat(query[r][t]);
                         acc0[r] += q * k0;
@@ -393,7 +437,7 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
                 }
             } else {
                 for (int t = 0; t < D; t++) {
-                    v16f k0 = load16(block + t * GK_KEY_BLOCK);
+                    v16f k0 = load_cached16(keys, block + t * GK_KEY_BLOCK, READ);
                     for (int r = 0; r < TR; r++) acc0[r] += splat(query[r][t]) * k0;
                 }
             }
@@ -438,7 +482,7 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
             store16(weights[r], p0);
             store16(weights[r] + GK_KEY_BLOCK, p1);
         }
-        const float *values = a->values + g * a->value_head_stride + j0 * D;
+        const int64_t values = g * a->value_head_stride + j0 * D;
         int count = (int)(last_key + 1 - j0);
         if (count > STEP) count = STEP;
         for (int c = 0; c < D / 16; c += 2) {
@@ -448,7 +492,8 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
                 o1[r] = o[r][c + 1] * splat(alpha[r]);
             }
             for (int l = 0; l < count; l++) {
-                v16f v0 = load16(values + l * D + c * 16), v1 = load16(values + l * D + c * 16 + 16);
+                v16f v0 = load_cached16(a->values, values + l * D + c * 16, READ);
+                v16f v1 = load_cached16(a->values, values + l * D + c * 16 + 16, READ);
                 for (int r = 0; r < TR; r++) {
                     v16f w = splat(weights[r][l]);
                     o0[r] += w * v0;
@@ -469,7 +514,7 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
     }
 }
 
-ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task) {
+ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task, const int READ) {
     const gk_attention_args *a = job->args;
     const int group = a->heads / a->kv_heads, d = a->head_dim;
     int64_t split = task % job->key_splits;
@@ -493,7 +538,7 @@ ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task) {
             int32_t h = g * group + hh;
             float *state = job->partial + (((q * a->heads + h) * job->key_splits) + split) * (d + 2);
             if (tile_rows == 1) {
-                attention_row(a, q, h, g, key_begin, key_end, state);
+                attention_row(a, q, h, g, key_begin, key_end, state, READ);
                 continue;
             }
             tile_q[filled] = q;
@@ -502,38 +547,79 @@ ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task) {
             filled++;
             bool last = q == q_end - 1 && hh == group - 1;
             if (filled == tile_rows || last) {
-                if (d == 64) attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS);
-                else attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS);
+                if (d == 64) attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS, READ);
+                else attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS, READ);
                 filled = 0;
             }
         }
     }
 }
 
-static void attention_task_portable(void *context, int64_t task, int thread) {
-    (void)thread;
-    attention_task_body(context, task);
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma")))
-static void attention_task_avx512(void *context, int64_t task, int thread) {
-    (void)thread;
-    attention_task_body(context, task);
-}
-
-__attribute__((target("avx2,fma")))
-static void attention_task_avx2(void *context, int64_t task, int thread) {
-    (void)thread;
-    attention_task_body(context, task);
-}
+/* One task function per (instruction set, cached element type). */
+#define ATTENTION_TASK(name, target, read)                                                   \
+    target static void name(void *context, int64_t task, int thread) {                     \
+        (void)thread;                                                                        \
+        attention_task_body(context, task, read);                                            \
+    }
+#if defined(__aarch64__)
+#define PORTABLE_HALF READ_F16_NATIVE
+#else
+#define PORTABLE_HALF READ_F16_BITS
 #endif
+ATTENTION_TASK(attention_portable_f32, , READ_F32)
+ATTENTION_TASK(attention_portable_f16, , PORTABLE_HALF)
+#if defined(__x86_64__)
+#define TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma,f16c")))
+#define TARGET_AVX2 __attribute__((target("avx2,fma,f16c")))
+ATTENTION_TASK(attention_avx512_f32, TARGET_AVX512, READ_F32)
+ATTENTION_TASK(attention_avx512_f16, TARGET_AVX512, READ_F16_NATIVE)
+ATTENTION_TASK(attention_avx2_f32, TARGET_AVX2, READ_F32)
+ATTENTION_TASK(attention_avx2_f16, TARGET_AVX2, READ_F16_NATIVE)
+#endif
+
+/* The task function for the current path and the cache's element type. */
+static gk_task_fn attention_task(int kv_type) {
+    const int half = kv_type == GK_F16;
+#if defined(__x86_64__)
+    switch (gk_path()) {
+    case GK_PATH_AVX512: return half ? attention_avx512_f16 : attention_avx512_f32;
+    case GK_PATH_AVX2: return half ? attention_avx2_f16 : attention_avx2_f32;
+    default: break;
+    }
+#endif
+    return half ? attention_portable_f16 : attention_portable_f32;
+}
 
 /* ---- Entry points ---------------------------------------------------------------------- */
 
+void gk_store_cached(const float *source, void *destination, int type, int64_t n) {
+    if (type == GK_F16) {
+        for (int64_t i = 0; i < n; i++) ((uint16_t *)destination)[i] = gk_float_to_half(source[i]);
+    } else {
+        memcpy(destination, source, sizeof(float) * (size_t)n);
+    }
+}
+
 /* The sliding window and soft-cap are usable: window >= 0, cap finite and >= 0. */
 static int valid_extras(const gk_attention_args *a) {
-    return a->sliding_window >= 0 && a->logit_softcap >= 0 && a->logit_softcap < INFINITY;
+    return a->sliding_window >= 0 && a->logit_softcap >= 0 && a->logit_softcap < INFINITY
+        && (a->kv_type == GK_F32 || a->kv_type == GK_F16);
+}
+
+int gk_attention_key_sums(const gk_attention_args *a, int32_t view, float *sums) {
+    if (!valid_extras(a) || view < 0 || view >= a->view_count || a->kv_heads <= 0 || a->head_dim <= 0) return -1;
+    for (int32_t g = 0; g < a->kv_heads; g++) {
+        for (int t = 0; t < a->head_dim; t++) {
+            float total = 0;
+            for (int64_t j = 0; j < a->key_count; j++) total += key_element(a, view, g, j, t);
+            sums[g * a->head_dim + t] = total;
+        }
+    }
+    return 0;
+}
+
+void gk_load_cached(const void *source, int type, float *destination, int64_t n) {
+    for (int64_t i = 0; i < n; i++) destination[i] = cached_element(source, i, type);
 }
 
 static int valid_args(const gk_attention_args *a) {
@@ -569,15 +655,7 @@ int gk_attention(struct gk_pool *pool, const gk_attention_args *a, void *scratch
     attention_job job;
     plan(a, &job);
     job.partial = scratch;
-    gk_task_fn fn = attention_task_portable;
-#if defined(__x86_64__)
-    switch (gk_path()) {
-    case GK_PATH_AVX512: fn = attention_task_avx512; break;
-    case GK_PATH_AVX2: fn = attention_task_avx2; break;
-    default: break;
-    }
-#endif
-    gk_pool_run(pool, (int64_t)a->kv_heads * job.query_blocks * job.key_splits, fn, &job);
+    gk_pool_run(pool, (int64_t)a->kv_heads * job.query_blocks * job.key_splits, attention_task(a->kv_type), &job);
 
     /* Merge the key splits of every row in split order and normalise. */
     const int d = a->head_dim;
@@ -635,7 +713,8 @@ static void probe_task(void *context, int64_t task, int thread) {
             double total = 0;
             if (job->quantity == 1) {
                 for (int64_t kb = 0; kb * GK_KEY_BLOCK <= i; kb++) {
-                    v16f logits = block_logits(a, q, h, g, kb, 0, a->key_count, 0);
+                    v16f logits = a->kv_type == GK_F16 ? block_logits(a, q, h, g, kb, 0, a->key_count, PORTABLE_HALF)
+                                                       : block_logits(a, q, h, g, kb, 0, a->key_count, READ_F32);
                     for (int l = 0; l < GK_KEY_BLOCK; l++) {
                         if (logits[l] == -INFINITY) continue;
                         if (logits[l] > maximum) { total *= exp((double)maximum - logits[l]); maximum = logits[l]; }
@@ -644,7 +723,8 @@ static void probe_task(void *context, int64_t task, int thread) {
                 }
             }
             for (int64_t kb = 0; kb * GK_KEY_BLOCK <= i; kb++) {
-                v16f logits = block_logits(a, q, h, g, kb, 0, a->key_count, 0);
+                v16f logits = a->kv_type == GK_F16 ? block_logits(a, q, h, g, kb, 0, a->key_count, PORTABLE_HALF)
+                                                   : block_logits(a, q, h, g, kb, 0, a->key_count, READ_F32);
                 for (int l = 0; l < GK_KEY_BLOCK; l++) {
                     if (logits[l] == -INFINITY) continue;
                     int64_t j = kb * GK_KEY_BLOCK + l;

@@ -28,6 +28,26 @@ static inline float gk_half_to_float(uint16_t h) {
     return f;
 }
 
+/* Float to IEEE half, rounding to nearest even (overflow to infinity, NaN kept NaN). */
+static inline uint16_t gk_float_to_half(float f) {
+    uint32_t x;
+    memcpy(&x, &f, sizeof x);
+    uint16_t sign = (uint16_t)((x >> 16) & 0x8000);
+    uint32_t magnitude = x & 0x7fffffffu;
+    if (magnitude > 0x7f800000u) return sign | 0x7e00;                 /* NaN */
+    if (magnitude >= 0x477ff000u) return sign | 0x7c00;                /* rounds to 65520 or more: infinity */
+    if (magnitude < 0x38800000u) {                                     /* below 2^-14: subnormal half (or zero) */
+        float value;
+        memcpy(&value, &magnitude, sizeof value);
+        value *= 0x1p24f;                                              /* units of the smallest subnormal, exact */
+        uint32_t whole = (uint32_t)value;
+        float rest = value - (float)whole;
+        if (rest > 0.5f || (rest == 0.5f && (whole & 1))) whole++;
+        return sign | (uint16_t)whole;
+    }
+    return sign | (uint16_t)((magnitude - (112u << 23) + 0xfffu + ((magnitude >> 13) & 1)) >> 13);
+}
+
 static inline float gk_bf16_to_float(uint16_t h) {
     uint32_t bits = (uint32_t)h << 16;
     float f;

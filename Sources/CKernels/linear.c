@@ -273,20 +273,3 @@ int gk_linear_apply(gk_pool *pool, const gk_linear_input *x, const void *weight,
     run(pool, panels * job.chunks, panel_task, &job);
     return 0;
 }
-
-/* ---- One call ------------------------------------------------------------------------------ */
-
-size_t gk_linear_scratch_bytes(int weight_type, int64_t rows, int64_t in_features, int threads, int precision) {
-    return (size_t)align64((int64_t)gk_linear_input_bytes(rows, in_features, precision)) +
-           gk_linear_work_bytes(weight_type, in_features, threads);
-}
-
-int gk_linear(gk_pool *pool, const gk_linear_args *args, void *scratch) {
-    int64_t block = gk_type_block_size(args->weight_type);
-    if (block == 0 || args->in_features <= 0 || args->in_features % block != 0) return -1;
-    gk_linear_input x;
-    gk_linear_prepare(pool, &x, args->input, args->input_stride, args->rows, args->in_features, args->precision, scratch);
-    void *work = (uint8_t *)scratch + align64((int64_t)gk_linear_input_bytes(args->rows, args->in_features, args->precision));
-    return gk_linear_apply(pool, &x, args->weight, args->weight_type, args->out_features, args->output,
-                           args->output_stride, work);
-}

@@ -1,6 +1,7 @@
 /* Rotary position embedding of attention inputs: angle tables, rotation of query rows, and
    rotation of keys into the blocked key layout, including GALI's blend of two rotations. */
 #include "CKernels.h"
+#include "half.h"
 #include <math.h>
 #include <string.h>
 
@@ -101,7 +102,8 @@ typedef struct {
     int32_t kv_heads, head_dim;
     const float *cos_rows, *sin_rows, *cos2_rows, *sin2_rows, *weight2;
     int convention;
-    float *out;
+    void *out;
+    int out_type;
     int64_t out_head_stride;
 } keys_job;
 
@@ -120,8 +122,14 @@ ALWAYS_INLINE void rotate_keys_body(void *context, int64_t task) {
                 rotate_vector(key, rotated2, d, job->cos2_rows + j * half, job->sin2_rows + j * half, job->convention);
                 for (int32_t t = 0; t < d; t++) rotated[t] = (1 - w) * rotated[t] + w * rotated2[t];
             }
-            float *block = job->out + g * job->out_head_stride + (j / GK_KEY_BLOCK) * d * GK_KEY_BLOCK + j % GK_KEY_BLOCK;
-            for (int32_t t = 0; t < d; t++) block[t * GK_KEY_BLOCK] = rotated[t];
+            int64_t block = g * job->out_head_stride + (j / GK_KEY_BLOCK) * d * GK_KEY_BLOCK + j % GK_KEY_BLOCK;
+            if (job->out_type == GK_F16) {
+                uint16_t *out = (uint16_t *)job->out + block;
+                for (int32_t t = 0; t < d; t++) out[t * GK_KEY_BLOCK] = gk_float_to_half(rotated[t]);
+            } else {
+                float *out = (float *)job->out + block;
+                for (int32_t t = 0; t < d; t++) out[t * GK_KEY_BLOCK] = rotated[t];
+            }
         }
     }
 }
@@ -148,8 +156,8 @@ static gk_task_fn keys_task(void) {
 void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row_stride, int64_t first, int64_t count,
                             int32_t kv_heads, int32_t head_dim, const float *cos_rows, const float *sin_rows,
                             const float *cos2_rows, const float *sin2_rows, const float *weight2, int convention,
-                            float *out, int64_t out_head_stride) {
+                            void *out, int out_type, int64_t out_head_stride) {
     keys_job job = { keys, row_stride, first, count, kv_heads, head_dim, cos_rows, sin_rows, cos2_rows, sin2_rows,
-                     weight2, convention, out, out_head_stride };
+                     weight2, convention, out, out_type, out_head_stride };
     gk_pool_run(pool, (count + ROWS_PER_TASK - 1) / ROWS_PER_TASK, keys_task(), &job);
 }

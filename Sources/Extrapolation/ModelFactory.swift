@@ -60,7 +60,7 @@ public enum ModelFactory {
     /// carries its type; one given by name is resolved in `registry` (applications pass
     /// `MethodRegistry.standard`).
     public static func make(method: MethodSpec = .original, maxPositionEmbeddings: Int? = nil, model: String? = nil,
-                            threads: Int? = nil, precision: Precision = .fast,
+                            threads: Int? = nil, precision: Precision = .fast, cacheType: CacheElementType? = nil,
                             registry: MethodRegistry = .builtIn) throws -> LoadedModel {
         // Check the name and parameters first so that mistakes fail before the model loads.
         _ = try MethodParameters(method.parameters, for: registry.type(of: method).descriptor)
@@ -68,7 +68,7 @@ public enum ModelFactory {
         let tokenizer = try checkpoint.validateForInference()
         let window = maxPositionEmbeddings ?? checkpoint.configuration.contextLength
         let built = try registry.make(method, originalWindow: window)
-        let model = try LlamaModel(checkpoint: checkpoint, threadCount: threads, precision: precision)
+        let model = try LlamaModel(checkpoint: checkpoint, threadCount: threads, precision: precision, cacheType: cacheType)
         return LoadedModel(model: model, checkpoint: checkpoint, tokenizer: tokenizer, method: built)
     }
 

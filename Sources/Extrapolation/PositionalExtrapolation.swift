@@ -24,10 +24,20 @@ public protocol PositionalExtrapolation: AttentionPositioning {
     var originalWindow: Int { get }
     /// The longest sequence the method supports with these settings (nil: no limit).
     var maximumLength: Int? { get }
+    /// How many of the first `common` tokens a session holds (shared with a new prompt of
+    /// `promptLength` tokens) may be kept instead of recomputed: their keys and values must be
+    /// the very ones a fresh session computes for the new prompt. Default: those within the
+    /// original window (positions there are the model's own for every method that changes
+    /// only positions beyond it), and always one token fewer than the prompt.
+    func reusablePrefix(common: Int, promptLength: Int) -> Int
 }
 
 extension PositionalExtrapolation {
     public var maximumLength: Int? { nil }
+
+    public func reusablePrefix(common: Int, promptLength: Int) -> Int {
+        max(0, min(common, originalWindow, promptLength - 1))
+    }
 
     /// The method's canonical name.
     public var name: String { Self.descriptor.name }

@@ -14,6 +14,13 @@ import Transformer
 ///   (The reference computes `f` per pair as `(⌈P_i⌉ − P_j) mod 1` in float32, which equals
 ///   `⌈P_j⌉ − P_j` up to float32 rounding at the query's magnitude, below 1e-4.)
 /// * Optional noise on interpolated logits (gaussian or uniform), reproducible with `seed`.
+/// * Keys from the integer tail on (`GreedyPositions.integerTailStart`) sit one position apart
+///   up to the newest token, so their distances to every query equal the unmodified model's:
+///   they are attended in the unmodified frame (cache slot 0, rotated once at their sequence
+///   index, query at its sequence index). Only the older keys form the re-positioned view, and
+///   their positions change only when the group size does or a key leaves the tail, so a
+///   decoding step re-rotates about one key per layer instead of the whole tail. (The row-mean
+///   noise option, `scale_mean`, needs every key in one view and keeps the single view.)
 public struct GALIMethod: PositionalExtrapolation {
     public static let descriptor = MethodDescriptor(
         name: "gali", aliases: ["dpi"],
@@ -47,7 +54,7 @@ public struct GALIMethod: PositionalExtrapolation {
         self.parameters = parameters
     }
 
-    public func cachedKeySlotCount(context: PositioningContext) -> Int { 0 }
+    public func cachedKeySlotCount(context: PositioningContext) -> Int { 1 }
     public func keepsUnrotatedKeys(context: PositioningContext) -> Bool { true }
 
     /// The greedy schedule for `count` tokens.
@@ -81,24 +88,32 @@ public struct GALIMethod: PositionalExtrapolation {
         let total = cached + count
         let frequencies = context.baseFrequencies
         let schedule = try positions(count: total)
-        let positions = schedule.positions
         let newTokens = cached..<total
+        let sequence = newTokens.map { Float($0) }
+        let slot = CachedKeyRotation(frequencies: frequencies, newKeyPositions: sequence)
         if total <= originalWindow {
-            return AttentionLayout(cachedKeys: [], views: [AttentionView(
-                frequencies: frequencies, queryPositions: newTokens.map { positions[$0] }, keys: .positioned(positions))])
+            return AttentionLayout(cachedKeys: [slot], views: [AttentionView(frequencies: frequencies, queryPositions: sequence,
+                                                                              keys: .cached(slot: 0))])
         }
+        let positions = schedule.positions
+        let noise = self.noise
+        let tail = noise?.meanFromRow == true ? 0 : schedule.integerTailStart
+        let tailView = AttentionView(frequencies: frequencies, queryPositions: sequence, keys: .cached(slot: 0))
+        let thresholds = [Int32](repeating: Int32(tail), count: tail > 0 ? count : 0)
+        // Keys of the tail get a fixed placeholder rotation in the re-positioned view (the tail view covers them).
+        func older(_ values: [Float]) -> [Float] { tail > 0 ? Array(values[..<tail]) + [Float](repeating: 0, count: total - tail) : values }
         guard parameters.interpolateLogits else {
-            return AttentionLayout(cachedKeys: [], views: [AttentionView(
-                frequencies: frequencies, queryPositions: newTokens.map { positions[$0] }, keys: .positioned(positions))])
+            let view = AttentionView(frequencies: frequencies, queryPositions: newTokens.map { positions[$0] }, keys: .positioned(older(positions)))
+            return tail > 0 ? AttentionLayout(cachedKeys: [slot], views: [tailView, view], thresholds: thresholds)
+                            : AttentionLayout(cachedKeys: [slot], views: [view])
         }
         let upper = positions.map { $0.rounded(.up) }
         let lower = positions.map { $0.rounded(.down) }
         let weights = zip(upper, positions).map { $0 - $1 }
-        return AttentionLayout(
-            cachedKeys: [],
-            views: [AttentionView(frequencies: frequencies, queryPositions: newTokens.map { upper[$0] },
-                                  keys: .blended(upper: upper, lower: lower, lowerWeight: weights))],
-            noise: noise)
+        let view = AttentionView(frequencies: frequencies, queryPositions: newTokens.map { upper[$0] },
+                                 keys: .blended(upper: older(upper), lower: older(lower), lowerWeight: older(weights)))
+        return tail > 0 ? AttentionLayout(cachedKeys: [slot], views: [tailView, view], thresholds: thresholds, noise: noise)
+                        : AttentionLayout(cachedKeys: [slot], views: [view], noise: noise)
     }
 
     /// The noise setting of the layout (nil for `noise_type = "no"`).

@@ -7,7 +7,7 @@ import Transformer
 /// The options every model-running command shares: which model, which method with which
 /// parameters, the original window, threads and precision.
 struct ModelOptions {
-    static let options: Set<String> = ["model", "method", "param", "ori-window", "threads", "max-pe", "precision"]
+    static let options: Set<String> = ["model", "method", "param", "ori-window", "threads", "max-pe", "precision", "kv-type"]
     static let flags: Set<String> = ["exact"]
 
     static let help = """
@@ -19,6 +19,7 @@ struct ModelOptions {
       --threads N         threads (default: all active cores)
       --precision P       fast (8-bit activations, integer dot products) or exact (Float32)
       --exact             same as --precision exact
+      --kv-type T         key/value cache elements: f32 or f16 (default: f16, f32 with exact precision)
     """
 
     var modelPath: String
@@ -26,6 +27,8 @@ struct ModelOptions {
     var originalWindow: Int?
     var threads: Int?
     var precision: Precision
+    /// `--kv-type`, or nil for the precision's default.
+    var cacheType: CacheElementType?
     var targetLength: Int?
 
     /// Reads the options; `defaultPrecision` applies when neither --precision nor --exact is given.
@@ -46,6 +49,12 @@ struct ModelOptions {
         threads = try arguments.int("threads", in: 1...1024)
         precision = try ModelOptions.precision(arguments, default: defaultPrecision)
         targetLength = try arguments.int("max-pe", in: 1...Int(Int32.max))
+        if let text = arguments.string("kv-type") {
+            guard let cacheType = CacheElementType(rawValue: text) else {
+                throw CommandLineError("--kv-type must be f32 or f16, not \"\(text)\"")
+            }
+            self.cacheType = cacheType
+        }
     }
 
     /// `--precision` / `--exact`, or `defaultPrecision`.
@@ -63,7 +72,7 @@ struct ModelOptions {
     /// Loads the model and method (resolved in the standard registry).
     func load() throws -> LoadedModel {
         let loaded = try ModelFactory.make(method: method, maxPositionEmbeddings: originalWindow, model: modelPath,
-                                           threads: threads, precision: precision, registry: .standard)
+                                           threads: threads, precision: precision, cacheType: cacheType, registry: .standard)
         if let targetLength { try loaded.method.validate(targetLength: targetLength) }
         return loaded
     }

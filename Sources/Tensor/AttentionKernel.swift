@@ -99,12 +99,16 @@ public final class AttentionKernel: @unchecked Sendable {
         public var headDimension: Int
         /// Per view: queries `[queryCount][heads][headDimension]`.
         public var queries: [UnsafePointer<Float>]
-        /// Per view: keys in `KeyBlockLayout`, heads `keyHeadStride` floats apart.
-        public var keys: [UnsafePointer<Float>]
+        /// Per view: keys in `KeyBlockLayout` as elements of `cacheType`, heads `keyHeadStride`
+        /// elements apart.
+        public var keys: [UnsafeRawPointer]
         public var keyHeadStride: Int
-        /// Values `[kvHead][key][headDimension]`, heads `valueHeadStride` floats apart.
-        public var values: UnsafePointer<Float>
+        /// Values `[kvHead][key][headDimension]` as elements of `cacheType`, heads
+        /// `valueHeadStride` elements apart.
+        public var values: UnsafeRawPointer
         public var valueHeadStride: Int
+        /// Element type of keys and values.
+        public var cacheType: CacheElementType
         /// `[queryCount][views - 1]`: view 0 covers keys `j >= t[0]`, view `v` covers
         /// `t[v] <= j < t[v-1]`, the last view the keys below. Nil for one view.
         public var thresholds: UnsafePointer<Int32>?
@@ -121,11 +125,25 @@ public final class AttentionKernel: @unchecked Sendable {
         /// Optional `[queryCount][heads]`: the log-sum-exp of each row's logits.
         public var rowLogSumExp: UnsafeMutablePointer<Float>?
 
+        /// Arguments with Float32 keys and values.
         public init(queryCount: Int, firstQueryIndex: Int, keyCount: Int, heads: Int, keyValueHeads: Int, headDimension: Int,
                     queries: [UnsafePointer<Float>], keys: [UnsafePointer<Float>], keyHeadStride: Int,
                     values: UnsafePointer<Float>, valueHeadStride: Int, thresholds: UnsafePointer<Int32>?,
                     logitScale: Float, noise: AttentionNoise? = nil, slidingWindow: Int = 0, logitSoftCap: Float = 0,
                     output: UnsafeMutablePointer<Float>, rowLogSumExp: UnsafeMutablePointer<Float>? = nil) {
+            self.init(queryCount: queryCount, firstQueryIndex: firstQueryIndex, keyCount: keyCount, heads: heads,
+                      keyValueHeads: keyValueHeads, headDimension: headDimension, queries: queries,
+                      cachedKeys: keys.map { UnsafeRawPointer($0) }, keyHeadStride: keyHeadStride, cachedValues: UnsafeRawPointer(values),
+                      valueHeadStride: valueHeadStride, cacheType: .f32, thresholds: thresholds, logitScale: logitScale, noise: noise,
+                      slidingWindow: slidingWindow, logitSoftCap: logitSoftCap, output: output, rowLogSumExp: rowLogSumExp)
+        }
+
+        /// Arguments with keys and values cached as `cacheType`.
+        public init(queryCount: Int, firstQueryIndex: Int, keyCount: Int, heads: Int, keyValueHeads: Int, headDimension: Int,
+                    queries: [UnsafePointer<Float>], cachedKeys keys: [UnsafeRawPointer], keyHeadStride: Int,
+                    cachedValues values: UnsafeRawPointer, valueHeadStride: Int, cacheType: CacheElementType,
+                    thresholds: UnsafePointer<Int32>?, logitScale: Float, noise: AttentionNoise? = nil, slidingWindow: Int = 0,
+                    logitSoftCap: Float = 0, output: UnsafeMutablePointer<Float>, rowLogSumExp: UnsafeMutablePointer<Float>? = nil) {
             self.queryCount = queryCount
             self.firstQueryIndex = firstQueryIndex
             self.keyCount = keyCount
@@ -137,6 +155,7 @@ public final class AttentionKernel: @unchecked Sendable {
             self.keyHeadStride = keyHeadStride
             self.values = values
             self.valueHeadStride = valueHeadStride
+            self.cacheType = cacheType
             self.thresholds = thresholds
             self.logitScale = logitScale
             self.noise = noise
@@ -196,6 +215,17 @@ public final class AttentionKernel: @unchecked Sendable {
         }
     }
 
+    /// Per key/value head, the sum over all `keyCount` keys of view `view`:
+    /// `[keyValueHeads][headDimension]` into `sums`.
+    public static func keySums(_ arguments: Arguments, view: Int, into sums: UnsafeMutablePointer<Float>) throws {
+        guard view >= 0, view < arguments.keys.count else { throw TensorError.invalidShape("no view \(view) of \(arguments.keys.count)") }
+        try withCArguments(arguments) { cArguments in
+            guard gk_attention_key_sums(&cArguments, Int32(view), sums) == 0 else {
+                throw TensorError.invalidShape("attention arguments are inconsistent")
+            }
+        }
+    }
+
     /// The logit the kernel uses for query `q`, head `h`, key `j` (soft-cap included, noise and masks excluded).
     public static func logit(_ arguments: Arguments, query q: Int, head h: Int, key j: Int) throws -> Float {
         try withCArguments(arguments) { cArguments in gk_attention_logit(&cArguments, Int64(q), Int32(h), Int64(j)) }
@@ -205,8 +235,8 @@ public final class AttentionKernel: @unchecked Sendable {
         guard a.queries.count >= 1, a.queries.count <= maximumViews, a.keys.count == a.queries.count else {
             throw TensorError.invalidShape("attention needs 1...\(maximumViews) views with queries and keys for each, got \(a.queries.count) and \(a.keys.count)")
         }
-        func tuple(_ pointers: [UnsafePointer<Float>]) -> (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) {
-            func at(_ index: Int) -> UnsafePointer<Float>? { index < pointers.count ? pointers[index] : nil }
+        func tuple<P>(_ pointers: [P]) -> (P?, P?, P?, P?) {
+            func at(_ index: Int) -> P? { index < pointers.count ? pointers[index] : nil }
             return (at(0), at(1), at(2), at(3))
         }
         guard a.slidingWindow >= 0, a.logitSoftCap >= 0, a.logitSoftCap.isFinite else {
@@ -228,7 +258,8 @@ public final class AttentionKernel: @unchecked Sendable {
                                       key_count: Int64(a.keyCount), heads: Int32(a.heads), kv_heads: Int32(a.keyValueHeads),
                                       head_dim: Int32(a.headDimension), view_count: Int32(a.queries.count),
                                       queries: tuple(a.queries), keys: tuple(a.keys), key_head_stride: Int64(a.keyHeadStride),
-                                      values: a.values, value_head_stride: Int64(a.valueHeadStride), thresholds: a.thresholds,
+                                      values: a.values, value_head_stride: Int64(a.valueHeadStride), kv_type: a.cacheType.kernelType,
+                                      thresholds: a.thresholds,
                                       logit_scale: a.logitScale, sliding_window: Int64(a.slidingWindow),
                                       logit_softcap: a.logitSoftCap, noise: a.noise == nil ? nil : noisePointer,
                                       output: a.output, row_log_sum_exp: a.rowLogSumExp)

@@ -96,17 +96,19 @@ public final class RotaryTable: @unchecked Sendable {
     }
 
     /// Rotates keys `range` (unrotated rows `rowStride` floats apart; kv head `g` at offset
-    /// `g·headDimension`) into `KeyBlockLayout` at `output`, key `j` with angle row `j - angleOffset`.
+    /// `g·headDimension`) into `KeyBlockLayout` at `output` as elements of `outputType` (heads
+    /// `outputHeadStride` elements apart), key `j` with angle row `j - angleOffset`.
     /// With `blend`, key `j` becomes `(1-w_j)·R₁k + w_j·R₂k`.
     public func rotateKeys(_ keys: UnsafePointer<Float>, rowStride: Int, range: Range<Int>, keyValueHeads: Int,
                            headDimension: Int, angles: RotaryAngles,
                            blend: (angles: RotaryAngles, weight: UnsafePointer<Float>)? = nil,
-                           into output: UnsafeMutablePointer<Float>, outputHeadStride: Int, angleOffset: Int = 0, pool: ThreadPool) {
+                           into output: UnsafeMutableRawPointer, outputType: CacheElementType = .f32, outputHeadStride: Int,
+                           angleOffset: Int = 0, pool: ThreadPool) {
         let shift = -angleOffset * angles.pairCount
         gk_rotate_keys_blocked(pool.pool, keys, Int64(rowStride), Int64(range.lowerBound), Int64(range.count),
                                Int32(keyValueHeads), Int32(headDimension), angles.cosines.pointer + shift,
                                angles.sines.pointer + shift, blend.map { $0.angles.cosines.pointer + shift },
                                blend.map { $0.angles.sines.pointer + shift }, blend.map { $0.weight - angleOffset },
-                               cConvention, output, Int64(outputHeadStride))
+                               cConvention, output, outputType.kernelType, Int64(outputHeadStride))
     }
 }

@@ -89,7 +89,7 @@ final class ExperimentEndToEndTests: XCTestCase {
         XCTAssertTrue(incomplete.errors.contains("partial record"), incomplete.errors)
 
         let resumed = run(["run", "--cfg", config("needle", "ntk"), "--resume"])
-        XCTAssertTrue(resumed.output.contains("1 item(s) run, 1 already done"), resumed.output)
+        XCTAssertTrue(resumed.output.contains("1 item(s) run in ") && resumed.output.contains("trials/hour), 1 already done"), resumed.output)
         XCTAssertTrue(resumed.errors.contains("dropped a partial last record"), resumed.errors)
         let after = try String(contentsOfFile: records, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertEqual(after.count, 2)
@@ -139,5 +139,46 @@ final class ExperimentEndToEndTests: XCTestCase {
             XCTAssertEqual(grid["length"] as? Int, 600)
             XCTAssertEqual((grid["values"] as? [Any])?.count, 40)
         }
+    }
+
+    /// The tiny RULER configs (every task, one 1024-token sample, window cut to 512) through
+    /// `run`, `eval` and `collect` for the original model and GALI; the other methods' configs
+    /// are checked (planned and loaded).
+    func testRulerEveryTaskRunsAndEvaluatesWithIntervals() throws {
+        let tasks = ["niah_single_1", "niah_single_2", "niah_single_3", "niah_multikey_1", "niah_multikey_2", "niah_multikey_3",
+                     "niah_multivalue", "niah_multiquery", "vt", "cwe", "fwe", "qa_1", "qa_2"]
+        for method in ["original", "gali"] {
+            let output = run(["run", "--cfg", "expcfg/tiny/ruler_\(method).toml"])
+            XCTAssertTrue(output.output.contains("prompts/hour"), output.output)
+            let folder = "\(results!)/ruler/pred/tiny-ruler-\(method)"
+            let records = try String(contentsOfFile: folder + "/records.jsonl", encoding: .utf8).split(separator: "\n")
+                .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            XCTAssertEqual(records.compactMap { $0["task"] as? String }, tasks)
+            for record in records {
+                let tokens = try XCTUnwrap(record["prompt_tokens"] as? Int)
+                XCTAssertLessThanOrEqual(tokens, 1024, "\(record)")
+                XCTAssertGreaterThan(tokens, 500, "\(record)")
+                let score = try XCTUnwrap((record["score"] as? NSNumber)?.doubleValue)
+                XCTAssertTrue((0...1).contains(score))
+                XCTAssertFalse((record["outputs"] as? [String] ?? []).isEmpty)
+            }
+        }
+        for method in ["linear", "ntk", "dynamic_ntk", "yarn", "self_extend", "chunk_llama"] {
+            let check = run(["run", "--cfg", "expcfg/tiny/ruler_\(method).toml", "--check"])
+            XCTAssertTrue(check.output.contains("13 work items; config OK"), check.output)
+        }
+        let eval = run(["eval", "--task", "ruler", "--exp", "tiny-ruler-gali"])
+        XCTAssertTrue(eval.output.contains("| niah_multikey_3 ") && eval.output.contains("n=1"), eval.output)
+        let result = try Tool.json("\(results!)/ruler/pred/tiny-ruler-gali/result.json")
+        let intervals = try XCTUnwrap(result["intervals"] as? [String: [String: Any]])
+        XCTAssertEqual(intervals["1024"]?["n"] as? Int, 13)
+        let perTask = try XCTUnwrap(result["tasks"] as? [String: [String: [String: Any]]])
+        XCTAssertEqual(Set(perTask.keys), Set(tasks))
+
+        _ = run(["collect", "--task", "ruler", "--exp", "all"])
+        let table = try String(contentsOfFile: "\(results!)/ruler/collect.md", encoding: .utf8)
+        XCTAssertTrue(table.contains("1024 95% CI") && table.contains("tiny-ruler-original"), table)
+        let chart = try String(contentsOfFile: "\(results!)/ruler/accuracy_vs_length.svg", encoding: .utf8)
+        XCTAssertTrue(chart.contains("RULER score"), chart)
     }
 }

@@ -55,7 +55,7 @@ final class ExperimentConfigTests: XCTestCase {
     func testEveryShippedConfigParses() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var count = 0
-        for folder in ["expcfg", "expcfg/tiny", "expcfg/smollm2"] {
+        for folder in ["expcfg", "expcfg/tiny", "expcfg/smollm2", "expcfg/ruler"] {
             let directory = root.appendingPathComponent(folder).path
             for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".toml") {
                 let config = try ExperimentConfig(contentsOfFile: directory + "/" + name)
@@ -75,6 +75,26 @@ final class ExperimentConfigTests: XCTestCase {
         }
         let config = try ExperimentConfig(parsing: "task = \"pg19\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\nstride = 512\nmin_k = 3\n")
         XCTAssertEqual(config.warnings, ["key 'min_k' (line 6) is not used by task pg19"])
+    }
+
+    func testRulerKeys() throws {
+        let base = "task = \"ruler\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 8192\n"
+        let config = try ExperimentConfig(parsing: base + "lengths = [8192, 4096, 4096]\nsamples = 3\nruler_tasks = [\"vt\", \"qa_2\"]\n")
+        XCTAssertEqual(config.task, .ruler)
+        XCTAssertEqual(try RulerTask.readSettings(config.reader), RulerSettings(tasks: [.vt, .qa2], lengths: [4096, 8192], samples: 3))
+        XCTAssertTrue(config.warnings.isEmpty, "\(config.warnings)")
+        let cases: [(String, String)] = [
+            ("", "lengths"), ("lengths = [16384]\n", "max_pe (8192)"), ("lengths = [100]\n", "256"),
+            ("lengths = [4096]\nruler_tasks = [\"niah_single_9\"]\n", "unknown RULER task"),
+            ("lengths = [4096]\nruler_tasks = []\n", "at least one"), ("lengths = [4096]\nsamples = 0\n", "samples"),
+        ]
+        for (text, message) in cases {
+            XCTAssertThrowsError(try ExperimentConfig(parsing: base + text)) { error in
+                XCTAssertTrue("\(error)".contains(message), "\(text): \(error)")
+            }
+        }
+        let passkey = try ExperimentConfig(parsing: "task = \"passkey\"\nexp_name = \"e\"\nmethod = \"original\"\nmax_pe = 4096\nn_garbage = 10\ntimes = 1\nlengths = [4096]\n")
+        XCTAssertTrue(passkey.warnings.contains { $0.contains("lengths") }, "\(passkey.warnings)")
     }
 
     func testTopLevelFactorFeedsTheMethodAsTheReferenceReadsIt() throws {

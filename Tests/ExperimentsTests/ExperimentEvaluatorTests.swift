@@ -111,6 +111,30 @@ final class ExperimentEvaluatorTests: XCTestCase {
         XCTAssertEqual(result.value("sci_fi"), 100)
     }
 
+    func testRulerScoresPerTaskAndLengthWithIntervals() throws {
+        func record(_ task: String, _ length: Int, _ index: Int, _ score: Double) -> RulerTask.Record {
+            RulerTask.Record(item: "\(task):\(length):\(index)", task: task, length: length, sample: index, outputs: ["x"], pred: "p",
+                             score: score, promptTokens: length - 100, reusedTokens: 10, seconds: 2)
+        }
+        let records = [record("niah_single_1", 4096, 0, 1), record("niah_single_1", 4096, 1, 0),
+                       record("cwe", 4096, 0, 0.5), record("cwe", 4096, 1, 0.7),
+                       record("niah_single_1", 8192, 0, 1), record("cwe", 8192, 0, 0.2)]
+        let result = try ExperimentEvaluator.evaluate(try experiment(.ruler, "r", records))
+        XCTAssertEqual(result.columns.map(\.name), ["4096", "8192"])
+        // Mean over tasks of the task means: (0.5 + 0.6) / 2 and (1 + 0.2) / 2.
+        XCTAssertEqual(try XCTUnwrap(result.value("4096")), 0.55, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(result.value("8192")), 0.6, accuracy: 1e-12)
+        XCTAssertEqual(result.intervals["4096"], WilsonInterval(successes: 2.2, trials: 4))
+        XCTAssertEqual(result.intervals["8192"]?.trials, 2)
+        XCTAssertEqual(result.breakdown?["cwe", "4096"], .text("0.600 [0.13, 0.94] n=2"))
+        XCTAssertEqual(result.details.first { $0.key == "prompts_per_hour" }?.json, "1800")
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.jsonText().utf8)) as? [String: Any])
+        let tasks = try XCTUnwrap(json["tasks"] as? [String: [String: [String: Double]]])
+        XCTAssertEqual(tasks["niah_single_1"]?["4096"]?["score"], 0.5)
+        XCTAssertEqual(tasks["niah_single_1"]?["4096"]?["n"], 2)
+        XCTAssertNotNil((json["intervals"] as? [String: Any])?["8192"])
+    }
+
     func testCollectTablesAndCharts() throws {
         func passkey(_ name: String, _ label: String, tokens: Int, correct: [Bool]) throws {
             let records = correct.enumerated().map { index, right in
@@ -124,15 +148,18 @@ final class ExperimentEvaluatorTests: XCTestCase {
         try passkey("ntk-4k", "ntk", tokens: 3990, correct: [true, true, true])
         let collection = try ResultCollector.collect(resultsRoot: root, task: .passkey)
         XCTAssertEqual(collection.table.rows, ["gali", "ntk"])
-        XCTAssertEqual(collection.table.columns, ["4k", "8k"])
+        XCTAssertEqual(collection.table.columns, ["4k", "4k 95% CI", "8k", "8k 95% CI"])
         XCTAssertEqual(collection.table["gali", "8k"], .number(1.0 / 3.0))
+        XCTAssertEqual(collection.table["gali", "8k 95% CI"], .text("[0.06, 0.79] n=3"))
+        XCTAssertEqual(collection.table["ntk", "4k 95% CI"], .text("[0.44, 1.00] n=3"))
         XCTAssertEqual(collection.table["ntk", "8k"], .missing)
-        XCTAssertTrue(collection.table.csv().hasPrefix("experiment,4k,8k\r\n"))
+        XCTAssertTrue(collection.table.csv().hasPrefix("experiment,4k,4k 95% CI,8k,8k 95% CI\r\n"))
         let chart = try XCTUnwrap(ResultCollector.chart(collection))
         XCTAssertEqual(chart.series.map(\.name), ["gali", "ntk"])
         XCTAssertEqual(chart.series[0].points.map(\.x), [4096, 8192])
-        XCTAssertTrue(chart.svg().contains("<svg"))
-        XCTAssertEqual(try ResultCollector.collect(resultsRoot: root, task: .passkey, columns: ["8k"]).table.columns, ["8k"])
+        XCTAssertEqual(chart.series[0].band.map(\.lower).map { ($0 * 100).rounded() / 100 }, [0.21, 0.06])
+        XCTAssertTrue(chart.svg().contains("<svg") && chart.svg().contains("class=\"band\""))
+        XCTAssertEqual(try ResultCollector.collect(resultsRoot: root, task: .passkey, columns: ["8k"]).table.columns, ["8k", "8k 95% CI"])
 
         // Two experiments claiming the same cell are an error; an incomplete one is refused or skipped.
         try passkey("gali-4k-again", "gali", tokens: 4000, correct: [true])

@@ -7,4 +7,5 @@ extension ExperimentTaskKind {
     static let needle = ExperimentTaskKind(NeedleTask.self)
     static let longbench = ExperimentTaskKind(LongBenchTask.self)
     static let leval = ExperimentTaskKind(LEvalTask.self)
+    static let ruler = ExperimentTaskKind(RulerTask.self)
 }

@@ -31,11 +31,23 @@ final class GALIMethodTests: XCTestCase {
     func testLayoutInterpolatesBetweenCeilAndFloor() throws {
         let gali = try method(["noise_type": .string("no"), "local_window": .int(128)])
         let layout = try gali.layout(cached: 768, adding: 256, context: context)
-        XCTAssertEqual(layout.views.count, 1)
+        XCTAssertEqual(layout.views.count, 2)
         XCTAssertNil(layout.noise)
-        let positions = try GreedyPositions(count: 1024, window: 512, localWindow: 128).positions
-        guard case .blended(let upper, let lower, let weights) = layout.views[0].keys else { return XCTFail("expected blended keys") }
-        for j in 0..<1024 {
+        let schedule = try GreedyPositions(count: 1024, window: 512, localWindow: 128)
+        let positions = schedule.positions, tail = schedule.integerTailStart
+        XCTAssertGreaterThan(tail, 0)
+        // view 0: the integer tail in the unmodified frame; its distances equal GALI's
+        guard case .cached(slot: 0) = layout.views[0].keys else { return XCTFail("expected the tail in cache slot 0") }
+        XCTAssertEqual(layout.cachedKeys[0].newKeyPositions, (768..<1024).map(Float.init))
+        XCTAssertEqual(layout.views[0].queryPositions, (768..<1024).map(Float.init))
+        XCTAssertEqual(layout.thresholds, [Int32](repeating: Int32(tail), count: 256))
+        for i in stride(from: 768, to: 1024, by: 17) {
+            for j in tail...i { XCTAssertEqual(positions[i].rounded(.up) - positions[j], Float(i - j)) }
+        }
+        guard case .blended(let upper, let lower, let weights) = layout.views[1].keys else { return XCTFail("expected blended keys") }
+        XCTAssertEqual(upper.count, 1024)
+        for j in tail..<1024 { XCTAssertEqual([upper[j], lower[j], weights[j]], [0, 0, 0], "tail keys get a fixed placeholder") }
+        for j in 0..<tail {
             XCTAssertEqual(upper[j], positions[j].rounded(.up))
             XCTAssertEqual(lower[j], positions[j].rounded(.down))
             XCTAssertEqual(weights[j], upper[j] - positions[j])
@@ -47,15 +59,16 @@ final class GALIMethodTests: XCTestCase {
                 XCTAssertEqual(weights[j], r, accuracy: Float(511).ulp / 2)
             }
         }
-        XCTAssertEqual(layout.views[0].queryPositions, (768..<1024).map { positions[$0].rounded(.up) })
-        XCTAssertEqual(layout.views[0].queryPositions.first, 256)  // reference: positions_of_new_tokens_head
+        XCTAssertEqual(layout.views[1].queryPositions, (768..<1024).map { positions[$0].rounded(.up) })
+        XCTAssertEqual(layout.views[1].queryPositions.first, 256)  // reference: positions_of_new_tokens_head
     }
 
     func testWithinWindowIsOrdinary() throws {
         let gali = try method([:])
         let layout = try gali.layout(cached: 0, adding: 512, context: context)
-        guard case .positioned(let keys) = layout.views[0].keys else { return XCTFail("expected plain positions") }
-        XCTAssertEqual(keys, (0..<512).map(Float.init))
+        XCTAssertEqual(layout.views.count, 1)
+        guard case .cached(slot: 0) = layout.views[0].keys else { return XCTFail("expected the unmodified model's keys") }
+        XCTAssertEqual(layout.cachedKeys[0].newKeyPositions, (0..<512).map(Float.init))
         XCTAssertEqual(layout.views[0].queryPositions, (0..<512).map(Float.init))
         XCTAssertNil(layout.noise)
     }
@@ -63,9 +76,11 @@ final class GALIMethodTests: XCTestCase {
     func testWithoutInterpolationUsesFractionalPositions() throws {
         let gali = try method(["appro_attn": .bool(false)])
         let layout = try gali.layout(cached: 1000, adding: 1, context: context)
-        let positions = try GreedyPositions(count: 1001, window: 512, localWindow: 128).positions
-        guard case .positioned(let keys) = layout.views[0].keys else { return XCTFail("expected plain positions") }
-        XCTAssertEqual(keys, positions)
+        let schedule = try GreedyPositions(count: 1001, window: 512, localWindow: 128)
+        let positions = schedule.positions, tail = schedule.integerTailStart
+        guard case .positioned(let keys) = layout.views[1].keys else { return XCTFail("expected plain positions") }
+        XCTAssertEqual(Array(keys[..<tail]), Array(positions[..<tail]))
+        XCTAssertEqual(layout.views[1].queryPositions, [positions[1000]])
         XCTAssertNil(layout.noise)
     }
 

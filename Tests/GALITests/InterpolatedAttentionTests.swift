@@ -50,62 +50,77 @@ final class InterpolatedAttentionTests: XCTestCase {
         return output
     }
 
-    /// The library's path: layout from GALI, rotation tables, blended keys, fused kernel.
+    /// The library's path: layout from GALI (every view, with its thresholds), rotation tables,
+    /// cached or blended keys, fused kernel.
     func fused(q: [Float], k: [Float], v: [Float], count n: Int, cached: Int, method: GALIMethod) throws -> [Float] {
         let context = PositioningContext(baseFrequencies: .standard(base: 10000, dimension: d), ropeBase: 10000, rotaryDimension: d,
                                          contextLength: 4096)
         let layout = try method.layout(cached: cached, adding: n - cached, context: context)
-        let view = layout.views[0]
         let pool = try ThreadPool(threadCount: 2)
-        let table = RotaryTable(frequencies: view.frequencies, convention: .halfSplit)
-        let queryAngles = RotaryAngles(), keyAngles = RotaryAngles(), lowerAngles = RotaryAngles()
-        view.queryPositions.withUnsafeBufferPointer { table.computeAngles($0, into: queryAngles) }
         let stride = KeyBlockLayout.floatsPerHead(capacity: n, headDimension: d)
-        var keys = [Float](repeating: 0, count: kvHeads * stride)
-        var rotatedQueries = [Float](repeating: 0, count: q.count)
         var values = [Float](repeating: 0, count: kvHeads * n * d)
         for j in 0..<n { for g in 0..<kvHeads { for t in 0..<d { values[(g * n + j) * d + t] = v[(j * kvHeads + g) * d + t] } } }
-        q.withUnsafeBufferPointer { input in
-            rotatedQueries.withUnsafeMutableBufferPointer { output in
-                table.rotateRows(input.baseAddress!, inputStride: heads * d, into: output.baseAddress!, outputStride: heads * d,
-                                 rows: n - cached, heads: heads, headDimension: d, angles: queryAngles, pool: pool)
+        var viewQueries: [[Float]] = [], viewKeys: [[Float]] = []
+        for view in layout.views {
+            let table = RotaryTable(frequencies: view.frequencies, convention: .halfSplit)
+            let queryAngles = RotaryAngles(), keyAngles = RotaryAngles(), lowerAngles = RotaryAngles()
+            view.queryPositions.withUnsafeBufferPointer { table.computeAngles($0, into: queryAngles) }
+            var keys = [Float](repeating: 0, count: kvHeads * stride)
+            var rotatedQueries = [Float](repeating: 0, count: q.count)
+            q.withUnsafeBufferPointer { input in
+                rotatedQueries.withUnsafeMutableBufferPointer { output in
+                    table.rotateRows(input.baseAddress!, inputStride: heads * d, into: output.baseAddress!, outputStride: heads * d,
+                                     rows: n - cached, heads: heads, headDimension: d, angles: queryAngles, pool: pool)
+                }
             }
-        }
-        switch view.keys {
-        case .blended(let upper, let lower, let weights):
-            upper.withUnsafeBufferPointer { table.computeAngles($0, into: keyAngles) }
-            lower.withUnsafeBufferPointer { table.computeAngles($0, into: lowerAngles) }
-            k.withUnsafeBufferPointer { input in
-                keys.withUnsafeMutableBufferPointer { output in
-                    weights.withUnsafeBufferPointer { w in
-                        table.rotateKeys(input.baseAddress!, rowStride: kvHeads * d, range: 0..<n, keyValueHeads: kvHeads, headDimension: d,
-                                         angles: keyAngles, blend: (lowerAngles, w.baseAddress!), into: output.baseAddress!,
-                                         outputHeadStride: stride, pool: pool)
+            func rotateKeys(_ positions: [Float], blend: (lower: [Float], weights: [Float])?) {
+                positions.withUnsafeBufferPointer { table.computeAngles($0, into: keyAngles) }
+                if let blend { blend.lower.withUnsafeBufferPointer { table.computeAngles($0, into: lowerAngles) } }
+                let weights = blend?.weights ?? []
+                k.withUnsafeBufferPointer { input in
+                    keys.withUnsafeMutableBufferPointer { output in
+                        weights.withUnsafeBufferPointer { w in
+                            table.rotateKeys(input.baseAddress!, rowStride: kvHeads * d, range: 0..<n, keyValueHeads: kvHeads, headDimension: d,
+                                             angles: keyAngles, blend: blend == nil ? nil : (lowerAngles, w.baseAddress!),
+                                             into: output.baseAddress!, outputHeadStride: stride, pool: pool)
+                        }
                     }
                 }
             }
-        case .positioned(let positions):
-            positions.withUnsafeBufferPointer { table.computeAngles($0, into: keyAngles) }
-            k.withUnsafeBufferPointer { input in
-                keys.withUnsafeMutableBufferPointer { output in
-                    table.rotateKeys(input.baseAddress!, rowStride: kvHeads * d, range: 0..<n, keyValueHeads: kvHeads, headDimension: d,
-                                     angles: keyAngles, into: output.baseAddress!, outputHeadStride: stride, pool: pool)
-                }
+            switch view.keys {
+            case .blended(let upper, let lower, let weights):
+                rotateKeys(upper, blend: (lower, weights))
+            case .positioned(let positions):
+                rotateKeys(positions, blend: nil)
+            case .cached(let slot):
+                // GALI's slot holds every key at its sequence index (this step's keys say so; earlier steps' did too)
+                XCTAssertEqual(layout.cachedKeys[slot].newKeyPositions, (cached..<n).map(Float.init))
+                rotateKeys((0..<n).map(Float.init), blend: nil)
             }
-        case .cached:
-            XCTFail("GALI never uses cached key rotations")
+            viewQueries.append(rotatedQueries)
+            viewKeys.append(keys)
         }
         var output = [Float](repeating: 0, count: (n - cached) * heads * d)
-        try rotatedQueries.withUnsafeBufferPointer { qp in
-            try keys.withUnsafeBufferPointer { kp in
-                try values.withUnsafeBufferPointer { vp in
-                    try output.withUnsafeMutableBufferPointer { op in
-                        try AttentionKernel(pool: pool).run(AttentionKernel.Arguments(
-                            queryCount: n - cached, firstQueryIndex: cached, keyCount: n, heads: heads, keyValueHeads: kvHeads,
-                            headDimension: d, queries: [qp.baseAddress!], keys: [kp.baseAddress!], keyHeadStride: stride,
-                            values: vp.baseAddress!, valueHeadStride: n * d, thresholds: nil,
-                            logitScale: 1 / Float(d).squareRoot(), output: op.baseAddress!))
-                    }
+        let queryPointers = viewQueries.map { array -> UnsafeMutablePointer<Float> in
+            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: array.count)
+            pointer.initialize(from: array, count: array.count)
+            return pointer
+        }
+        let keyPointers = viewKeys.map { array -> UnsafeMutablePointer<Float> in
+            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: array.count)
+            pointer.initialize(from: array, count: array.count)
+            return pointer
+        }
+        defer { (queryPointers + keyPointers).forEach { $0.deallocate() } }
+        try values.withUnsafeBufferPointer { vp in
+            try layout.thresholds.withUnsafeBufferPointer { thresholds in
+                try output.withUnsafeMutableBufferPointer { op in
+                    try AttentionKernel(pool: pool).run(AttentionKernel.Arguments(
+                        queryCount: n - cached, firstQueryIndex: cached, keyCount: n, heads: heads, keyValueHeads: kvHeads,
+                        headDimension: d, queries: queryPointers.map { UnsafePointer($0) }, keys: keyPointers.map { UnsafePointer($0) },
+                        keyHeadStride: stride, values: vp.baseAddress!, valueHeadStride: n * d,
+                        thresholds: layout.views.count > 1 ? thresholds.baseAddress : nil,
+                        logitScale: 1 / Float(d).squareRoot(), output: op.baseAddress!))
                 }
             }
         }

@@ -77,7 +77,18 @@ final class AttentionKernelTests: XCTestCase {
         return out
     }
 
-    func runKernel(_ p: Problem, scale: Float, noise: AttentionNoise?, window: Int = 0, softCap: Float = 0) throws -> [Float] {
+    /// The problem with keys and values rounded to `type` (what the kernel sees from such a cache).
+    func rounded(_ p: Problem, to type: CacheElementType) -> Problem {
+        guard type == .f16 else { return p }
+        var copy = p
+        func round(_ values: [Float]) -> [Float] { values.map { Float(Float16($0)) } }
+        copy.k = p.k.map(round)
+        copy.v = round(p.v)
+        return copy
+    }
+
+    func runKernel(_ p: Problem, scale: Float, noise: AttentionNoise?, window: Int = 0, softCap: Float = 0,
+                   cacheType: CacheElementType = .f32) throws -> [Float] {
         let c = p.c
         let pool = try ThreadPool(threadCount: 2)
         let kernel = AttentionKernel(pool: pool)
@@ -104,20 +115,27 @@ final class AttentionKernelTests: XCTestCase {
             pointer.initialize(from: array, count: array.count)
             return pointer
         }
-        let keyPointers = blocked.map { array -> UnsafeMutablePointer<Float> in
-            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: array.count)
-            pointer.initialize(from: array, count: array.count)
+        // keys and values as the cache stores them
+        func cached(_ array: [Float]) -> UnsafeMutableRawPointer {
+            let pointer = UnsafeMutableRawPointer.allocate(byteCount: array.count * cacheType.bytesPerElement, alignment: 64)
+            array.withUnsafeBufferPointer { cacheType.store($0.baseAddress!, count: array.count, into: pointer) }
             return pointer
         }
-        defer { (queryPointers + keyPointers).forEach { $0.deallocate() } }
-        try paddedValues.withUnsafeBufferPointer { values in
+        let keyPointers = blocked.map(cached)
+        let valuePointer = cached(paddedValues)
+        defer {
+            queryPointers.forEach { $0.deallocate() }
+            (keyPointers + [valuePointer]).forEach { $0.deallocate() }
+        }
+        do {
             try p.thresholds.withUnsafeBufferPointer { thresholds in
                 try output.withUnsafeMutableBufferPointer { out in
                     let arguments = AttentionKernel.Arguments(
                         queryCount: c.queries, firstQueryIndex: c.firstQuery, keyCount: c.keys, heads: c.heads,
                         keyValueHeads: c.kvHeads, headDimension: c.dim, queries: queryPointers.map { UnsafePointer($0) },
-                        keys: keyPointers.map { UnsafePointer($0) }, keyHeadStride: stride, values: values.baseAddress!,
-                        valueHeadStride: c.keys * c.dim, thresholds: c.views > 1 ? thresholds.baseAddress : nil,
+                        cachedKeys: keyPointers.map { UnsafeRawPointer($0) }, keyHeadStride: stride,
+                        cachedValues: UnsafeRawPointer(valuePointer), valueHeadStride: c.keys * c.dim, cacheType: cacheType,
+                        thresholds: c.views > 1 ? thresholds.baseAddress : nil,
                         logitScale: scale, noise: noise, slidingWindow: window, logitSoftCap: softCap, output: out.baseAddress!)
                     try kernel.run(arguments)
                 }
@@ -142,8 +160,9 @@ final class AttentionKernelTests: XCTestCase {
         }
     }
 
-    func testMatchesNaiveAcrossShapesAndViews() throws {
-        let cases = [
+    /// Shapes every kernel test covers: single rows, grouped heads, 1–4 views, key splits (long
+    /// caches), and the tiled head sizes 64 and 128.
+    static let shapes = [
             Case(queries: 1, firstQuery: 0, keys: 1, heads: 1, kvHeads: 1, dim: 16, views: 1),
             Case(queries: 5, firstQuery: 0, keys: 5, heads: 4, kvHeads: 2, dim: 64, views: 1),
             Case(queries: 37, firstQuery: 0, keys: 37, heads: 9, kvHeads: 3, dim: 64, views: 2),
@@ -155,6 +174,9 @@ final class AttentionKernelTests: XCTestCase {
             Case(queries: 9, firstQuery: 3, keys: 12, heads: 4, kvHeads: 1, dim: 128, views: 3),
             Case(queries: 2, firstQuery: 3000, keys: 3002, heads: 6, kvHeads: 2, dim: 128, views: 1),
         ]
+
+    func testMatchesNaiveAcrossShapesAndViews() throws {
+        let cases = Self.shapes
         for (index, c) in cases.enumerated() {
             let problem = makeProblem(c, seed: UInt64(index + 1))
             let scale = 1 / Float(c.dim).squareRoot()
@@ -166,16 +188,42 @@ final class AttentionKernelTests: XCTestCase {
         }
     }
 
+    /// A half cache: the kernel (every path, tiles, rows and key splits) against the naive twin
+    /// on the same half-rounded keys and values.
+    func testHalfCacheMatchesNaiveOnRoundedInputs() throws {
+        let cases = Self.shapes
+        for (index, c) in cases.enumerated() {
+            let problem = makeProblem(c, seed: UInt64(200 + index))
+            // values spanning the half range: tiny (subnormal in half) and large ones
+            var wide = problem
+            wide.v = problem.v.enumerated().map { $0.offset % 7 == 0 ? $0.element * 1e-6 : ($0.offset % 11 == 0 ? $0.element * 3000 : $0.element) }
+            let scale = 1 / Float(c.dim).squareRoot()
+            let expected = naive(rounded(wide, to: .f16), scale: scale, noise: nil, window: 40, softCap: 5)
+            try onEveryPath { path in
+                let actual = try runKernel(wide, scale: scale, noise: nil, window: 40, softCap: 5, cacheType: .f16)
+                let magnitude = Float(expected.map { abs($0) }.max() ?? 1)
+                assertClose(actual, expected, tolerance: 2e-5 * max(1, magnitude), "half cache, case \(index) on \(path): \(c)")
+            }
+        }
+    }
+
+    /// Storing rounds to the nearest half (ties to even), loading is exact, for every half value.
+    func testHalfStoreAndLoadMatchFloat16() {
+        var floats: [Float] = (0..<65536).map { Float(Float16(bitPattern: UInt16($0))) }.filter { !$0.isNaN }
+        var random = SeededRandom(seed: 4)
+        floats += (0..<20000).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: random.next())) }.filter { !$0.isNaN }
+        var stored = [UInt16](repeating: 0, count: floats.count)
+        var loaded = [Float](repeating: 0, count: floats.count)
+        stored.withUnsafeMutableBytes { CacheElementType.f16.store(floats, count: floats.count, into: $0.baseAddress!) }
+        stored.withUnsafeBytes { CacheElementType.f16.load($0.baseAddress!, count: floats.count, into: &loaded) }
+        for (index, value) in floats.enumerated() {
+            XCTAssertEqual(stored[index], Float16(value).bitPattern, "store \(value)")
+            XCTAssertEqual(loaded[index].bitPattern, Float(Float16(value)).bitPattern, "load \(value)")
+        }
+    }
+
     func testSlidingWindowAndSoftCapMatchNaive() throws {
-        let cases = [
-            Case(queries: 37, firstQuery: 0, keys: 37, heads: 9, kvHeads: 3, dim: 64, views: 2),
-            Case(queries: 20, firstQuery: 50, keys: 70, heads: 6, kvHeads: 3, dim: 32, views: 3),
-            Case(queries: 3, firstQuery: 2500, keys: 2503, heads: 4, kvHeads: 1, dim: 24, views: 2),  // key splits
-            Case(queries: 23, firstQuery: 9, keys: 32, heads: 3, kvHeads: 3, dim: 64, views: 3),
-            Case(queries: 9, firstQuery: 3, keys: 12, heads: 4, kvHeads: 1, dim: 128, views: 3),
-            Case(queries: 2, firstQuery: 3000, keys: 3002, heads: 6, kvHeads: 2, dim: 128, views: 1),
-            Case(queries: 40, firstQuery: 0, keys: 40, heads: 2, kvHeads: 1, dim: 64, views: 1),
-        ]
+        let cases = Self.shapes + [Case(queries: 40, firstQuery: 0, keys: 40, heads: 2, kvHeads: 1, dim: 64, views: 1)]
         // windows shorter than a key block, spanning blocks, and longer than the sequence; caps
         // below and above the logits' range (the random logits reach about ±3)
         let settings: [(window: Int, cap: Float)] = [(1, 0), (5, 0), (33, 0), (0, 0.7), (0, 50), (17, 2), (4096, 1.5)]

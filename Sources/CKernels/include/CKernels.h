@@ -121,26 +121,6 @@ size_t gk_linear_work_bytes(int weight_type, int64_t in_features, int threads);
 int gk_linear_apply(gk_pool *pool, const gk_linear_input *input, const void *weight, int weight_type,
                     int64_t out_features, float *output, int64_t output_stride, void *work);
 
-/** One linear layer in a single call (prepare + apply). */
-typedef struct {
-    const void *weight;
-    int weight_type;
-    int64_t out_features;
-    int64_t in_features;
-    const float *input;
-    int64_t input_stride;
-    int64_t rows;
-    float *output;
-    int64_t output_stride;
-    int precision;
-} gk_linear_args;
-
-/** Scratch bytes gk_linear needs: gk_linear_input_bytes + gk_linear_work_bytes (+ alignment). */
-size_t gk_linear_scratch_bytes(int weight_type, int64_t rows, int64_t in_features, int threads, int precision);
-/** Runs one linear layer; `scratch` holds gk_linear_scratch_bytes(...) bytes, 64-byte aligned.
-    Returns 0, or -1 as gk_linear_apply. */
-int gk_linear(gk_pool *pool, const gk_linear_args *args, void *scratch);
-
 /* ---- Elementwise and row kernels ------------------------------------------------------- */
 
 /** y[r] = x[r] / sqrt(mean(x[r]^2) + eps) * weight, for `rows` rows of `dim` floats. */

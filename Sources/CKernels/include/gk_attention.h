@@ -28,7 +28,7 @@ typedef struct {
     const float *row_scale;             /* [query_count][heads] or NULL (1) */
 } gk_attention_noise;
 
-/** Keys are stored per kv head in blocks of GK_KEY_BLOCK keys, each block transposed:
+/** Keys and values are cached as Float32 or IEEE half (kv_type). Keys are stored per kv head in blocks of GK_KEY_BLOCK keys, each block transposed:
     element t of key j of kv head g lives at keys[g * key_head_stride + (j / 16) * head_dim * 16
     + t * 16 + j % 16]. Values are rows: values[g * value_head_stride + j * head_dim + t]. */
 typedef struct {
@@ -38,10 +38,11 @@ typedef struct {
     int32_t heads, kv_heads, head_dim;
     int32_t view_count;                  /* 1...GK_MAX_VIEWS */
     const float *queries[GK_MAX_VIEWS];  /* [query_count][heads][head_dim], rotated per view */
-    const float *keys[GK_MAX_VIEWS];     /* blocked-transposed, see above */
-    int64_t key_head_stride;
-    const float *values;
-    int64_t value_head_stride;
+    const void *keys[GK_MAX_VIEWS];      /* blocked-transposed, see above; elements of kv_type */
+    int64_t key_head_stride;             /* in elements */
+    const void *values;                  /* elements of kv_type */
+    int64_t value_head_stride;           /* in elements */
+    int32_t kv_type;                     /* element type of keys and values: GK_F32 (0) or GK_F16 */
     /* [query_count][view_count - 1]: view 0 covers keys j >= t[0], view 1 covers
        t[1] <= j < t[0], ..., view v-1 covers j < t[v-2]. NULL when view_count == 1. */
     const int32_t *thresholds;
@@ -78,6 +79,10 @@ int gk_attention_row_max(struct gk_pool *pool, const gk_attention_args *args, fl
     excluded (soft-cap included, masks ignored): one value, for tests and analysis tools. */
 float gk_attention_logit(const gk_attention_args *args, int64_t q, int32_t h, int64_t j);
 
+/** Per kv head, the sum of the keys 0..<key_count of view `view`: [kv_heads][head_dim] into
+    sums (for the mean logit of a row, q · Σk / key_count). Returns 0, or -1 for invalid arguments. */
+int gk_attention_key_sums(const gk_attention_args *args, int32_t view, float *sums);
+
 /** Standard-normal and uniform numbers of the counter-based generator (for tests). */
 float gk_noise_normal(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j);
 float gk_noise_uniform(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j);
@@ -101,10 +106,16 @@ void gk_rotate_rows(struct gk_pool *pool, const float *input, int64_t input_stri
     keys[j * row_stride + g * head_dim]) into the blocked key layout at out (heads
     out_head_stride floats apart), key j with angle row j of cos_rows/sin_rows. With cos2_rows,
     key j becomes (1 - w_j) * R1 k_j + w_j * R2 k_j with w = weight2. Angle rows and weights are
-    indexed by absolute key index. */
+    indexed by absolute key index. out holds elements of out_type (GK_F32, or GK_F16 rounded to
+    nearest even); out_head_stride counts elements. */
 void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row_stride, int64_t first, int64_t count,
                             int32_t kv_heads, int32_t head_dim, const float *cos_rows, const float *sin_rows,
                             const float *cos2_rows, const float *sin2_rows, const float *weight2, int convention,
-                            float *out, int64_t out_head_stride);
+                            void *out, int out_type, int64_t out_head_stride);
+
+/** Stores n floats as elements of `type` (GK_F32, or GK_F16 rounded to nearest even). */
+void gk_store_cached(const float *source, void *destination, int type, int64_t n);
+/** Loads n elements of `type` (GK_F32 or GK_F16) as floats. */
+void gk_load_cached(const void *source, int type, float *destination, int64_t n);
 
 #endif

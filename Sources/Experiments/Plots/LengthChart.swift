@@ -24,9 +24,9 @@ public struct LengthChart: Sendable {
         self.fileName = fileName
     }
 
-    /// An accuracy-against-length chart of task `task`.
-    public static func accuracy(task: String, kilo: Double) -> LengthChart {
-        LengthChart(kilo: kilo, yLabel: "Accuracy", title: "\(task) accuracy vs. context length", logarithmic: false,
+    /// An accuracy-against-length chart of task `task` (bands: the intervals).
+    public static func accuracy(task: String, kilo: Double, yLabel: String = "Accuracy") -> LengthChart {
+        LengthChart(kilo: kilo, yLabel: yLabel, title: "\(task) accuracy vs. context length (bands: 95% Wilson intervals)", logarithmic: false,
                     fileName: "accuracy_vs_length.svg")
     }
 
@@ -36,17 +36,25 @@ public struct LengthChart: Sendable {
         return Double(column) ?? .infinity
     }
 
-    /// The chart of `results`: one series per label, the columns that are lengths.
+    /// The chart of `results`: one series per label, the columns that are lengths, each column's
+    /// interval (when it has one) drawn as a band.
     public func render(_ results: [ExperimentResult]) -> LineChart {
         var labels: [String] = []
         var points: [String: [(x: Double, y: Double)]] = [:]
+        var bands: [String: [(x: Double, lower: Double, upper: Double)]] = [:]
         for result in results {
             if points[result.label] == nil { labels.append(result.label) }
             for column in result.columns where column.value.isFinite && LengthChart.lengthValue(column.name, kilo: kilo).isFinite {
-                points[result.label, default: []].append((LengthChart.lengthValue(column.name, kilo: kilo), column.value))
+                let x = LengthChart.lengthValue(column.name, kilo: kilo)
+                points[result.label, default: []].append((x, column.value))
+                if let interval = result.intervals[column.name] { bands[result.label, default: []].append((x, interval.lower, interval.upper)) }
             }
         }
-        let series = labels.map { LineChart.Series(name: $0, points: (points[$0] ?? []).sorted { $0.x < $1.x }) }
+        let series = labels.map { label in
+            var line = LineChart.Series(name: label, points: (points[label] ?? []).sorted { $0.x < $1.x })
+            line.band = (bands[label] ?? []).sorted { $0.x < $1.x }
+            return line
+        }
         var chart = LineChart(series: series, title: title, xLabel: "Context length (tokens)", yLabel: yLabel)
         chart.xTickLabels = .thousands
         if logarithmic {

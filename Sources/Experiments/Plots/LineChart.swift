@@ -17,6 +17,9 @@ public struct LineChart: Sendable {
         public var color: String?
         /// Draw a dashed line (e.g. for a baseline).
         public var dashed: Bool
+        /// An uncertainty band (e.g. a 95% interval) drawn translucent behind the line, from
+        /// `lower` to `upper` at each `x`, ascending in x; empty for none.
+        public var band: [(x: Double, lower: Double, upper: Double)] = []
 
         /// A series.
         public init(name: String, points: [(x: Double, y: Double)], color: String? = nil, dashed: Bool = false) {
@@ -65,6 +68,22 @@ public struct LineChart: Sendable {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
+    }
+
+    /// The SVG path of a band: along the upper ends left to right, back along the lower ends
+    /// (nil when fewer than two of its points can be placed).
+    func bandOutline(_ band: [(x: Double, lower: Double, upper: Double)], xScale: AxisScale, yScale: AxisScale,
+                     plot: (x: Double, y: Double, width: Double, height: Double)) -> String? {
+        let placed = band.compactMap { point -> (x: Double, lower: Double, upper: Double)? in
+            guard let x = xScale.position(point.x, from: plot.x, to: plot.x + plot.width),
+                  let lower = yScale.position(point.lower, from: plot.y + plot.height, to: plot.y),
+                  let upper = yScale.position(point.upper, from: plot.y + plot.height, to: plot.y) else { return nil }
+            return (x, lower, upper)
+        }
+        guard placed.count >= 2 else { return nil }
+        let upper = placed.map { "\(SVGWriter.number($0.x)) \(SVGWriter.number($0.upper))" }
+        let lower = placed.reversed().map { "\(SVGWriter.number($0.x)) \(SVGWriter.number($0.lower))" }
+        return "M" + (upper + lower).joined(separator: " L") + " Z"
     }
 
     /// The chart as a standalone SVG document.
@@ -172,6 +191,9 @@ public struct LineChart: Sendable {
                 $0.0 >= bounds.minX && $0.0 <= bounds.maxX && $0.1 >= bounds.minY && $0.1 <= bounds.maxY
             }
             svg.open("g", ["class": "line", "data-series": line.name])
+            if let outline = bandOutline(line.band, xScale: xScale, yScale: yScale, plot: plot) {
+                svg.element("path", ["class": "band", "d": outline, "fill": color, "fill-opacity": "0.15", "stroke": "none"])
+            }
             if !path.isEmpty {
                 if line.dashed {
                     svg.element("path", ["d": path, "fill": "none", "stroke": color, "stroke-width": "2.2",

@@ -68,6 +68,8 @@ public struct ExperimentConfig: Sendable {
     public let seed: Int
     /// Linear-layer precision (`precision`: `fast` or `exact`).
     public let precision: Precision
+    /// Key/value cache element type (`kv_type`: `f32` or `f16`; nil: the precision's default).
+    public let cacheType: CacheElementType?
     /// Threads (`threads`; nil: all active cores).
     public var threads: Int?
     /// Row label in collected tables (`label`; default: `exp_name`).
@@ -100,6 +102,7 @@ public struct ExperimentConfig: Sendable {
         ("params", "table of method parameters"),
         ("seed", "random seed (default 42)"),
         ("precision", "fast (default) or exact linear layers"),
+        ("kv_type", "key/value cache elements: f32 or f16 (default: f16 with fast precision, f32 with exact)"),
         ("threads", "threads (default: all active cores)"),
         ("label", "row label in collected tables (default: exp_name)"),
         ("chat_format", "auto (default), llama2, llama3, template or none"),
@@ -173,6 +176,14 @@ public struct ExperimentConfig: Sendable {
             throw reader.error("precision", "must be \"fast\" or \"exact\", not \"\(precisionName)\"")
         }
         self.precision = precision
+        if let cacheTypeName = try reader.string("kv_type") {
+            guard let cacheType = CacheElementType(rawValue: cacheTypeName) else {
+                throw reader.error("kv_type", "must be \"f32\" or \"f16\", not \"\(cacheTypeName)\"")
+            }
+            self.cacheType = cacheType
+        } else {
+            cacheType = nil
+        }
         threads = try reader.integer("threads", in: 1...ConfigLimits.maximumThreads)
         label = try reader.nonEmptyString("label") ?? name
         let chatName = try reader.string("chat_format") ?? "auto"

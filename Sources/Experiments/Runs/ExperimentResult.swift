@@ -23,6 +23,10 @@ public struct ExperimentResult: Sendable {
     public var recorded: Int
     /// Further fields of `result.json`, each a JSON value as text.
     public var details: [(key: String, json: String)]
+    /// 95% Wilson intervals of accuracy columns, by column name (`intervals` in `result.json`).
+    public var intervals: [String: WilsonInterval] = [:]
+    /// A finer table for `gali eval` to print (RULER: task × length with intervals).
+    public var breakdown: ResultTable?
 
     /// The value of `column`, if present.
     public func value(_ column: String) -> Double? { columns.first { $0.name == column }?.value }
@@ -38,6 +42,9 @@ public struct ExperimentResult: Sendable {
             ("complete", isComplete ? "true" : "false"), ("planned_items", String(planned)), ("recorded_items", String(recorded)),
             ("columns", ExperimentResult.object(columns.map { ($0.name, JSONText.number($0.value)) })),
         ]
+        if !intervals.isEmpty {
+            fields.append(("intervals", ExperimentResult.object(columns.compactMap { column in intervals[column.name].map { (column.name, $0.json) } })))
+        }
         fields += details.map { ($0.key, $0.json) }
         return ExperimentResult.object(fields, indent: 2) + "\n"
     }

@@ -53,6 +53,15 @@ public struct RunSummary: Sendable {
     public var skippedItems: Int
     /// Items run now.
     public var completedItems: Int
+    /// What an item is (`prompt`, `trial`, `file`, ...).
+    public var unit: String
+    /// Wall-clock seconds spent running items (model loading excluded).
+    public var seconds: Double
+
+    /// Items run per hour (prompts per hour for generation tasks); nil when nothing ran.
+    public var itemsPerHour: Double? {
+        completedItems > 0 && seconds > 0 ? Double(completedItems) * 3600 / seconds : nil
+    }
 }
 
 /// Runs an experiment: plans the work items, picks the shard's slice, skips what a resumed run
@@ -76,7 +85,7 @@ public enum ExperimentRunner {
     /// Loads the model and method as the config says and checks `max_pe` against the method.
     public static func load(config: ExperimentConfig, modelPath: String) throws -> LoadedModel {
         let loaded = try ModelFactory.make(method: config.methodSpec, maxPositionEmbeddings: config.originalWindow, model: modelPath,
-                                           threads: config.threads, precision: config.precision, registry: .standard)
+                                           threads: config.threads, precision: config.precision, cacheType: config.cacheType, registry: .standard)
         try config.validateMethod(originalWindow: loaded.originalWindow)
         return loaded
     }
@@ -158,6 +167,7 @@ public enum ExperimentRunner {
         let overall = ProgressReporter(label: config.task.name, total: todo.count, unit: task.unit, isTerminal: reporter.isTerminal,
                                        write: reporter.writeError)
         var completed = 0
+        let started = Date()
         overall.update(0)
         for item in todo {
             let label = "\(config.task.name) \(task.unit) \(mine.count - todo.count + completed + 1)/\(mine.count)"
@@ -178,6 +188,7 @@ public enum ExperimentRunner {
         }
         overall.finish()
         return RunSummary(directory: store.directory, experimentName: name, plannedItems: items.count, shardItems: mine.count,
-                          skippedItems: mine.count - todo.count, completedItems: completed)
+                          skippedItems: mine.count - todo.count, completedItems: completed, unit: task.unit,
+                          seconds: Date().timeIntervalSince(started))
     }
 }

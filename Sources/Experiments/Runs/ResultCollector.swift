@@ -48,7 +48,8 @@ public enum ResultCollector {
         return Collection(task: task, table: try table(results, task: task, columns: columns), results: results, skipped: skipped)
     }
 
-    /// The table of `results`: rows by label, columns in the task's order.
+    /// The table of `results`: rows by label, columns in the task's order; a column with
+    /// intervals is followed by `<column> 95% CI` cells `[lower, upper] n=N`.
     public static func table(_ results: [ExperimentResult], task: ExperimentTaskKind, columns selected: [String]? = nil) throws -> ResultTable {
         var all: [String] = []
         for result in results {
@@ -57,7 +58,9 @@ public enum ResultCollector {
         let ordered = task.type.orderColumns(all)
         let columns = selected.map { wanted in wanted } ?? ordered
         let metric = results.first?.metric ?? ""
-        var table = ResultTable(title: "\(task.name): \(metric)", rowHeader: "experiment", columns: columns)
+        let withIntervals = columns.filter { column in results.contains { $0.intervals[column] != nil } }
+        let layout = columns.flatMap { withIntervals.contains($0) ? [$0, intervalColumn($0)] : [$0] }
+        var table = ResultTable(title: "\(task.name): \(metric)", rowHeader: "experiment", columns: layout)
         var owner: [String: String] = [:]
         for result in results {
             table.addRow(result.label)
@@ -69,10 +72,14 @@ public enum ResultCollector {
                 }
                 owner[key] = result.experiment
                 table[result.label, column] = .number(value)
+                if let interval = result.intervals[column] { table[result.label, intervalColumn(column)] = .text(interval.text()) }
             }
         }
         return table
     }
+
+    /// The header of a column's interval cells.
+    public static func intervalColumn(_ column: String) -> String { column + " 95% CI" }
 
     /// The chart of every experiment's columns against length, as the task draws it (perplexity
     /// on a log scale, accuracy in percent); nil for tasks without a length chart.

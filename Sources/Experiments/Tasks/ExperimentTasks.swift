@@ -8,5 +8,6 @@ public enum ExperimentTasks {
         NeedleTask.self,
         LongBenchTask.self,
         LEvalTask.self,
+        RulerTask.self,
     ]
 }

@@ -18,6 +18,8 @@ public struct GreedyGeneration {
         public var finalLength: Int { promptLength + tokens.count }
         /// Seconds for prefill and decoding.
         public var seconds: Double
+        /// Prompt tokens taken from an earlier prompt's cache instead of computed.
+        public var reusedTokens = 0
     }
 
     /// Generates after `prompt` in a fresh session. `extraStopTokens` end generation too (the
@@ -29,6 +31,16 @@ public struct GreedyGeneration {
         let start = Date()
         try loaded.checkFits(tokens: prompt.count + maxNewTokens)
         let session = try loaded.makeSession(reserving: prompt.count + maxNewTokens + 1, batchSize: batchSize)
+        var output = try continueGreedily(session, loaded: loaded, appending: prompt, maxNewTokens: maxNewTokens,
+                                          extraStopTokens: extraStopTokens, minNewTokens: minNewTokens)
+        output.seconds = Date().timeIntervalSince(start)
+        return output
+    }
+
+    /// Appends `newTokens` (the rest of the prompt) to `session` and decodes greedily after them;
+    /// the output's `promptLength` is the session's length before decoding.
+    static func continueGreedily(_ session: InferenceSession, loaded: LoadedModel, appending newTokens: [Int], maxNewTokens: Int,
+                                 extraStopTokens: Set<Int> = [], minNewTokens: Int = 0) throws -> Output {
         let stops = loaded.tokenizer.stopTokenIDs.union(extraStopTokens)
         var generated: [Int] = []
         var next = 0
@@ -45,8 +57,9 @@ public struct GreedyGeneration {
             }
             next = max(best, 0)
         }
+        let promptLength = session.count + newTokens.count
         if maxNewTokens > 0 {
-            try session.append(prompt, logits: .last) { _, row in choose(row) }
+            try session.append(newTokens, logits: .last) { _, row in choose(row) }
             while generated.count < maxNewTokens {
                 generated.append(next)
                 if stops.contains(next) || generated.count == maxNewTokens { break }
@@ -54,6 +67,6 @@ public struct GreedyGeneration {
             }
         }
         let text = try loaded.tokenizer.decode(generated, skipSpecialTokens: true)
-        return Output(text: text, tokens: generated, promptLength: prompt.count, seconds: Date().timeIntervalSince(start))
+        return Output(text: text, tokens: generated, promptLength: promptLength, seconds: 0)
     }
 }

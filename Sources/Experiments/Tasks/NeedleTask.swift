@@ -207,20 +207,24 @@ extension NeedleTask {
         for cell in order {
             let trials = cells[cell] ?? []
             let score = Double(trials.filter(\.correct).count) / Double(max(trials.count, 1))
+            let interval = WilsonInterval(outcomes: trials.map(\.correct))
             let last = trials.last
             cellJSON.append(ExperimentResult.object([
                 ("context_length", JSONText.string("\(cell.length / 1000)k")), ("length", String(cell.length)),
                 ("depth_percent", JSONText.number(cell.depth)), ("score", JSONText.number(score)), ("trials", String(trials.count)),
+                ("lower", JSONText.number(interval.lower)), ("upper", JSONText.number(interval.upper)),
                 ("pred", JSONText.string(last?.pred ?? "")), ("answer", JSONText.string(last?.answer ?? "")),
             ]))
         }
         let lengths = Array(Set(records.map(\.length))).sorted()
         result.columns = lengths.map { length in
             let trials = records.filter { $0.length == length }
+            result.intervals["\(length / 1000)k"] = WilsonInterval(outcomes: trials.map(\.correct))
             return ("\(length / 1000)k", Double(trials.filter(\.correct).count) / Double(max(trials.count, 1)))
         }
         result.details = [
             ("accuracy", JSONText.number(records.isEmpty ? .nan : Double(records.filter(\.correct).count) / Double(records.count))),
+            ("accuracy_interval", WilsonInterval(outcomes: records.map(\.correct)).json),
             ("results", "[\n    " + cellJSON.joined(separator: ",\n    ") + "\n  ]"),
         ]
     }

@@ -221,10 +221,12 @@ extension PassKeyTask {
             let values = groups[bucket] ?? []
             return (bucket, Double(values.filter { $0 }.count) / Double(max(values.count, 1)))
         }
+        for bucket in order { result.intervals[bucket] = WilsonInterval(outcomes: groups[bucket] ?? []) }
         let correct = records.filter(\.correct).count
         let meanTokens = records.isEmpty ? 0 : records.map(\.promptTokens).reduce(0, +) / records.count
         result.details = [
             ("accuracy", JSONText.number(records.isEmpty ? .nan : Double(correct) / Double(records.count))),
+            ("accuracy_interval", WilsonInterval(outcomes: records.map(\.correct)).json),
             ("trials", String(records.count)), ("correct", String(correct)), ("mean_prompt_tokens", String(meanTokens)),
         ]
     }

@@ -46,6 +46,12 @@ public struct ChunkLlama: PositionalExtrapolation {
         return (i % c, min(i % c + c, chunkSize), min(2 * c - 1, chunkSize))
     }
 
+    /// None with `mscale`: a step's keys carry the factor of the length after it, so a prefix
+    /// cached while computing a longer prompt differs from a fresh one; else the default.
+    public func reusablePrefix(common: Int, promptLength: Int) -> Int {
+        mscale ? 0 : max(0, min(common, originalWindow, promptLength - 1))
+    }
+
     public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
         let indices = cached..<(cached + count)
         let frequencies = context.baseFrequencies.withAttentionScaling(scaling(atLength: cached + count))

@@ -31,6 +31,10 @@ public struct DynamicNTKScaling: ScalingFactorMethod {
         return base * pow(term, Double(dimension) / Double(dimension - 2))
     }
 
+    /// None: a step's base depends on the length after it, so a prefix cached while computing a
+    /// longer prompt holds keys rotated with another base than a fresh session gives them.
+    public func reusablePrefix(common: Int, promptLength: Int) -> Int { 0 }
+
     public func layout(cached: Int, adding count: Int, context: PositioningContext) throws -> AttentionLayout {
         let scaled = base(atLength: cached + count, base: context.ropeBase, dimension: context.rotaryDimension)
         return standardLayout(cached: cached, adding: count,

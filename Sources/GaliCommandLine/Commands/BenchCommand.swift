@@ -21,7 +21,7 @@ enum BenchCommand: Command {
       --repeat R          runs to take the best of (default 3)
       --batch-size N      tokens per forward batch (default 512)
       --json              print {"prompt_tokens", "gen_tokens", "threads", "prefill_tokens_per_s",
-                          "decode_tokens_per_s", "peak_rss_mb", ...}
+                          "decode_tokens_per_s", "peak_rss_mb", "method", "precision", "kv_type"}
     \(ModelOptions.help)
     """
 
@@ -62,10 +62,12 @@ enum BenchCommand: Command {
             output.print("{\"prompt_tokens\": \(promptTokens), \"gen_tokens\": \(generateTokens), \"threads\": \(loaded.model.pool.threadCount), "
                          + "\"prefill_tokens_per_s\": \(JSONText.number(round1(bestPrefill))), \"decode_tokens_per_s\": \(JSONText.number(round1(bestDecode))), "
                          + "\"peak_rss_mb\": \(JSONText.number(round1(peakMB))), \"method\": \(JSONText.string(loaded.method.name)), "
-                         + "\"precision\": \(JSONText.string(loaded.model.precision.rawValue))}")
+                         + "\"precision\": \(JSONText.string(loaded.model.precision.rawValue)), "
+                         + "\"kv_type\": \(JSONText.string(loaded.model.cacheType.rawValue))}")
         } else {
             output.print("model       \(modelName(loaded))")
-            output.print("method      \(loaded.method.name), \(loaded.model.precision.rawValue) precision, \(loaded.model.pool.threadCount) threads")
+            output.print("method      \(loaded.method.name), \(loaded.model.precision.rawValue) precision, \(loaded.model.cacheType) cache, "
+                         + "\(loaded.model.pool.threadCount) threads")
             output.print(String(format: "prefill     %.1f tokens/s (%d tokens)", bestPrefill, promptTokens))
             output.print(String(format: "decode      %.1f tokens/s (%d tokens)", bestDecode, generateTokens))
             output.print(String(format: "peak RSS    %.1f MB", peakMB))

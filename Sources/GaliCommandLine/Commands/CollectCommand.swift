@@ -11,12 +11,14 @@ enum CollectCommand: Command {
     usage: gali collect --task TASK --exp all|NAME[,NAME...] [--columns C,...] [--out DIR]
 
     Evaluates the experiments (refreshing each result.json) and writes one table — rows:
-    experiment labels (`label` in the config, default exp_name), columns: lengths (pg19 in
-    tokens, passkey/needle as 4k, 8k, ...) or datasets — to collect.csv and collect.md, prints
-    it, and for pg19/passkey/needle draws the values against length (ppl_vs_length.svg or
-    accuracy_vs_length.svg). Refuses when an experiment is incomplete or duplicated.
+    experiment labels (`label` in the config, default exp_name), columns: lengths (pg19 and
+    ruler in tokens, passkey/needle as 4k, 8k, ...) or datasets — to collect.csv and
+    collect.md, prints it, and for pg19/passkey/needle/ruler draws the values against length
+    (ppl_vs_length.svg or accuracy_vs_length.svg). Every accuracy column is followed by its 95%
+    Wilson interval ("4k 95% CI": [lower, upper] n=trials), drawn as a band in the chart.
+    Refuses when an experiment is incomplete or duplicated.
 
-      --task TASK         pg19, passkey, needle, longbench or leval
+      --task TASK         pg19, passkey, needle, longbench, leval or ruler
       --exp all|NAMES     every experiment of the task, or a comma-separated list
       --columns C,...     only these columns in the table (e.g. 2048,4096,8192,16384)
       --out DIR           where to write (default: results/TASK)

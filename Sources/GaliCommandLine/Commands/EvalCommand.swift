@@ -15,7 +15,7 @@ enum EvalCommand: Command {
     the experiment folder (and needle_heatmap.svg for the needle task) and prints the scores.
     Refuses when records are missing (a shard not run or an interrupted run) or duplicated.
 
-      --task TASK    pg19, passkey (passkey_retreival), needle, longbench or leval
+      --task TASK    pg19, passkey (passkey_retreival), needle, longbench, leval or ruler
       --exp NAME     experiment folder name, or `all` for every experiment of the task
       --results DIR  results root (default: results)
       --workdir DIR  resolve the results root against DIR (default: the current directory)
@@ -46,6 +46,7 @@ enum EvalCommand: Command {
                 } else {
                     let table = try ResultCollector.table([result], task: task)
                     output.print(table.markdown(numbers: .fixed(task.type.tableDecimals)))
+                    if let breakdown = result.breakdown { output.print(breakdown.markdown()) }
                     if !result.isComplete { output.print("(partial: \(result.recorded) of \(result.planned) items)") }
                     output.print("wrote " + files.joined(separator: ", "))
                 }

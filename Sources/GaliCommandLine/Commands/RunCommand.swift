@@ -5,7 +5,7 @@ import Foundation
 /// `gali run --cfg FILE.toml`: runs an experiment config in the reference's layout.
 enum RunCommand: Command {
     static let name = "run"
-    static let summary = "run an experiment config (pg19, passkey, needle, longbench, leval); resumable, shardable"
+    static let summary = "run an experiment config (pg19, passkey, needle, longbench, leval, ruler); resumable, shardable"
     static let options: Set<String> = ["cfg", "shard", "name", "results", "workdir", "model", "threads"]
     static let flags: Set<String> = ["resume", "check"]
     static let help = """
@@ -54,7 +54,8 @@ enum RunCommand: Command {
         }
         let summary = try ExperimentRunner.run(config: config, modelPath: modelPath, options: options, reporter: reporter)
         let shard = options.shard.map { " (shard \($0): \(summary.shardItems) of \(summary.plannedItems) items)" } ?? ""
-        output.print("\(summary.directory): \(summary.completedItems) item(s) run, \(summary.skippedItems) already done\(shard)")
+        let rate = summary.itemsPerHour.map { String(format: " in %.0f s (%.1f %@s/hour)", summary.seconds, $0, summary.unit) } ?? ""
+        output.print("\(summary.directory): \(summary.completedItems) item(s) run\(rate), \(summary.skippedItems) already done\(shard)")
         output.print("next: gali eval --task \(config.task.name) --exp \(summary.experimentName)"
                      + (options.resultsRoot == "results" ? "" : " --results \(options.resultsRoot)"))
     }

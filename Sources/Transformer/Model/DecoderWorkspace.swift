@@ -22,7 +22,7 @@ final class DecoderWorkspace {
     let keySums = FloatBuffer()
     /// Per-view pointers handed to the attention kernel (reused, not reallocated, per layer).
     var queryPointers: [UnsafePointer<Float>] = []
-    var keyPointers: [UnsafePointer<Float>] = []
+    var keyPointers: [UnsafeRawPointer] = []
 
     /// Rows of logits computed at once by the output head.
     static let logitRowsPerBlock = 16

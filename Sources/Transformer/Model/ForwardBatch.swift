@@ -100,7 +100,8 @@ extension InferenceSession {
         for (slot, rotation) in angles.slotKeys.enumerated() {
             rotation.table.rotateKeys(newKeys - first * keyWidth, rowStride: keyWidth, range: first..<keyCount, keyValueHeads: kvHeads,
                                       headDimension: d, angles: rotation.angles, into: cache.keys(cacheLayer, slot: slot),
-                                      outputHeadStride: cache.keyHeadStride, angleOffset: stepStart, pool: pool)
+                                      outputType: cache.elementType, outputHeadStride: cache.keyHeadStride, angleOffset: stepStart,
+                                      pool: pool)
         }
         workspace.queryPointers.removeAll(keepingCapacity: true)
         workspace.keyPointers.removeAll(keepingCapacity: true)
@@ -114,12 +115,13 @@ extension InferenceSession {
             workspace.queryPointers.append(UnsafePointer(rotated))
             switch view.keys {
             case .cached(let slot):
-                workspace.keyPointers.append(UnsafePointer(cache.keys(cacheLayer, slot: slot)))
+                workspace.keyPointers.append(UnsafeRawPointer(cache.keys(cacheLayer, slot: slot)))
             case .positioned, .blended:
                 guard let prepared = angles.viewKeys[index], let keys = repositionedKeys[index] else { continue }
                 let stride = cache.keyHeadStride
-                let ranges = keys.pending(layer: cacheLayer, keyCount: keyCount, capacity: kvHeads * stride)
-                let buffer = keys.layers[cacheLayer].buffer.pointer
+                let ranges = keys.pending(layer: cacheLayer, keyCount: keyCount,
+                                          capacity: (kvHeads * stride * cache.elementType.bytesPerElement + 3) / 4)
+                let buffer = UnsafeMutableRawPointer(keys.layers[cacheLayer].buffer.pointer)
                 let unrotated = UnsafePointer(cache.unrotatedKeys(cacheLayer))
                 if prepared.blend != nil { blendedView = index }
                 for range in ranges {
@@ -128,14 +130,15 @@ extension InferenceSession {
                             query.table.rotateKeys(unrotated, rowStride: keyWidth, range: range, keyValueHeads: kvHeads,
                                                    headDimension: d, angles: prepared.angles,
                                                    blend: (blend.angles, weights.baseAddress!), into: buffer,
-                                                   outputHeadStride: stride, pool: pool)
+                                                   outputType: cache.elementType, outputHeadStride: stride, pool: pool)
                         }
                     } else {
                         query.table.rotateKeys(unrotated, rowStride: keyWidth, range: range, keyValueHeads: kvHeads,
-                                               headDimension: d, angles: prepared.angles, into: buffer, outputHeadStride: stride, pool: pool)
+                                               headDimension: d, angles: prepared.angles, into: buffer,
+                                               outputType: cache.elementType, outputHeadStride: stride, pool: pool)
                     }
                 }
-                workspace.keyPointers.append(UnsafePointer(buffer))
+                workspace.keyPointers.append(UnsafeRawPointer(buffer))
             }
         }
 
@@ -144,8 +147,8 @@ extension InferenceSession {
         try layout.thresholds.withUnsafeBufferPointer { thresholds in
             let arguments = AttentionKernel.Arguments(
                 queryCount: count, firstQueryIndex: first, keyCount: keyCount, heads: c.headCount, keyValueHeads: kvHeads,
-                headDimension: d, queries: workspace.queryPointers, keys: workspace.keyPointers, keyHeadStride: cache.keyHeadStride,
-                values: cache.values(cacheLayer), valueHeadStride: cache.valueHeadStride,
+                headDimension: d, queries: workspace.queryPointers, cachedKeys: workspace.keyPointers, keyHeadStride: cache.keyHeadStride,
+                cachedValues: cache.values(cacheLayer), valueHeadStride: cache.valueHeadStride, cacheType: cache.elementType,
                 thresholds: layout.views.count > 1 ? thresholds.baseAddress! + thresholdOffset : nil,
                 logitScale: logitScale, slidingWindow: layerAttention.slidingWindow, logitSoftCap: c.options.attentionSoftCap,
                 output: workspace.attentionOutput.pointer)
@@ -172,18 +175,8 @@ extension InferenceSession {
         let rowStatistics = workspace.noiseRows.ensure(rowCount)
         if noise.meanFromRow {
             // The mean logit of a row is q · mean(k) (times the logit scale): logits are linear in k.
-            let stride = arguments.keyHeadStride
             let sums = workspace.keySums.ensure(c.keyValueHeadCount * d)
-            let keysPointer = arguments.keys[blendedView]
-            for g in 0..<c.keyValueHeadCount {
-                for t in 0..<d {
-                    var total: Float = 0
-                    for j in 0..<arguments.keyCount {
-                        total += keysPointer[g * stride + KeyBlockLayout.offset(key: j, element: t, headDimension: d)]
-                    }
-                    sums[g * d + t] = total
-                }
-            }
+            try AttentionKernel.keySums(arguments, view: blendedView, into: sums)
             let group = c.headCount / c.keyValueHeadCount
             for q in 0..<arguments.queryCount {
                 for h in 0..<c.headCount {

@@ -63,10 +63,11 @@ public final class InferenceSession {
         let localCount = isLocal.filter { $0 }.count
         cacheIndex = isLocal.indices.map { layer in isLocal[..<layer].filter { $0 == isLocal[layer] }.count }
         cache = KeyValueCache(layerCount: c.layerCount - localCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
-                              slotCount: slots, keepsUnrotatedKeys: positioning.keepsUnrotatedKeys(context: context))
+                              slotCount: slots, keepsUnrotatedKeys: positioning.keepsUnrotatedKeys(context: context),
+                              elementType: model.cacheType)
         local = localCount == 0 ? nil : LocalLayers(
             cache: KeyValueCache(layerCount: localCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
-                                 slotCount: 1, keepsUnrotatedKeys: false),
+                                 slotCount: 1, keepsUnrotatedKeys: false, elementType: model.cacheType),
             context: context.local(base: c.options.localRopeBase))
         attention = AttentionKernel(pool: model.pool)
     }
@@ -85,6 +86,19 @@ public final class InferenceSession {
         tokens.removeAll()
         cache.removeAll()
         local?.cache.removeAll()
+        repositionedKeys.removeAll()
+    }
+
+    /// Forgets the tokens from `newCount` on, keeping the keys and values of the first `newCount`
+    /// as they were computed (and memory). Appending after it equals appending to a session that
+    /// holds only those tokens when the positioning scheme gave them the same layouts it gives
+    /// a sequence that short (see `PositionalExtrapolation.reusablePrefix`).
+    public func truncate(to newCount: Int) {
+        guard newCount < count else { return }
+        let kept = max(newCount, 0)
+        tokens.removeLast(count - kept)
+        cache.truncate(to: kept)
+        local?.cache.truncate(to: kept)
         repositionedKeys.removeAll()
     }
 

@@ -4,8 +4,9 @@ import Tensor
 ///
 /// Values are stored `[kvHead][token][headDimension]`. Keys are stored in up to several rotated
 /// copies ("slots", in `KeyBlockLayout`, one per rotation the positioning scheme keeps) and
-/// optionally unrotated (`[token][kvHeads · headDimension]`) for schemes that reposition keys
-/// every step. Storage grows geometrically; `reserve` avoids regrowth when the length is known.
+/// optionally unrotated (`[token][kvHeads · headDimension]`, Float32) for schemes that reposition
+/// keys every step. Values and slots hold elements of `elementType`. Storage grows
+/// geometrically; `reserve` avoids regrowth when the length is known.
 public final class KeyValueCache {
     /// Key/value heads.
     public let keyValueHeads: Int
@@ -15,6 +16,8 @@ public final class KeyValueCache {
     public let slotCount: Int
     /// Whether unrotated keys are kept.
     public let keepsUnrotatedKeys: Bool
+    /// Element type of values and key slots.
+    public let elementType: CacheElementType
     /// Tokens stored.
     public private(set) var count = 0
     /// Tokens that fit without growing.
@@ -23,9 +26,9 @@ public final class KeyValueCache {
     private var layers: [LayerStorage]
 
     final class LayerStorage {
-        var values: UnsafeMutablePointer<Float>?
-        var slots: [UnsafeMutablePointer<Float>?]
-        var unrotatedKeys: UnsafeMutablePointer<Float>?
+        var values: UnsafeMutableRawPointer?
+        var slots: [UnsafeMutableRawPointer?]
+        var unrotatedKeys: UnsafeMutableRawPointer?
         init(slotCount: Int) { slots = Array(repeating: nil, count: slotCount) }
         deinit {
             values?.deallocate()
@@ -35,7 +38,9 @@ public final class KeyValueCache {
     }
 
     /// An empty cache for `layerCount` layers.
-    public init(layerCount: Int, keyValueHeads: Int, headDimension: Int, slotCount: Int, keepsUnrotatedKeys: Bool) {
+    public init(layerCount: Int, keyValueHeads: Int, headDimension: Int, slotCount: Int, keepsUnrotatedKeys: Bool,
+                elementType: CacheElementType = .f32) {
+        self.elementType = elementType
         self.keyValueHeads = keyValueHeads
         self.headDimension = headDimension
         self.slotCount = slotCount
@@ -43,17 +48,18 @@ public final class KeyValueCache {
         layers = (0..<layerCount).map { _ in LayerStorage(slotCount: slotCount) }
     }
 
-    /// Floats between heads in a slot.
+    /// Elements between heads in a slot.
     public var keyHeadStride: Int { KeyBlockLayout.floatsPerHead(capacity: capacity, headDimension: headDimension) }
-    /// Floats between heads of the values.
+    /// Elements between heads of the values.
     public var valueHeadStride: Int { capacity * headDimension }
     /// Floats per token row of unrotated keys.
     public var unrotatedRowStride: Int { keyValueHeads * headDimension }
 
     /// Bytes currently allocated.
     public var allocatedBytes: Int {
-        let perLayer = keyValueHeads * (valueHeadStride + slotCount * keyHeadStride) + (keepsUnrotatedKeys ? capacity * unrotatedRowStride : 0)
-        return perLayer * layers.count * MemoryLayout<Float>.size
+        let perLayer = keyValueHeads * (valueHeadStride + slotCount * keyHeadStride) * elementType.bytesPerElement
+            + (keepsUnrotatedKeys ? capacity * unrotatedRowStride * MemoryLayout<Float>.size : 0)
+        return perLayer * layers.count
     }
 
     /// Makes room for `tokens` tokens in total.
@@ -63,27 +69,32 @@ public final class KeyValueCache {
         let oldKeyStride = keyHeadStride, oldValueStride = valueHeadStride
         let newKeyStride = KeyBlockLayout.floatsPerHead(capacity: newCapacity, headDimension: headDimension)
         let newValueStride = newCapacity * headDimension
+        let size = elementType.bytesPerElement, floatSize = MemoryLayout<Float>.size
         for layer in layers {
-            layer.values = regrow(layer.values, heads: keyValueHeads, oldStride: oldValueStride, newStride: newValueStride,
-                                  used: count * headDimension)
+            layer.values = regrow(layer.values, heads: keyValueHeads, oldStride: oldValueStride * size,
+                                  newStride: newValueStride * size, used: count * headDimension * size)
             for slot in 0..<slotCount {
                 let usedKeys = KeyBlockLayout.floatsPerHead(capacity: count, headDimension: headDimension)
-                layer.slots[slot] = regrow(layer.slots[slot], heads: keyValueHeads, oldStride: oldKeyStride,
-                                           newStride: newKeyStride, used: usedKeys)
+                layer.slots[slot] = regrow(layer.slots[slot], heads: keyValueHeads, oldStride: oldKeyStride * size,
+                                           newStride: newKeyStride * size, used: usedKeys * size)
             }
             if keepsUnrotatedKeys {
-                layer.unrotatedKeys = regrow(layer.unrotatedKeys, heads: 1, oldStride: capacity * unrotatedRowStride,
-                                             newStride: newCapacity * unrotatedRowStride, used: count * unrotatedRowStride)
+                layer.unrotatedKeys = regrow(layer.unrotatedKeys, heads: 1, oldStride: capacity * unrotatedRowStride * floatSize,
+                                             newStride: newCapacity * unrotatedRowStride * floatSize,
+                                             used: count * unrotatedRowStride * floatSize)
             }
         }
         capacity = newCapacity
     }
 
-    private func regrow(_ old: UnsafeMutablePointer<Float>?, heads: Int, oldStride: Int, newStride: Int, used: Int) -> UnsafeMutablePointer<Float> {
-        let fresh = UnsafeMutablePointer<Float>.allocate(capacity: max(heads * newStride, 1))
-        fresh.initialize(repeating: 0, count: max(heads * newStride, 1))
+    /// A zeroed allocation of `heads` regions of `newStride` bytes, the first `used` bytes of each
+    /// copied from `old` (regions `oldStride` bytes apart), which is freed.
+    private func regrow(_ old: UnsafeMutableRawPointer?, heads: Int, oldStride: Int, newStride: Int, used: Int) -> UnsafeMutableRawPointer {
+        let bytes = max(heads * newStride, 4)
+        let fresh = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        fresh.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
         if let old {
-            for head in 0..<heads { (fresh + head * newStride).update(from: old + head * oldStride, count: used) }
+            for head in 0..<heads { (fresh + head * newStride).copyMemory(from: old + head * oldStride, byteCount: used) }
             old.deallocate()
         }
         return fresh
@@ -95,20 +106,26 @@ public final class KeyValueCache {
     /// Forgets every token (keeps the memory).
     public func removeAll() { count = 0 }
 
-    /// Values of layer `layer`.
-    func values(_ layer: Int) -> UnsafeMutablePointer<Float> { layers[layer].values! }
-    /// Rotated keys of `slot` in layer `layer`.
-    func keys(_ layer: Int, slot: Int) -> UnsafeMutablePointer<Float> { layers[layer].slots[slot]! }
+    /// Forgets every token from `newCount` on (keeps the memory); the first `newCount` stay as
+    /// they were written.
+    public func truncate(to newCount: Int) { count = min(max(newCount, 0), count) }
+
+    /// Values of layer `layer` (elements of `elementType`).
+    func values(_ layer: Int) -> UnsafeMutableRawPointer { layers[layer].values! }
+    /// Rotated keys of `slot` in layer `layer` (elements of `elementType`).
+    func keys(_ layer: Int, slot: Int) -> UnsafeMutableRawPointer { layers[layer].slots[slot]! }
     /// Unrotated keys of layer `layer`.
-    func unrotatedKeys(_ layer: Int) -> UnsafeMutablePointer<Float> { layers[layer].unrotatedKeys! }
+    func unrotatedKeys(_ layer: Int) -> UnsafeMutablePointer<Float> {
+        layers[layer].unrotatedKeys!.assumingMemoryBound(to: Float.self)
+    }
 
     /// Stores value rows (`rows` tokens from `first`, each `[kvHeads · headDimension]`).
     func storeValues(_ layer: Int, from rowsPointer: UnsafePointer<Float>, rowStride: Int, first: Int, rows: Int) {
-        let base = values(layer)
+        let base = values(layer), size = elementType.bytesPerElement
         for row in 0..<rows {
             for head in 0..<keyValueHeads {
-                (base + head * valueHeadStride + (first + row) * headDimension)
-                    .update(from: rowsPointer + row * rowStride + head * headDimension, count: headDimension)
+                elementType.store(rowsPointer + row * rowStride + head * headDimension, count: headDimension,
+                                  into: base + (head * valueHeadStride + (first + row) * headDimension) * size)
             }
         }
     }

@@ -13,19 +13,24 @@ public final class LlamaModel: @unchecked Sendable {
     public let pool: ThreadPool
     /// Precision of the linear layers.
     public let precision: Precision
+    /// Element type of the sessions' key/value caches.
+    public let cacheType: CacheElementType
     /// What positioning schemes learn about this model.
     public let positioningContext: PositioningContext
 
     let forwardLock = NSLock()
     let linear: LinearKernel
 
-    /// Wraps a checkpoint for inference with `threadCount` threads (default: active cores).
-    public init(checkpoint: ModelCheckpoint, threadCount: Int? = nil, precision: Precision = .fast) throws {
+    /// Wraps a checkpoint for inference with `threadCount` threads (default: active cores). The
+    /// cache type defaults to `CacheElementType.standard(for: precision)`.
+    public init(checkpoint: ModelCheckpoint, threadCount: Int? = nil, precision: Precision = .fast,
+                cacheType: CacheElementType? = nil) throws {
         self.configuration = checkpoint.configuration
         self.positioningContext = try checkpoint.positioningContext()
         self.weights = checkpoint.weights
         self.pool = try ThreadPool(threadCount: threadCount ?? ThreadPool.activeProcessorCount)
         self.precision = precision
+        self.cacheType = cacheType ?? .standard(for: precision)
         self.linear = LinearKernel(pool: pool, precision: precision)
     }
 

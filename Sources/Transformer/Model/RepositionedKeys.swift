@@ -11,7 +11,8 @@ import Tensor
 /// `local_window` keys, shifted by one position) and one key that joins the interpolated region,
 /// so decoding no longer re-rotates every key.
 final class RepositionedKeys {
-    /// Per layer: the rotated keys and how many of them are valid.
+    /// Per layer: the rotated keys (elements of the cache's type, in a buffer sized in floats)
+    /// and how many of them are valid.
     final class LayerKeys {
         let buffer = FloatBuffer()
         var prepared = 0
