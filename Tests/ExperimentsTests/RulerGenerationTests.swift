@@ -135,7 +135,7 @@ final class RulerGenerationTests: XCTestCase {
     }
 
     func testQuestionAnsweringFromSquadAndHotpotLayouts() throws {
-        let folder = try FileManager.default.temporaryDirectory.appendingPathComponent("ruler-qa-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruler-qa-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let squad = #"{"data": [{"title": "A", "paragraphs": [{"context": "Paris is the capital of France.", "qas": [{"question": "What is the capital of France?", "answers": [{"text": "Paris"}], "is_impossible": false}, {"question": "Unanswerable?", "answers": [], "is_impossible": true}]}, {"context": "France borders Spain.", "qas": []}]}, {"title": "B", "paragraphs": [{"context": "Rome is in Italy.", "qas": [{"question": "Where is Rome?", "answers": [{"text": "Italy"}, {"text": "in Italy"}], "is_impossible": false}]}]}]}"#

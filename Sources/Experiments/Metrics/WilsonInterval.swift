@@ -1,5 +1,6 @@
 import Foundation
 import Transformer
+import ModelFiles
 
 /// The 95% Wilson score interval of a success rate: the range of true rates that the observed
 /// `successes` out of `trials` do not rule out. Unlike the plain p̂ ± 1.96·√(p̂(1−p̂)/n) it stays

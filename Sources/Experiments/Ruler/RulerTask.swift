@@ -1,6 +1,7 @@
 import Extrapolation
 import Foundation
 import Transformer
+import ModelFiles
 
 /// RULER (NVIDIA, 2024) generated here: `samples` prompts per task × length, each sized with the
 /// model's tokenizer so that prompt plus RULER's answer allowance fit the length, answered
