@@ -2,6 +2,7 @@
 import Extrapolation
 import Foundation
 import GALI
+import TestSupport
 import Transformer
 import XCTest
 @testable import Tokenizers
@@ -32,6 +33,19 @@ final class TokenizerTaskTests: XCTestCase {
         let leval = try own.levalTokens("msg", systemPrompt: PromptWrapper.levalSystemPrompt(dataset: "quality"))
         XCTAssertTrue(try tokenizer.decode(leval).contains("For multi-choice questions, there is only a sinlge correct option."))
         XCTAssertEqual(try PromptWrapper(format: .none, modelPath: "", tokenizer: tokenizer, systemPrompt: nil).generalTokens("abc"), tokenizer.encode("abc"))
+    }
+
+    func testTemplateWithoutSystemRoleGetsTheSystemMessageInTheUserTurn() throws {
+        let gemma = try Tokenizer.load(path: TestResources.packageRoot.appendingPathComponent("Tests/Fixtures/tokenizers/gemma").path)
+        XCTAssertThrowsError(try gemma.applyChatTemplate(messages: [ChatMessage(role: "system", content: "s"), ChatMessage(role: "user", content: "u")],
+                                                         addGenerationPrompt: true))
+        let wrapper = PromptWrapper(format: .template, modelPath: "", tokenizer: gemma, systemPrompt: "Be brief.")
+        let expected = try gemma.applyChatTemplate(messages: [ChatMessage(role: "user", content: "Be brief.\n\nFind the key.")],
+                                                   addGenerationPrompt: true)
+        XCTAssertEqual(try wrapper.generalText("Find the key."), expected)
+        XCTAssertTrue(expected.hasSuffix("<start_of_turn>user\nBe brief.\n\nFind the key.<end_of_turn>\n<start_of_turn>model\n"))
+        XCTAssertEqual(try wrapper.levalTokens("msg", systemPrompt: "Sys."),
+                       gemma.encode(try gemma.applyChatTemplate(messages: [ChatMessage(role: "user", content: "Sys.\n\nmsg")], addGenerationPrompt: true)))
     }
 
     func testLongBenchKeepsBothEndsOfLongPrompts() throws {

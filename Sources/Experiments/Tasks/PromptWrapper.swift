@@ -9,7 +9,8 @@ import Tokenizers
 /// * `llama2`: `[INST]prompt[/INST]`, tokenized with the tokenizer's own special tokens;
 /// * `llama3` / `template`: the model's chat template with a system message — for pass-key,
 ///   needle and LongBench prompts the reference's default system message (the one its Llama-3
-///   runs used), for L-Eval the task's system prompt;
+///   runs used), for L-Eval the task's system prompt; a template that refuses a system role
+///   (Gemma's) gets that message at the head of the user turn;
 /// * `none`: the prompt as is.
 ///
 /// LongBench's few-shot datasets (`trec`, `triviaqa`, `samsum`, `lsht`, `lcc`, `repobench-p`)
@@ -51,9 +52,7 @@ public struct PromptWrapper {
         switch format {
         case .llama2: return "[INST]\(prompt)[/INST]"
         case .llama3, .template, .auto:
-            return try tokenizer.applyChatTemplate(messages: [ChatMessage(role: "system", content: systemPrompt),
-                                                              ChatMessage(role: "user", content: prompt)],
-                                                   addGenerationPrompt: true)
+            return try templated(system: systemPrompt, user: prompt)
         case .none: return prompt
         }
     }
@@ -105,12 +104,23 @@ public struct PromptWrapper {
     public func levalTokens(_ message: String, systemPrompt: String?) throws -> [Int] {
         switch format {
         case .llama3, .template, .auto:
-            let text = try tokenizer.applyChatTemplate(messages: [ChatMessage(role: "system", content: systemPrompt ?? self.systemPrompt),
-                                                                  ChatMessage(role: "user", content: message)],
-                                                       addGenerationPrompt: true)
-            return tokenizer.encode(text)
+            return tokenizer.encode(try templated(system: systemPrompt ?? self.systemPrompt, user: message))
         case .llama2, .none:
             return tokenizer.encode(message)
+        }
+    }
+
+    /// The model's chat template over a system and a user message, ready for the answer. A
+    /// template that refuses a system role (Gemma's raises an exception) gets the system message
+    /// at the head of the user turn instead.
+    private func templated(system: String, user: String) throws -> String {
+        do {
+            return try tokenizer.applyChatTemplate(messages: [ChatMessage(role: "system", content: system),
+                                                              ChatMessage(role: "user", content: user)],
+                                                   addGenerationPrompt: true)
+        } catch TokenizerError.chatTemplateFailed {
+            return try tokenizer.applyChatTemplate(messages: [ChatMessage(role: "user", content: system + "\n\n" + user)],
+                                                   addGenerationPrompt: true)
         }
     }
 }
