@@ -50,7 +50,7 @@ final class GreedyPositionsTests: XCTestCase {
     }
 
     func testMatchesReferenceFixturesExactly() throws {
-        let document = try XCTUnwrap(TestResources.json("reference/gali_positions.json") ?? { throw XCTSkip("gali_positions.json not available") }())
+        guard let document = TestResources.json("reference/gali_positions.json") else { throw XCTSkip("gali_positions.json not available") }
         let fixtures = try XCTUnwrap(document["fixtures"] as? [[String: Any]])
         XCTAssertGreaterThanOrEqual(fixtures.count, 6)
         for fixture in fixtures {
