@@ -1,126 +1,40 @@
 /* Fused causal attention (see gk_attention.h).
 
-   One source, compiled for several instruction sets: the kernel body uses Clang vector
-   extensions (16 floats = one AVX-512 register, four SSE/NEON registers) inside an
-   always-inline function that wrappers with target attributes instantiate; the run-time CPU
-   check picks the widest wrapper.
+   One source, compiled for every kernel path as vector16.h describes: the body works on
+   16-float vectors and is instantiated per instruction set and cached element type.
 
    Work is split into tasks of (kv head, block of queries, range of keys). Each task keeps, for
    every (query, head) row, the running maximum, the running sum and the weighted value sum of
    an online softmax. When keys are split across tasks (short query blocks against long
    caches, as in decoding) the partial states are merged at the end in a fixed order, so the
    result does not depend on the thread count. */
-#include "CKernels.h"
-#include "half.h"
+#include "exp16.h"
 #include <math.h>
 #include <stdbool.h>
-#include <string.h>
 
-/* Vectors pass between always-inline helpers only, so the ABI note does not apply. */
-#pragma clang diagnostic ignored "-Wpsabi"
-
-typedef float v16f __attribute__((ext_vector_type(16)));
-typedef int32_t v16i __attribute__((ext_vector_type(16)));
-
-enum { QUERY_BLOCK = 16, KEY_SPLIT = 1024 };
-#ifndef TILE_ROWS
-#define TILE_ROWS 6
-#endif
-
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
-
-ALWAYS_INLINE v16f load16(const float *p) { v16f v; memcpy(&v, p, sizeof v); return v; }
-ALWAYS_INLINE v16f splat(float x) { return (v16f)x; }
+/* Queries per task, keys per task when keys are split, and (query, head) rows per tile. */
+enum { QUERY_BLOCK = 16, KEY_SPLIT = 1024, TILE_ROWS = 6 };
 
 /* How an instantiation reads cached keys and values: Float32, or IEEE half converted by the
    instruction set's own conversion (F16C, AVX-512, NEON) or, where the portable build has none
    (x86-64 baseline), by integer arithmetic. */
 enum { READ_F32, READ_F16_NATIVE, READ_F16_BITS };
 
-typedef _Float16 v16h __attribute__((ext_vector_type(16)));
-typedef uint32_t v16u __attribute__((ext_vector_type(16)));
-
-/* 16 halves to floats with integer operations: exact for every half, subnormals, infinities
-   and NaN included. */
-ALWAYS_INLINE v16f half_bits_to_float16(const uint16_t *p) {
-    uint16_t raw[16];
-    memcpy(raw, p, sizeof raw);
-    v16u h;
-    for (int l = 0; l < 16; l++) h[l] = raw[l];
-    v16u magnitude = (h & 0x7fffu) << 13;
-    v16f value;
-    memcpy(&value, &magnitude, sizeof value);
-    value = value * splat(0x1p112f);   /* rebias the exponent; subnormal halves become normal floats */
-    v16u bits;
-    memcpy(&bits, &value, sizeof bits);
-    bits = (h & 0x7c00u) == 0x7c00u ? (magnitude | 0x7f800000u) : bits;
-    bits |= (h & 0x8000u) << 16;
-    memcpy(&value, &bits, sizeof value);
-    return value;
-}
-
 /* 16 consecutive cached elements starting at element `index` of `base`. */
-ALWAYS_INLINE v16f load_cached16(const void *base, int64_t index, const int READ) {
+GK_INLINE v16f load_cached16(const void *base, int64_t index, const int READ) {
     if (READ == READ_F32) return load16((const float *)base + index);
-    if (READ == READ_F16_BITS) return half_bits_to_float16((const uint16_t *)base + index);
-    v16h h;
-    memcpy(&h, (const uint16_t *)base + index, sizeof h);
-    return __builtin_convertvector(h, v16f);
+    if (READ == READ_F16_BITS) return load16_half_bits((const uint16_t *)base + index);
+    return load16_half((const uint16_t *)base + index);
 }
 
 /* One cached element of type `type` (GK_F32 or GK_F16). */
 static inline float cached_element(const void *base, int64_t index, int type) {
     return type == GK_F16 ? gk_half_to_float(((const uint16_t *)base)[index]) : ((const float *)base)[index];
 }
-ALWAYS_INLINE void store16(float *p, v16f v) { memcpy(p, &v, sizeof v); }
-ALWAYS_INLINE float hmax(v16f v) {
-    float m = v[0];
-    for (int i = 1; i < 16; i++) m = v[i] > m ? v[i] : m;
-    return m;
-}
-ALWAYS_INLINE float hsum(v16f v) {
-    float s = 0;
-    for (int i = 0; i < 16; i++) s += v[i];
-    return s;
-}
-
-/* e^x = 2^k · (1 + m) with |r| <= ln2/2 for x in [-87.3, 88.7]: returns m = p(r) - 1 (no
-   cancellation near x = 0) and k. */
-ALWAYS_INLINE v16f exp_parts16(v16f x, v16f *k_out) {
-    v16f k = __builtin_elementwise_floor(x * splat(1.44269504088896341f) + splat(0.5f));
-    v16f r = x - k * splat(0.693359375f);
-    r = r - k * splat(-2.12194440e-4f);
-    v16f p = splat(1.9875691500e-4f);
-    p = p * r + splat(1.3981999507e-3f);
-    p = p * r + splat(8.3334519073e-3f);
-    p = p * r + splat(4.1665795894e-2f);
-    p = p * r + splat(1.6666665459e-1f);
-    p = p * r + splat(5.0000001201e-1f);
-    *k_out = k;
-    return p * (r * r) + r;
-}
-
-/* 2^k for integral k in [-126, 127]. */
-ALWAYS_INLINE v16f pow2i16(v16f k) {
-    v16i bits = (__builtin_convertvector(k, v16i) + 127) << 23;
-    v16f scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return scale;
-}
-
-/* exp on 16 lanes: 2^k * p(r), |relative error| < 2e-7 on [-87, 88]; -inf gives 0. */
-ALWAYS_INLINE v16f exp16(v16f x) {
-    const v16f lo = splat(-87.3f), hi = splat(88.7f);
-    v16f clamped = x < lo ? lo : (x > hi ? hi : x);
-    v16f k;
-    v16f m = exp_parts16(clamped, &k);
-    v16f result = (m + splat(1.0f)) * pow2i16(k);
-    return x < lo ? splat(0.0f) : result;
-}
 
 /* tanh on 16 lanes: with m = e^(-2|x|) - 1 (formed without cancellation), tanh|x| = -m / (m + 2);
    relative error a few ulp. */
-ALWAYS_INLINE v16f tanh16(v16f x) {
+GK_INLINE v16f tanh16(v16f x) {
     v16f magnitude = __builtin_elementwise_abs(x);
     v16f y = splat(-2.0f) * magnitude;
     y = y < splat(-87.3f) ? splat(-87.3f) : y;
@@ -153,7 +67,7 @@ static inline uint32_t noise_row_key(uint64_t seed, int32_t layer, int32_t head,
     return (uint32_t)(mix64(h ^ (uint64_t)i) >> 32);
 }
 
-ALWAYS_INLINE v16u hash32(v16u x) {
+GK_INLINE v16u hash32(v16u x) {
     x ^= x >> 16;
     x *= 0x7feb352du;
     x ^= x >> 15;
@@ -163,14 +77,14 @@ ALWAYS_INLINE v16u hash32(v16u x) {
 }
 
 /* Uniform numbers in [0, 1) (stream 1) for keys j0 .. j0+15. */
-ALWAYS_INLINE v16f uniform16(uint32_t row_key, int64_t j0) {
+GK_INLINE v16f uniform16(uint32_t row_key, int64_t j0) {
     const v16u lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     v16u x = hash32(hash32((lane + (uint32_t)j0) * 0x9e3779b9u ^ row_key) ^ 0x68e31da4u);
     return __builtin_convertvector(x >> 8, v16f) * splat(1.0f / 16777216.0f);
 }
 
 /* Natural log for x in (0, 1]. */
-ALWAYS_INLINE v16f log16(v16f x) {
+GK_INLINE v16f log16(v16f x) {
     v16i bits;
     memcpy(&bits, &x, sizeof bits);
     v16i exponent = ((bits >> 23) & 0xff) - 127;
@@ -191,7 +105,7 @@ ALWAYS_INLINE v16f log16(v16f x) {
 }
 
 /* cos(2π u) for u in [0, 1): Taylor series of cos around 0 on [-π, π] (cos(2πu) = -cos(2πu - π)). */
-ALWAYS_INLINE v16f cos2pi16(v16f u) {
+GK_INLINE v16f cos2pi16(v16f u) {
     v16f x = (u - splat(0.5f)) * splat(6.28318530718f);
     v16f x2 = x * x;
     static const float c[] = { 1.0f / 2432902008176640000.0f, -1.0f / 6402373705728000.0f, 1.0f / 20922789888000.0f,
@@ -203,7 +117,7 @@ ALWAYS_INLINE v16f cos2pi16(v16f u) {
 }
 
 /* Standard normal numbers for keys j0 .. j0+15 (Box-Muller on two hashed uniforms). */
-ALWAYS_INLINE v16f normal16(uint32_t row_key, int64_t j0) {
+GK_INLINE v16f normal16(uint32_t row_key, int64_t j0) {
     const v16u lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     v16u first = hash32((lane + (uint32_t)j0) * 0x9e3779b9u ^ row_key);
     v16u second = hash32(first ^ 0x2c1b3c6du);
@@ -222,7 +136,7 @@ float gk_noise_normal(uint64_t seed, int32_t layer, int32_t head, int64_t i, int
 }
 
 /* Noise for query q, head h and keys j0 .. j0+15 (zero where not applied). */
-ALWAYS_INLINE v16f noise16(const gk_attention_args *a, int64_t q, int32_t h, int64_t j0) {
+GK_INLINE v16f noise16(const gk_attention_args *a, int64_t q, int32_t h, int64_t j0) {
     const gk_attention_noise *n = a->noise;
     const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     const int64_t i = a->first_query_index + q;
@@ -270,7 +184,7 @@ static inline int64_t first_visible_key(const gk_attention_args *a, int64_t i) {
 }
 
 /* The logit soft-cap: c · tanh(x / c), or x when there is none. */
-ALWAYS_INLINE v16f soft_cap16(const gk_attention_args *a, v16f x) {
+GK_INLINE v16f soft_cap16(const gk_attention_args *a, v16f x) {
     if (a->logit_softcap == 0) return x;
     return splat(a->logit_softcap) * tanh16(x * splat(1.0f / a->logit_softcap));
 }
@@ -300,7 +214,7 @@ typedef struct {
 /* Logits of one (query, head) row against the 16 keys of block kb, for every view the row uses
    in this block, selected per key, scaled and soft-capped; invalid keys get -inf. READ: how
    keys are read (see load_cached16). */
-ALWAYS_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h, int32_t g, int64_t kb,
+GK_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h, int32_t g, int64_t kb,
                                 int64_t key_begin, int64_t key_end, const int READ) {
     const int64_t i = a->first_query_index + q;
     const int64_t j0 = kb * GK_KEY_BLOCK;
@@ -343,7 +257,7 @@ ALWAYS_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h
 
 /* One (query, head) row over keys [key_begin, key_end) for head sizes without a tile
    instantiation: online softmax, writes the row's partial state (max, sum, head_dim values). */
-ALWAYS_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, int32_t g,
+GK_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, int32_t g,
                                  int64_t key_begin, int64_t key_end, float *state, const int READ) {
     const int d = a->head_dim;
     const int64_t i = a->first_query_index + q;
@@ -354,12 +268,12 @@ ALWAYS_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t 
     memset(acc, 0, sizeof(float) * (size_t)d);
     for (int64_t kb = first_key / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
         v16f logits = block_logits(a, q, h, g, kb, key_begin, key_end, READ);
-        float block_max = hmax(logits);
+        float block_max = hmax16(logits);
         if (block_max == -INFINITY) continue;
         float new_max = block_max > running_max ? block_max : running_max;
         float alpha = running_max == -INFINITY ? 0.0f : expf(running_max - new_max);
         v16f p = exp16(logits - splat(new_max));
-        running_sum = running_sum * alpha + hsum(p);
+        running_sum = running_sum * alpha + hsum16(p);
         running_max = new_max;
         const int64_t rows = g * a->value_head_stride + kb * GK_KEY_BLOCK * d;
         for (int t = 0; t < d; t++) acc[t] *= alpha;
@@ -376,7 +290,7 @@ ALWAYS_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t 
    key and value load serves every row, 32 keys (two key blocks) at a time: like a GEMM
    micro-kernel, Q·K keeps 2·TR accumulators and P·V updates two 16-float slices of TR output
    rows per value load. D is the (compile-time) head dimension, a multiple of 32. */
-ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q, const int32_t *tile_h, int rows,
+GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q, const int32_t *tile_h, int rows,
                                   int32_t g, int64_t key_begin, int64_t key_end, float *const *states,
                                   const int D, const int TR, const int READ) {
     enum { MAX_TILE = 8, MAX_CHUNKS = 8, STEP = 2 * GK_KEY_BLOCK };
@@ -472,12 +386,12 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
             v16i valid1 = (key1 <= (int32_t)i) & (key1 < (int32_t)key_end) & (key1 >= lowest);
             v16f masked0 = valid0 ? logits0[r] : splat(-INFINITY);
             v16f masked1 = both ? (valid1 ? logits1[r] : splat(-INFINITY)) : splat(-INFINITY);
-            float block_max = hmax(__builtin_elementwise_max(masked0, masked1));
+            float block_max = hmax16(__builtin_elementwise_max(masked0, masked1));
             if (block_max == -INFINITY) { memset(weights[r], 0, sizeof weights[r]); continue; }
             float new_max = block_max > running_max[r] ? block_max : running_max[r];
             alpha[r] = running_max[r] == -INFINITY ? 0.0f : expf(running_max[r] - new_max);
             v16f p0 = exp16(masked0 - splat(new_max)), p1 = exp16(masked1 - splat(new_max));
-            running_sum[r] = running_sum[r] * alpha[r] + hsum(p0 + p1);
+            running_sum[r] = running_sum[r] * alpha[r] + hsum16(p0 + p1);
             running_max[r] = new_max;
             store16(weights[r], p0);
             store16(weights[r] + GK_KEY_BLOCK, p1);
@@ -514,7 +428,7 @@ ALWAYS_INLINE void attention_tile(const gk_attention_args *a, const int64_t *til
     }
 }
 
-ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task, const int READ) {
+GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const int READ) {
     const gk_attention_args *a = job->args;
     const int group = a->heads / a->kv_heads, d = a->head_dim;
     int64_t split = task % job->key_splits;
@@ -527,7 +441,8 @@ ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task, c
     int64_t key_end = key_begin + job->split_length;
     if (key_end > a->key_count) key_end = a->key_count;
 
-    /* Rows (query, head) of this task in order; tiles of up to 4 (2 for d = 128) rows. */
+    /* Rows (query, head) of this task in order: tiles of TILE_ROWS rows for head sizes 64 and 128,
+       single rows for the others. */
     const int tile_rows = d == 64 || d == 128 ? TILE_ROWS : 1;
     int64_t tile_q[8];
     int32_t tile_h[8];
@@ -555,39 +470,31 @@ ALWAYS_INLINE void attention_task_body(const attention_job *job, int64_t task, c
     }
 }
 
-/* One task function per (instruction set, cached element type). */
-#define ATTENTION_TASK(name, target, read)                                                   \
-    target static void name(void *context, int64_t task, int thread) {                     \
-        (void)thread;                                                                        \
-        attention_task_body(context, task, read);                                            \
-    }
-#if defined(__aarch64__)
-#define PORTABLE_HALF READ_F16_NATIVE
+/* How each path reads half caches: the x86-64 baseline has no half conversion instruction. */
+#if GK_X86
+#define HALF_READ_portable READ_F16_BITS
 #else
-#define PORTABLE_HALF READ_F16_BITS
+#define HALF_READ_portable READ_F16_NATIVE
 #endif
-ATTENTION_TASK(attention_portable_f32, , READ_F32)
-ATTENTION_TASK(attention_portable_f16, , PORTABLE_HALF)
-#if defined(__x86_64__)
-#define TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma,f16c")))
-#define TARGET_AVX2 __attribute__((target("avx2,fma,f16c")))
-ATTENTION_TASK(attention_avx512_f32, TARGET_AVX512, READ_F32)
-ATTENTION_TASK(attention_avx512_f16, TARGET_AVX512, READ_F16_NATIVE)
-ATTENTION_TASK(attention_avx2_f32, TARGET_AVX2, READ_F32)
-ATTENTION_TASK(attention_avx2_f16, TARGET_AVX2, READ_F16_NATIVE)
-#endif
+#define HALF_READ_avx2 READ_F16_NATIVE
+#define HALF_READ_avx512 READ_F16_NATIVE
+
+/* One task function per (path, cached element type). */
+#define ATTENTION_TASKS(isa, target)                                                                       \
+    target static void attention_f32_##isa(void *context, int64_t task, int thread) {                    \
+        (void)thread;                                                                                      \
+        attention_task_body(context, task, READ_F32);                                                      \
+    }                                                                                                      \
+    target static void attention_f16_##isa(void *context, int64_t task, int thread) {                    \
+        (void)thread;                                                                                      \
+        attention_task_body(context, task, HALF_READ_##isa);                                               \
+    }
+GK_FOR_EACH_PATH(ATTENTION_TASKS)
 
 /* The task function for the current path and the cache's element type. */
 static gk_task_fn attention_task(int kv_type) {
-    const int half = kv_type == GK_F16;
-#if defined(__x86_64__)
-    switch (gk_path()) {
-    case GK_PATH_AVX512: return half ? attention_avx512_f16 : attention_avx512_f32;
-    case GK_PATH_AVX2: return half ? attention_avx2_f16 : attention_avx2_f32;
-    default: break;
-    }
-#endif
-    return half ? attention_portable_f16 : attention_portable_f32;
+    const int path = gk_path();
+    return kv_type == GK_F16 ? GK_PICK(path, attention_f16) : GK_PICK(path, attention_f32);
 }
 
 /* ---- Entry points ---------------------------------------------------------------------- */
@@ -713,7 +620,7 @@ static void probe_task(void *context, int64_t task, int thread) {
             double total = 0;
             if (job->quantity == 1) {
                 for (int64_t kb = 0; kb * GK_KEY_BLOCK <= i; kb++) {
-                    v16f logits = a->kv_type == GK_F16 ? block_logits(a, q, h, g, kb, 0, a->key_count, PORTABLE_HALF)
+                    v16f logits = a->kv_type == GK_F16 ? block_logits(a, q, h, g, kb, 0, a->key_count, HALF_READ_portable)
                                                        : block_logits(a, q, h, g, kb, 0, a->key_count, READ_F32);
                     for (int l = 0; l < GK_KEY_BLOCK; l++) {
                         if (logits[l] == -INFINITY) continue;
@@ -723,7 +630,7 @@ static void probe_task(void *context, int64_t task, int thread) {
                 }
             }
             for (int64_t kb = 0; kb * GK_KEY_BLOCK <= i; kb++) {
-                v16f logits = a->kv_type == GK_F16 ? block_logits(a, q, h, g, kb, 0, a->key_count, PORTABLE_HALF)
+                v16f logits = a->kv_type == GK_F16 ? block_logits(a, q, h, g, kb, 0, a->key_count, HALF_READ_portable)
                                                    : block_logits(a, q, h, g, kb, 0, a->key_count, READ_F32);
                 for (int l = 0; l < GK_KEY_BLOCK; l++) {
                     if (logits[l] == -INFINITY) continue;

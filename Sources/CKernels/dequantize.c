@@ -174,12 +174,7 @@ int gk_dequantize_row_scalar(int type, const void *source, float *destination, i
 int gk_dequantize_row_path(int path, int type, const void *source, float *destination, int64_t n) {
     int64_t block = gk_type_block_size(type);
     if (block == 0 || n < 0 || n % block != 0) return -1;
-#if GK_X86
-    if (path == GK_PATH_AVX512 && gk_dequantize_row_avx512(type, source, destination, n) == 0) return 0;
-    if (path >= GK_PATH_AVX2 && gk_dequantize_row_avx2(type, source, destination, n) == 0) return 0;
-#else
-    (void)path;
-#endif
+    if (gk_dequantize_row_vector(path, type, source, destination, n) == 0) return 0;
     return gk_dequantize_row_scalar(type, source, destination, n);
 }
 

@@ -29,17 +29,15 @@ static inline int gk_type_is_float(int type) { return type == GK_F32 || type == 
 
 /** Scalar dequantization (the reference the vector versions are compared with). */
 int gk_dequantize_row_scalar(int type, const void *source, float *destination, int64_t n);
-/** Vector dequantization of the types that have one; returns -1 for the others. */
-int gk_dequantize_row_avx2(int type, const void *source, float *destination, int64_t n);
-int gk_dequantize_row_avx512(int type, const void *source, float *destination, int64_t n);
+/** Vector dequantization on a vector path of the types that have one; returns -1 (writing
+    nothing) for the other types and for the scalar path. */
+int gk_dequantize_row_vector(int path, int type, const void *source, float *destination, int64_t n);
 /** Dequantization on an explicit path. */
 int gk_dequantize_row_path(int path, int type, const void *source, float *destination, int64_t n);
 
 /* ---- Vector row kernels ---------------------------------------------------------------- */
 
-float gk_dot_scalar(const float *a, const float *b, int64_t n);
-float gk_dot_avx2(const float *a, const float *b, int64_t n);
-float gk_dot_avx512(const float *a, const float *b, int64_t n);
+/** Dot product on an explicit path. */
 float gk_dot_path(int path, const float *a, const float *b, int64_t n);
 
 /* ---- Activation quantization (FAST linear layers) -------------------------------------- */

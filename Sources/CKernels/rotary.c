@@ -1,9 +1,7 @@
 /* Rotary position embedding of attention inputs: angle tables, rotation of query rows, and
    rotation of keys into the blocked key layout, including GALI's blend of two rotations. */
-#include "CKernels.h"
-#include "half.h"
+#include "vector16.h"
 #include <math.h>
-#include <string.h>
 
 enum { MAX_HEAD_DIM = 512, ROWS_PER_TASK = 64 };
 
@@ -27,9 +25,7 @@ void gk_rotary_angles(const float *inv_freq, int32_t half_dim, float scaling, co
     }
 }
 
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
-
-ALWAYS_INLINE void rotate_vector(const float *in, float *out, int32_t head_dim, const float *c, const float *s, int convention) {
+GK_INLINE void rotate_vector(const float *in, float *out, int32_t head_dim, const float *c, const float *s, int convention) {
     int32_t half = head_dim / 2;
     if (convention == GK_ROPE_ADJACENT) {
         for (int32_t i = 0; i < half; i++) {
@@ -56,7 +52,7 @@ typedef struct {
     int convention;
 } rows_job;
 
-ALWAYS_INLINE void rotate_rows_body(void *context, int64_t task) {
+GK_INLINE void rotate_rows_body(void *context, int64_t task) {
     const rows_job *job = context;
     int32_t half = job->head_dim / 2;
     int64_t first = task * ROWS_PER_TASK, last = first + ROWS_PER_TASK;
@@ -70,32 +66,6 @@ ALWAYS_INLINE void rotate_rows_body(void *context, int64_t task) {
     }
 }
 
-/* The bodies compiled for each instruction set; the compiler vectorises the loops. */
-static void rotate_rows_portable(void *context, int64_t task, int thread) { (void)thread; rotate_rows_body(context, task); }
-#if defined(__x86_64__)
-__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
-static void rotate_rows_avx512(void *context, int64_t task, int thread) { (void)thread; rotate_rows_body(context, task); }
-__attribute__((target("avx2,fma")))
-static void rotate_rows_avx2(void *context, int64_t task, int thread) { (void)thread; rotate_rows_body(context, task); }
-#endif
-
-static gk_task_fn rows_task(void) {
-#if defined(__x86_64__)
-    switch (gk_path()) {
-    case GK_PATH_AVX512: return rotate_rows_avx512;
-    case GK_PATH_AVX2: return rotate_rows_avx2;
-    default: break;
-    }
-#endif
-    return rotate_rows_portable;
-}
-
-void gk_rotate_rows(struct gk_pool *pool, const float *input, int64_t input_stride, float *output, int64_t output_stride,
-                    int64_t rows, int32_t heads, int32_t head_dim, const float *cos_rows, const float *sin_rows, int convention) {
-    rows_job job = { input, input_stride, output, output_stride, rows, heads, head_dim, cos_rows, sin_rows, convention };
-    gk_pool_run(pool, (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK, rows_task(), &job);
-}
-
 typedef struct {
     const float *keys;
     int64_t row_stride, first, count;
@@ -107,7 +77,7 @@ typedef struct {
     int64_t out_head_stride;
 } keys_job;
 
-ALWAYS_INLINE void rotate_keys_body(void *context, int64_t task) {
+GK_INLINE void rotate_keys_body(void *context, int64_t task) {
     const keys_job *job = context;
     const int32_t d = job->head_dim, half = d / 2;
     float rotated[MAX_HEAD_DIM], rotated2[MAX_HEAD_DIM];
@@ -134,23 +104,16 @@ ALWAYS_INLINE void rotate_keys_body(void *context, int64_t task) {
     }
 }
 
-static void rotate_keys_portable(void *context, int64_t task, int thread) { (void)thread; rotate_keys_body(context, task); }
-#if defined(__x86_64__)
-__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
-static void rotate_keys_avx512(void *context, int64_t task, int thread) { (void)thread; rotate_keys_body(context, task); }
-__attribute__((target("avx2,fma")))
-static void rotate_keys_avx2(void *context, int64_t task, int thread) { (void)thread; rotate_keys_body(context, task); }
-#endif
+/* The bodies compiled for each path (vector16.h); the compiler vectorises their loops. */
+#define ROTARY_TASKS(isa, target)                                                                                  \
+    target static void rotate_rows_##isa(void *context, int64_t task, int thread) { (void)thread; rotate_rows_body(context, task); } \
+    target static void rotate_keys_##isa(void *context, int64_t task, int thread) { (void)thread; rotate_keys_body(context, task); }
+GK_FOR_EACH_PATH(ROTARY_TASKS)
 
-static gk_task_fn keys_task(void) {
-#if defined(__x86_64__)
-    switch (gk_path()) {
-    case GK_PATH_AVX512: return rotate_keys_avx512;
-    case GK_PATH_AVX2: return rotate_keys_avx2;
-    default: break;
-    }
-#endif
-    return rotate_keys_portable;
+void gk_rotate_rows(struct gk_pool *pool, const float *input, int64_t input_stride, float *output, int64_t output_stride,
+                    int64_t rows, int32_t heads, int32_t head_dim, const float *cos_rows, const float *sin_rows, int convention) {
+    rows_job job = { input, input_stride, output, output_stride, rows, heads, head_dim, cos_rows, sin_rows, convention };
+    gk_pool_run(pool, (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK, GK_PICK(gk_path(), rotate_rows), &job);
 }
 
 void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row_stride, int64_t first, int64_t count,
@@ -159,5 +122,5 @@ void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row
                             void *out, int out_type, int64_t out_head_stride) {
     keys_job job = { keys, row_stride, first, count, kv_heads, head_dim, cos_rows, sin_rows, cos2_rows, sin2_rows,
                      weight2, convention, out, out_type, out_head_stride };
-    gk_pool_run(pool, (count + ROWS_PER_TASK - 1) / ROWS_PER_TASK, keys_task(), &job);
+    gk_pool_run(pool, (count + ROWS_PER_TASK - 1) / ROWS_PER_TASK, GK_PICK(gk_path(), rotate_keys), &job);
 }

@@ -32,23 +32,9 @@ public enum Kernels {
         gk_dot(a, b, Int64(count))
     }
 
-    /// Numerically stable in-place softmax of one row; returns the row's log-sum-exp.
-    @discardableResult
-    public static func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) -> Float {
-        gk_softmax(x, Int64(count))
-    }
-
     /// `log Σ exp(x[i])`, computed stably.
     public static func logSumExp(_ x: UnsafePointer<Float>, count: Int) -> Float {
         gk_log_sum_exp(x, Int64(count))
-    }
-
-    /// Rotates `heads` vectors of `headDimension` floats in place; `cos`/`sin` hold
-    /// `headDimension / 2` values (already scaled by any attention factor).
-    public static func rotate(_ x: UnsafeMutablePointer<Float>, heads: Int, headDimension: Int,
-                              cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, convention: RotaryConvention) {
-        gk_rope(x, Int64(heads), Int64(headDimension), cos, sin,
-                convention == .adjacentPairs ? Int32(GK_ROPE_ADJACENT) : Int32(GK_ROPE_HALF_SPLIT))
     }
 
     /// Converts `count` elements of one row of type `dtype` starting at `source` (a block

@@ -5,7 +5,7 @@ import XCTest
 /// Row and elementwise kernels on every kernel path against Float64 twins. Lengths are odd so
 /// vector tails are exercised. Tolerances: sums of n float32 terms 1e-5 relative to Σ|terms|
 /// (n ≤ 1537 roundings of 6e-8 in the worst order), elementwise results a few float32
-/// roundings, probabilities 1e-5 relative (x − max is itself rounded in float32).
+/// roundings, log-sum-exps 1e-6 relative to |lse| + 1.
 final class RowKernelTests: XCTestCase {
     static let lengths = [1, 7, 16, 33, 64, 100, 576, 1537]
 
@@ -70,25 +70,18 @@ final class RowKernelTests: XCTestCase {
         return maximum + log(x.reduce(0.0) { $0 + exp(Double($1) - maximum) })
     }
 
-    func testSoftmaxAndLogSumExp() throws {
+    func testLogSumExp() throws {
         var rng = SeededGenerator(seed: 34)
         try forEachKernelPath { path in
             for n in RowKernelTests.lengths + [49152] {
                 let x = rng.floats(n, -20...20)
                 let lse = RowKernelTests.referenceLogSumExp(x)
                 XCTAssertEqual(Double(Kernels.logSumExp(x, count: n)), lse, accuracy: 1e-6 * (abs(lse) + 1), "\(path) n \(n)")
-                var p = x
-                let returned = Kernels.softmax(&p, count: n)
-                XCTAssertEqual(Double(returned), lse, accuracy: 1e-6 * (abs(lse) + 1), "\(path) n \(n)")
-                for i in 0..<n {
-                    let expected = exp(Double(x[i]) - lse)
-                    XCTAssertEqual(Double(p[i]), expected, accuracy: 1e-5 * expected + 1e-12, "\(path) n \(n) [\(i)]")
-                }
             }
         }
     }
 
-    func testSoftmaxIsStableForHugeLogits() throws {
+    func testLogSumExpIsStableForHugeLogits() throws {
         var rng = SeededGenerator(seed: 35)
         try forEachKernelPath { path in
             for n in [3, 17, 100] {
@@ -98,33 +91,20 @@ final class RowKernelTests: XCTestCase {
                 x[n - 1] = 3e38 - 2e32   // a close second: e^(-2e32) = 0
                 let lse = RowKernelTests.referenceLogSumExp(x)
                 XCTAssertEqual(Double(Kernels.logSumExp(x, count: n)), lse, accuracy: 1e-6 * abs(lse), "\(path)")
-                var p = x
-                Kernels.softmax(&p, count: n)
-                XCTAssertTrue(p.allSatisfy { $0.isFinite && $0 >= 0 }, "\(path) n \(n): \(p)")
-                XCTAssertEqual(p[0], 1, accuracy: 1e-6, "\(path)")
-                XCTAssertEqual(Double(p.reduce(0, +)), 1, accuracy: 1e-6, "\(path)")
-
-                // Large but finite differences: every probability from the definition.
+                // Large but finite differences, some past exp's underflow.
                 let moderate = rng.floats(n, -1...1).map { $0 * 300 + 5e4 }
-                var q = moderate
-                Kernels.softmax(&q, count: n)
                 let reference = RowKernelTests.referenceLogSumExp(moderate)
-                for i in 0..<n {
-                    let expected = exp(Double(moderate[i]) - reference)
-                    XCTAssertEqual(Double(q[i]), expected, accuracy: 1e-5 * expected + 1e-12, "\(path) [\(i)]")
-                }
+                XCTAssertEqual(Double(Kernels.logSumExp(moderate, count: n)), reference, accuracy: 1e-6 * abs(reference), "\(path)")
             }
         }
     }
 
-    func testSoftmaxOfInfiniteRows() throws {
+    func testLogSumExpOfInfiniteRows() throws {
         try forEachKernelPath { path in
-            var masked: [Float] = [-.infinity, -.infinity, -.infinity]
-            XCTAssertEqual(Kernels.softmax(&masked, count: 3), -.infinity, "\(path)")
-            XCTAssertEqual(masked, [1 / 3, 1 / 3, 1 / 3], "\(path)")
-            var partlyMasked: [Float] = [-.infinity, 2, -.infinity, 2]
-            Kernels.softmax(&partlyMasked, count: 4)
-            XCTAssertEqual(partlyMasked, [0, 0.5, 0, 0.5], "\(path)")
+            XCTAssertEqual(Kernels.logSumExp([-.infinity, -.infinity, -.infinity], count: 3), -.infinity, "\(path)")
+            XCTAssertEqual(Kernels.logSumExp([-.infinity, 2, .infinity, 2], count: 4), .infinity, "\(path)")
+            let partlyMasked: [Float] = [-.infinity, 2, -.infinity, 2]
+            XCTAssertEqual(Double(Kernels.logSumExp(partlyMasked, count: 4)), 2 + log(2.0), accuracy: 1e-6, "\(path)")
         }
     }
 
@@ -144,20 +124,47 @@ final class RowKernelTests: XCTestCase {
         return y
     }
 
+    /// Rotates `rows` rows of `heads` vectors with `RotaryTable.rotateRows` at `positions`;
+    /// returns the result and the angle rows the kernel used.
+    static func rotateRows(_ x: [Float], rows: Int, heads: Int, dimension: Int, positions: [Float],
+                           convention: RotaryConvention, pool: ThreadPool) -> (rotated: [Float], cos: [[Float]], sin: [[Float]]) {
+        let half = dimension / 2
+        let frequencies = RotaryFrequencies(inverseFrequencies: (0..<half).map { Float(pow(10000, -2 * Double($0) / Double(dimension))) })
+        let table = RotaryTable(frequencies: frequencies, convention: convention)
+        let angles = RotaryAngles()
+        positions.withUnsafeBufferPointer { table.computeAngles($0, into: angles) }
+        var rotated = [Float](repeating: .nan, count: x.count)
+        x.withUnsafeBufferPointer { input in
+            rotated.withUnsafeMutableBufferPointer { output in
+                table.rotateRows(input.baseAddress!, inputStride: heads * dimension, into: output.baseAddress!,
+                                 outputStride: heads * dimension, rows: rows, heads: heads, headDimension: dimension,
+                                 angles: angles, pool: pool)
+            }
+        }
+        let cos = (0..<rows).map { Array(UnsafeBufferPointer(start: angles.cosines.pointer + $0 * half, count: half)) }
+        let sin = (0..<rows).map { Array(UnsafeBufferPointer(start: angles.sines.pointer + $0 * half, count: half)) }
+        return (rotated, cos, sin)
+    }
+
     func testRotaryBothConventions() throws {
         var rng = SeededGenerator(seed: 36)
+        let pool = try ThreadPool(threadCount: 2)
         try forEachKernelPath { path in
             for dimension in [2, 6, 16, 64, 128] {
-                let heads = 3
-                let angles = (0..<(dimension / 2)).map { i in 37 * pow(10000, -2 * Double(i) / Double(dimension)) }
-                let cos = angles.map { Float(Foundation.cos($0)) }, sin = angles.map { Float(Foundation.sin($0)) }
+                let heads = 3, rows = 70   // more rows than one task takes
+                let positions = (0..<rows).map { Float(37 + 11 * $0) }
                 for convention in [RotaryConvention.adjacentPairs, .halfSplit] {
-                    let x = rng.floats(heads * dimension)
-                    var y = x
-                    Kernels.rotate(&y, heads: heads, headDimension: dimension, cos: cos, sin: sin, convention: convention)
-                    let expected = RowKernelTests.referenceRotate(x, heads: heads, dimension: dimension, cos: cos, sin: sin, convention: convention)
-                    for i in y.indices {
-                        XCTAssertEqual(Double(y[i]), expected[i], accuracy: 1e-6 * 4, "\(path) \(convention) d \(dimension) [\(i)]")
+                    let x = rng.floats(rows * heads * dimension)
+                    let (y, cos, sin) = RowKernelTests.rotateRows(x, rows: rows, heads: heads, dimension: dimension,
+                                                                  positions: positions, convention: convention, pool: pool)
+                    let width = heads * dimension
+                    for r in 0..<rows {
+                        let expected = RowKernelTests.referenceRotate(Array(x[(r * width)..<((r + 1) * width)]), heads: heads,
+                                                                      dimension: dimension, cos: cos[r], sin: sin[r], convention: convention)
+                        for i in 0..<width {
+                            XCTAssertEqual(Double(y[r * width + i]), expected[i], accuracy: 1e-6 * 4,
+                                           "\(path) \(convention) d \(dimension) row \(r) [\(i)]")
+                        }
                     }
                 }
             }
@@ -169,19 +176,20 @@ final class RowKernelTests: XCTestCase {
     /// convention must give the same attention scores as the original ones with half split.
     func testConventionsAgreeOnPermutedWeights() throws {
         var rng = SeededGenerator(seed: 37)
+        let pool = try ThreadPool(threadCount: 1)
         try forEachKernelPath { path in
             let dimension = 64, half = 32
-            let cos = (0..<half).map { Float(Foundation.cos(Double($0) * 0.37 + 1)) }
-            let sin = (0..<half).map { Float(Foundation.sin(Double($0) * 0.37 + 1)) }
             for _ in 0..<5 {
                 let q = rng.floats(dimension), k = rng.floats(dimension)
+                let positions = [Float.random(in: 0...4000, using: &rng).rounded()]
                 // adjacent index 2i holds half-split index i, 2i + 1 holds i + d/2
                 let permute = { (v: [Float]) in (0..<dimension).map { j in v[j % 2 == 0 ? j / 2 : j / 2 + half] } }
-                var qHalf = q, kHalf = k, qAdjacent = permute(q), kAdjacent = permute(k)
-                Kernels.rotate(&qHalf, heads: 1, headDimension: dimension, cos: cos, sin: sin, convention: .halfSplit)
-                Kernels.rotate(&kHalf, heads: 1, headDimension: dimension, cos: cos, sin: sin, convention: .halfSplit)
-                Kernels.rotate(&qAdjacent, heads: 1, headDimension: dimension, cos: cos, sin: sin, convention: .adjacentPairs)
-                Kernels.rotate(&kAdjacent, heads: 1, headDimension: dimension, cos: cos, sin: sin, convention: .adjacentPairs)
+                let rotate = { (v: [Float], convention: RotaryConvention) in
+                    RowKernelTests.rotateRows(v, rows: 1, heads: 1, dimension: dimension, positions: positions,
+                                              convention: convention, pool: pool).rotated
+                }
+                let qHalf = rotate(q, .halfSplit), kHalf = rotate(k, .halfSplit)
+                let qAdjacent = rotate(permute(q), .adjacentPairs), kAdjacent = rotate(permute(k), .adjacentPairs)
                 XCTAssertEqual(qAdjacent, permute(qHalf), "\(path): rotated vectors differ by more than the permutation")
                 let scale = zip(qHalf, kHalf).reduce(0.0) { $0 + abs(Double($1.0 * $1.1)) }
                 XCTAssertEqual(Double(Kernels.dot(qHalf, kHalf, count: dimension)),

@@ -131,8 +131,6 @@ void gk_silu_mul(const float *gate, const float *up, int64_t n, float *out);
 void gk_add(float *a, const float *b, int64_t n);
 /** Dot product of two float vectors. */
 float gk_dot(const float *a, const float *b, int64_t n);
-/** Stable in-place softmax of one row; returns log(sum(exp(x - max))) + max (the log-sum-exp). */
-float gk_softmax(float *x, int64_t n);
 /** log(sum(exp(x))) of one row, computed stably. */
 float gk_log_sum_exp(const float *x, int64_t n);
 
@@ -141,10 +139,6 @@ enum {
     GK_ROPE_ADJACENT = 0,   /* (x[2i], x[2i+1]) rotate together: GGUF llama weights */
     GK_ROPE_HALF_SPLIT = 1  /* (x[i], x[i + d/2]) rotate together: Hugging Face weights */
 };
-
-/** Rotates `heads` vectors of `head_dim` floats (packed back to back) in place by the angles
-    whose cosines and sines (head_dim/2 each) are given; cos/sin already include any scaling. */
-void gk_rope(float *x, int64_t heads, int64_t head_dim, const float *cos_table, const float *sin_table, int convention);
 
 
 #include "gk_attention.h"
