@@ -603,11 +603,17 @@ typedef struct {
     int64_t *counts;
 } probe_job;
 
+/* Logits of row (q, h) against key block kb over all keys, on the portable path. */
+static v16f probe_logits(const gk_attention_args *a, int64_t q, int32_t h, int32_t g, int64_t kb) {
+    return a->kv_type == GK_F16 ? block_logits(a, q, h, g, kb, 0, a->key_count, HALF_READ_portable)
+                                : block_logits(a, q, h, g, kb, 0, a->key_count, READ_F32);
+}
+
 /* One task per grid row: the queries that fall in it, so tasks never write the same cells. */
 static void probe_task(void *context, int64_t task, int thread) {
-    (void)thread;
     const probe_job *job = context;
     const gk_attention_args *a = job->args;
+    (void)thread;
     const int64_t n = job->total_length, res = job->resolution;
     double *row_sums = job->sums + task * res;
     int64_t *row_counts = job->counts + task * res;
@@ -620,8 +626,7 @@ static void probe_task(void *context, int64_t task, int thread) {
             double total = 0;
             if (job->quantity == 1) {
                 for (int64_t kb = 0; kb * GK_KEY_BLOCK <= i; kb++) {
-                    v16f logits = a->kv_type == GK_F16 ? block_logits(a, q, h, g, kb, 0, a->key_count, HALF_READ_portable)
-                                                       : block_logits(a, q, h, g, kb, 0, a->key_count, READ_F32);
+                    v16f logits = probe_logits(a, q, h, g, kb);
                     for (int l = 0; l < GK_KEY_BLOCK; l++) {
                         if (logits[l] == -INFINITY) continue;
                         if (logits[l] > maximum) { total *= exp((double)maximum - logits[l]); maximum = logits[l]; }
@@ -630,8 +635,7 @@ static void probe_task(void *context, int64_t task, int thread) {
                 }
             }
             for (int64_t kb = 0; kb * GK_KEY_BLOCK <= i; kb++) {
-                v16f logits = a->kv_type == GK_F16 ? block_logits(a, q, h, g, kb, 0, a->key_count, HALF_READ_portable)
-                                                   : block_logits(a, q, h, g, kb, 0, a->key_count, READ_F32);
+                v16f logits = probe_logits(a, q, h, g, kb);
                 for (int l = 0; l < GK_KEY_BLOCK; l++) {
                     if (logits[l] == -INFINITY) continue;
                     int64_t j = kb * GK_KEY_BLOCK + l;

@@ -2,7 +2,7 @@
 #include "internal.h"
 
 static void dequant_q4_0(const uint8_t *b, float *y, int64_t nb) {
-    for (int64_t i = 0; i < nb; i++, b += 18, y += 32) {
+    for (int64_t i = 0; i < nb; i++, b += GK_Q4_0_BYTES, y += GK_QK) {
         float d = gk_half_to_float(gk_read_u16(b));
         const uint8_t *qs = b + 2;
         for (int j = 0; j < 16; j++) {
@@ -13,7 +13,7 @@ static void dequant_q4_0(const uint8_t *b, float *y, int64_t nb) {
 }
 
 static void dequant_q4_1(const uint8_t *b, float *y, int64_t nb) {
-    for (int64_t i = 0; i < nb; i++, b += 20, y += 32) {
+    for (int64_t i = 0; i < nb; i++, b += GK_Q4_1_BYTES, y += GK_QK) {
         float d = gk_half_to_float(gk_read_u16(b)), m = gk_half_to_float(gk_read_u16(b + 2));
         const uint8_t *qs = b + 4;
         for (int j = 0; j < 16; j++) {
@@ -23,14 +23,10 @@ static void dequant_q4_1(const uint8_t *b, float *y, int64_t nb) {
     }
 }
 
-static uint32_t read_u32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
 static void dequant_q5_0(const uint8_t *b, float *y, int64_t nb) {
-    for (int64_t i = 0; i < nb; i++, b += 22, y += 32) {
+    for (int64_t i = 0; i < nb; i++, b += GK_Q5_0_BYTES, y += GK_QK) {
         float d = gk_half_to_float(gk_read_u16(b));
-        uint32_t qh = read_u32(b + 2);
+        uint32_t qh = gk_read_u32(b + 2);
         const uint8_t *qs = b + 6;
         for (int j = 0; j < 16; j++) {
             int high0 = ((qh >> j) << 4) & 0x10, high1 = (qh >> (j + 12)) & 0x10;
@@ -41,9 +37,9 @@ static void dequant_q5_0(const uint8_t *b, float *y, int64_t nb) {
 }
 
 static void dequant_q5_1(const uint8_t *b, float *y, int64_t nb) {
-    for (int64_t i = 0; i < nb; i++, b += 24, y += 32) {
+    for (int64_t i = 0; i < nb; i++, b += GK_Q5_1_BYTES, y += GK_QK) {
         float d = gk_half_to_float(gk_read_u16(b)), m = gk_half_to_float(gk_read_u16(b + 2));
-        uint32_t qh = read_u32(b + 4);
+        uint32_t qh = gk_read_u32(b + 4);
         const uint8_t *qs = b + 8;
         for (int j = 0; j < 16; j++) {
             int high0 = ((qh >> j) << 4) & 0x10, high1 = (qh >> (j + 12)) & 0x10;
@@ -54,7 +50,7 @@ static void dequant_q5_1(const uint8_t *b, float *y, int64_t nb) {
 }
 
 static void dequant_q8_0(const uint8_t *b, float *y, int64_t nb) {
-    for (int64_t i = 0; i < nb; i++, b += 34, y += 32) {
+    for (int64_t i = 0; i < nb; i++, b += GK_Q8_0_BYTES, y += GK_QK) {
         float d = gk_half_to_float(gk_read_u16(b));
         const int8_t *qs = (const int8_t *)(b + 2);
         for (int j = 0; j < 32; j++) y[j] = qs[j] * d;
@@ -73,7 +69,7 @@ static void scale_min_k4(int j, const uint8_t *q, uint8_t *scale, uint8_t *min) 
 }
 
 static void dequant_q4_k(const uint8_t *b, float *y, int64_t nb) {
-    for (int64_t i = 0; i < nb; i++, b += 144) {
+    for (int64_t i = 0; i < nb; i++, b += GK_Q4_K_BYTES) {
         float d = gk_half_to_float(gk_read_u16(b)), dmin = gk_half_to_float(gk_read_u16(b + 2));
         const uint8_t *scales = b + 4, *q = b + 16;
         for (int j = 0, is = 0; j < 256; j += 64, is += 2, q += 32) {
@@ -89,7 +85,7 @@ static void dequant_q4_k(const uint8_t *b, float *y, int64_t nb) {
 }
 
 static void dequant_q5_k(const uint8_t *b, float *y, int64_t nb) {
-    for (int64_t i = 0; i < nb; i++, b += 176) {
+    for (int64_t i = 0; i < nb; i++, b += GK_Q5_K_BYTES) {
         float d = gk_half_to_float(gk_read_u16(b)), dmin = gk_half_to_float(gk_read_u16(b + 2));
         const uint8_t *scales = b + 4, *qh = b + 16, *ql = b + 48;
         uint8_t u1 = 1, u2 = 2;
@@ -106,7 +102,7 @@ static void dequant_q5_k(const uint8_t *b, float *y, int64_t nb) {
 }
 
 static void dequant_q6_k(const uint8_t *b, float *y, int64_t nb) {
-    for (int64_t i = 0; i < nb; i++, b += 210) {
+    for (int64_t i = 0; i < nb; i++, b += GK_Q6_K_BYTES) {
         const uint8_t *ql = b, *qh = b + 128;
         const int8_t *sc = (const int8_t *)(b + 192);
         float d = gk_half_to_float(gk_read_u16(b + 208));
@@ -123,31 +119,6 @@ static void dequant_q6_k(const uint8_t *b, float *y, int64_t nb) {
                 y[l + 96] = d * sc[is + 6] * q4;
             }
         }
-    }
-}
-
-int64_t gk_type_block_size(int type) {
-    switch (type) {
-    case GK_F32: case GK_F16: case GK_BF16: return 1;
-    case GK_Q4_0: case GK_Q4_1: case GK_Q5_0: case GK_Q5_1: case GK_Q8_0: return 32;
-    case GK_Q4_K: case GK_Q5_K: case GK_Q6_K: return 256;
-    default: return 0;
-    }
-}
-
-int64_t gk_type_block_bytes(int type) {
-    switch (type) {
-    case GK_F32: return 4;
-    case GK_F16: case GK_BF16: return 2;
-    case GK_Q4_0: return 18;
-    case GK_Q4_1: return 20;
-    case GK_Q5_0: return 22;
-    case GK_Q5_1: return 24;
-    case GK_Q8_0: return 34;
-    case GK_Q4_K: return 144;
-    case GK_Q5_K: return 176;
-    case GK_Q6_K: return 210;
-    default: return 0;
     }
 }
 

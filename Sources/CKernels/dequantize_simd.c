@@ -22,7 +22,7 @@ GK_INLINE int dequantize_row_body(int type, const void *source, float *y, int64_
         for (; i < n; i++) y[i] = gk_bf16_to_float(gk_read_u16(b + 2 * i));
         return 0;
     case GK_Q8_0:
-        for (; i < n; i += 32, b += 34) {
+        for (; i < n; i += GK_QK, b += GK_Q8_0_BYTES) {
             const v16f d = splat(gk_half_to_float(gk_read_u16(b)));
             store16(y + i, bytes16_signed(b + 2) * d);
             store16(y + i + 16, bytes16_signed(b + 18) * d);
@@ -31,8 +31,8 @@ GK_INLINE int dequantize_row_body(int type, const void *source, float *y, int64_
     case GK_Q4_0:
     case GK_Q4_1: {
         const int has_min = type == GK_Q4_1;
-        const int64_t block_bytes = has_min ? 20 : 18;
-        for (; i < n; i += 32, b += block_bytes) {
+        const int64_t block_bytes = gk_type_block_bytes(type);
+        for (; i < n; i += GK_QK, b += block_bytes) {
             const float scale = gk_half_to_float(gk_read_u16(b));
             const v16f d = splat(scale), m = splat(has_min ? gk_half_to_float(gk_read_u16(b + 2)) : -8.0f * scale);
             v16u8 q;
@@ -54,6 +54,7 @@ GK_INLINE int dequantize_row_body(int type, const void *source, float *y, int64_
 GK_FOR_EACH_VECTOR_PATH(DEQUANTIZE_ROW)
 
 int gk_dequantize_row_vector(int path, int type, const void *source, float *destination, int64_t n) {
+    if (!gk_type_traits_of(type).vector_dequantize) return -1;
 #if GK_X86
     if (path == GK_PATH_AVX512) return dequantize_row_avx512(type, source, destination, n);
     if (path == GK_PATH_AVX2) return dequantize_row_avx2(type, source, destination, n);

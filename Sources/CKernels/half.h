@@ -56,5 +56,8 @@ static inline float gk_bf16_to_float(uint16_t h) {
 }
 
 static inline uint16_t gk_read_u16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint32_t gk_read_u32(const uint8_t *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
 
 #endif

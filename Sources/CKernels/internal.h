@@ -21,11 +21,11 @@
 /* ---- Element types --------------------------------------------------------------------- */
 
 /** Elements per block of `type` (1 for float types), or 0 for an unknown type. */
-int64_t gk_type_block_size(int type);
+static inline int64_t gk_type_block_size(int type) { return gk_type_traits_of(type).block_size; }
 /** Bytes per block of `type`, or 0 for an unknown type. */
-int64_t gk_type_block_bytes(int type);
+static inline int64_t gk_type_block_bytes(int type) { return gk_type_traits_of(type).block_bytes; }
 /** Whether `type` is F32, F16 or BF16. */
-static inline int gk_type_is_float(int type) { return type == GK_F32 || type == GK_F16 || type == GK_BF16; }
+static inline int gk_type_is_float(int type) { return gk_type_traits_of(type).block_size == 1; }
 
 /** Scalar dequantization (the reference the vector versions are compared with). */
 int gk_dequantize_row_scalar(int type, const void *source, float *destination, int64_t n);
@@ -70,7 +70,7 @@ typedef struct {
 /** Bytes of one sub-block of a fast panel. */
 static inline int64_t gk_fast_panel_stride(int sub) { return (int64_t)sub * GK_PANEL + 2 * GK_PANEL * 4; }
 /** Sub-block length used for `type` (16 for Q6_K, else 32), or 0 when not quantized. */
-int gk_fast_panel_sub(int type);
+static inline int gk_fast_panel_sub(int type) { return gk_type_traits_of(type).fast_panel_sub; }
 /** Bytes of a fast panel for in_features of `type`. */
 int64_t gk_fast_panel_bytes(int type, int64_t in_features);
 /** Unpacks rows [first, first + count) (count ≤ GK_PANEL) of a quantized weight into `panel`.
@@ -103,7 +103,9 @@ void gk_fast_tile_avx512(const gk_fast_panel *panel, const gk_fast_rows *x, int 
 /** Largest input row count the direct (matrix-vector) FAST kernels take. */
 enum { GK_DIRECT_ROWS = 3 };
 /** Whether a direct FAST kernel exists for `type` on `path`. */
-int gk_fast_direct_supported(int path, int type);
+static inline int gk_fast_direct_supported(int path, int type) {
+    return (path == GK_PATH_AVX2 || path == GK_PATH_AVX512) && gk_type_traits_of(type).direct_matvec;
+}
 /** out[r · out_stride + o] for o in [first, last), all input rows (≤ GK_DIRECT_ROWS), reading
     the weight blocks directly (no panel). */
 void gk_fast_direct_avx2(int type, const uint8_t *weight, int64_t row_bytes, int64_t first, int64_t last,
@@ -115,6 +117,25 @@ void gk_fast_direct_avx512(int type, const uint8_t *weight, int64_t row_bytes, i
     Q4_1, Q8_0); returns -1 (computing nothing) for other types. */
 int gk_float_rows_avx512(int type, const uint8_t *weight, int64_t row_bytes, int64_t first, int64_t last,
                          const gk_linear_input *x, float *out, int64_t out_stride);
+
+#if GK_X86
+/** Stores the accumulators of a micro-kernel tile, two registers per row: rows × 32 outputs
+    (AVX-512), or the 16 outputs of half `half` of each row (AVX2), at tile[r · GK_PANEL]. */
+GK_INLINE GK_TARGET_AVX512 void gk_store_tile_avx512(float *tile, __m512 (*acc)[2], const int rows) {
+#pragma clang loop unroll(full)
+    for (int r = 0; r < rows; r++) {
+        _mm512_storeu_ps(tile + r * GK_PANEL, acc[r][0]);
+        _mm512_storeu_ps(tile + r * GK_PANEL + 16, acc[r][1]);
+    }
+}
+GK_INLINE GK_TARGET_AVX2 void gk_store_tile_half_avx2(float *tile, __m256 (*acc)[2], const int rows, int half) {
+#pragma clang loop unroll(full)
+    for (int r = 0; r < rows; r++) {
+        _mm256_storeu_ps(tile + r * GK_PANEL + half * 16, acc[r][0]);
+        _mm256_storeu_ps(tile + r * GK_PANEL + half * 16 + 8, acc[r][1]);
+    }
+}
+#endif
 
 /** Input rows per tile of the float micro-kernels. */
 enum { GK_FLOAT_TILE_ROWS = 6 };

@@ -5,11 +5,6 @@
    row, the block's scale applied to the 8 partial sums, and one horizontal sum per output. */
 #include "internal.h"
 
-int gk_fast_direct_supported(int path, int type) {
-    if (path != GK_PATH_AVX2 && path != GK_PATH_AVX512) return 0;
-    return type == GK_Q4_0 || type == GK_Q4_1 || type == GK_Q8_0;
-}
-
 #if GK_X86
 
 GK_INLINE GK_TARGET_AVX2 float hsum8(__m256 v) {
@@ -29,7 +24,7 @@ GK_INLINE GK_TARGET_AVX2 __m256i dot32_avx2(__m256i u, __m256i x) {
 GK_INLINE TARGET void NAME##_q4(const int rows, const int has_min, const uint8_t *weight, int64_t row_bytes,  \
                              int64_t first, int64_t last, const gk_linear_input *x, float *out,            \
                              int64_t out_stride) {                                                         \
-    const int64_t blocks = x->in_features / 32, nb = blocks, block_bytes = has_min ? 20 : 18;             \
+    const int64_t blocks = x->in_features / 32, nb = blocks, block_bytes = has_min ? GK_Q4_1_BYTES : GK_Q4_0_BYTES;             \
     const __m256i low_nibbles = _mm256_set1_epi8(0x0f);                                                    \
     for (int64_t o = first; o < last; o++) {                                                               \
         const uint8_t *b = weight + o * row_bytes;                                                         \
@@ -58,7 +53,7 @@ GK_INLINE TARGET void NAME##_q8(const int rows, const uint8_t *weight, int64_t r
         const uint8_t *b = weight + o * row_bytes;                                                         \
         __m256 acc[GK_DIRECT_ROWS];                                                                        \
         for (int r = 0; r < rows; r++) acc[r] = _mm256_setzero_ps();                                       \
-        for (int64_t i = 0; i < blocks; i++, b += 34) {                                                    \
+        for (int64_t i = 0; i < blocks; i++, b += GK_Q8_0_BYTES) {                                                    \
             float d = _cvtsh_ss(gk_read_u16(b));                                                           \
             __m256i w = _mm256_loadu_si256((const __m256i *)(b + 2));                                      \
             __m256i w_abs = _mm256_abs_epi8(w);                                                            \
@@ -92,7 +87,7 @@ GK_INLINE GK_TARGET_AVX512 void direct_zmm(const int rows, const int format, con
                                            int64_t first, int64_t last, const gk_linear_input *x, float *out,
                                            int64_t out_stride) {
     const int64_t blocks = x->in_features / 32;
-    const int64_t block_bytes = format == FORMAT_Q4_1 ? 20 : format == FORMAT_Q4_0 ? 18 : 34;
+    const int64_t block_bytes = format == FORMAT_Q4_1 ? GK_Q4_1_BYTES : format == FORMAT_Q4_0 ? GK_Q4_0_BYTES : GK_Q8_0_BYTES;
     const int64_t quants = format == FORMAT_Q4_1 ? 4 : 2;
     const __m512i low_nibbles = _mm512_set1_epi8(0x0f), flip = _mm512_set1_epi8((char)0x80);
     const __m512i spread = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2);
@@ -109,9 +104,9 @@ GK_INLINE GK_TARGET_AVX512 void direct_zmm(const int rows, const int format, con
             __m128i halves;
             if (format == FORMAT_Q8_0) {
                 __m256i w0 = _mm256_loadu_si256((const __m256i *)(b + 2));
-                __m256i w1 = pair ? _mm256_loadu_si256((const __m256i *)(b + 36)) : _mm256_set1_epi8((char)0x80);
+                __m256i w1 = pair ? _mm256_loadu_si256((const __m256i *)(b + GK_Q8_0_BYTES + 2)) : _mm256_set1_epi8((char)0x80);
                 u = _mm512_xor_si512(_mm512_inserti64x4(_mm512_castsi256_si512(w0), w1, 1), flip);
-                halves = _mm_insert_epi16(_mm_cvtsi32_si128(gk_read_u16(b)), pair ? gk_read_u16(b + 34) : 0, 2);
+                halves = _mm_insert_epi16(_mm_cvtsi32_si128(gk_read_u16(b)), pair ? gk_read_u16(b + GK_Q8_0_BYTES) : 0, 2);
             } else {
                 __m128i q0 = _mm_loadu_si128((const __m128i *)(b + quants));
                 __m128i q1 = pair ? _mm_loadu_si128((const __m128i *)(b + block_bytes + quants)) : _mm_setzero_si128();

@@ -98,11 +98,7 @@ GK_INLINE GK_TARGET_AVX512 void tile_avx512(const int rows, const int sub, const
             acc[r][1] = _mm512_fmadd_ps(m1, sx, acc[r][1]);
         }
     }
-#pragma clang loop unroll(full)
-    for (int r = 0; r < rows; r++) {
-        _mm512_storeu_ps(tile + r * GK_PANEL, acc[r][0]);
-        _mm512_storeu_ps(tile + r * GK_PANEL + 16, acc[r][1]);
-    }
+    gk_store_tile_avx512(tile, acc, rows);
 }
 
 #define TILE_CASES(kernel, sub, ...) \
@@ -171,11 +167,7 @@ GK_INLINE GK_TARGET_AVX2 void tile_avx2(const int rows, const int sub, const int
                 acc[r][1] = _mm256_fmadd_ps(m1, sx, acc[r][1]);
             }
         }
-#pragma clang loop unroll(full)
-        for (int r = 0; r < rows; r++) {
-            _mm256_storeu_ps(tile + r * GK_PANEL + half * 16, acc[r][0]);
-            _mm256_storeu_ps(tile + r * GK_PANEL + half * 16 + 8, acc[r][1]);
-        }
+        gk_store_tile_half_avx2(tile, acc, rows, half);
     }
 }
 

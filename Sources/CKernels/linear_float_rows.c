@@ -12,7 +12,7 @@ GK_INLINE GK_TARGET_AVX512 void float_rows_zmm(const int rows, const int format,
                                                int64_t first, int64_t last, const float *input, int64_t input_stride,
                                                int64_t in_features, float *out, int64_t out_stride) {
     const int64_t blocks = in_features / 32;
-    const int64_t block_bytes = format == ROWS_Q4_1 ? 20 : format == ROWS_Q4_0 ? 18 : 34;
+    const int64_t block_bytes = format == ROWS_Q4_1 ? GK_Q4_1_BYTES : format == ROWS_Q4_0 ? GK_Q4_0_BYTES : GK_Q8_0_BYTES;
     const __m128i low_nibbles = _mm_set1_epi8(0x0f);
     for (int64_t o = first; o < last; o++) {
         const uint8_t *b = weight + o * row_bytes;

@@ -34,11 +34,7 @@ GK_INLINE GK_TARGET_AVX512 void float_tile_avx512(const int rows, const float *p
             acc[r][1] = _mm512_fmadd_ps(xv, w1, acc[r][1]);
         }
     }
-#pragma clang loop unroll(full)
-    for (int r = 0; r < rows; r++) {
-        _mm512_storeu_ps(tile + r * GK_PANEL, acc[r][0]);
-        _mm512_storeu_ps(tile + r * GK_PANEL + 16, acc[r][1]);
-    }
+    gk_store_tile_avx512(tile, acc, rows);
 }
 
 GK_INLINE GK_TARGET_AVX2 void float_tile_avx2(const int rows, const float *panel, int64_t k_count,
@@ -57,11 +53,7 @@ GK_INLINE GK_TARGET_AVX2 void float_tile_avx2(const int rows, const float *panel
                 acc[r][1] = _mm256_fmadd_ps(xv, w1, acc[r][1]);
             }
         }
-#pragma clang loop unroll(full)
-        for (int r = 0; r < rows; r++) {
-            _mm256_storeu_ps(tile + r * GK_PANEL + half * 16, acc[r][0]);
-            _mm256_storeu_ps(tile + r * GK_PANEL + half * 16 + 8, acc[r][1]);
-        }
+        gk_store_tile_half_avx2(tile, acc, rows, half);
     }
 }
 

@@ -4,21 +4,9 @@
    input row of the task. */
 #include "internal.h"
 
-int gk_fast_panel_sub(int type) {
-    switch (type) {
-    case GK_Q4_0: case GK_Q4_1: case GK_Q5_0: case GK_Q5_1: case GK_Q8_0: case GK_Q4_K: case GK_Q5_K: return 32;
-    case GK_Q6_K: return 16;
-    default: return 0;
-    }
-}
-
 int64_t gk_fast_panel_bytes(int type, int64_t in_features) {
     int sub = gk_fast_panel_sub(type);
     return sub == 0 ? 0 : in_features / sub * gk_fast_panel_stride(sub);
-}
-
-static uint32_t read_u32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 /* 6-bit scale and min of sub-block j of a Q4_K/Q5_K super-block (as in dequantize.c). */
@@ -45,7 +33,7 @@ static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uin
                 u[j] = qs[j] & 0x0f;
                 u[j + 16] = qs[j] >> 4;
             }
-            b += type == GK_Q4_1 ? 20 : 18;
+            b += gk_type_block_bytes(type);
         }
         return;
     case GK_Q5_0:
@@ -54,17 +42,17 @@ static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uin
             int has_min = type == GK_Q5_1;
             d[i] = gk_half_to_float(gk_read_u16(b));
             m[i] = has_min ? gk_half_to_float(gk_read_u16(b + 2)) : -16.0f * d[i];
-            uint32_t qh = read_u32(b + (has_min ? 4 : 2));
+            uint32_t qh = gk_read_u32(b + (has_min ? 4 : 2));
             const uint8_t *qs = b + (has_min ? 8 : 6);
             for (int j = 0; j < 16; j++) {
                 u[j] = (uint8_t)((qs[j] & 0x0f) | (((qh >> j) & 1) << 4));
                 u[j + 16] = (uint8_t)((qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4));
             }
-            b += has_min ? 24 : 22;
+            b += gk_type_block_bytes(type);
         }
         return;
     case GK_Q8_0:
-        for (int64_t i = 0; i < n / 32; i++, u += 32, b += 34) {
+        for (int64_t i = 0; i < n / 32; i++, u += 32, b += GK_Q8_0_BYTES) {
             d[i] = gk_half_to_float(gk_read_u16(b));
             m[i] = signed_q8 ? 0.0f : -128.0f * d[i];
             for (int j = 0; j < 32; j++) u[j] = signed_q8 ? b[2 + j] : (uint8_t)((int8_t)b[2 + j] + 128);
@@ -90,11 +78,11 @@ static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uin
                     u[l + 32] = (uint8_t)((ql[l] >> 4) | high1);
                 }
             }
-            b += five ? 176 : 144;
+            b += gk_type_block_bytes(type);
         }
         return;
     case GK_Q6_K:
-        for (int64_t i = 0; i < n / 256; i++, b += 210) {
+        for (int64_t i = 0; i < n / 256; i++, b += GK_Q6_K_BYTES) {
             const uint8_t *ql = b, *qh = b + 128;
             const int8_t *sc = (const int8_t *)(b + 192);
             float dd = gk_half_to_float(gk_read_u16(b + 208));

@@ -169,7 +169,7 @@ final class AttentionKernelTests: XCTestCase {
             Case(queries: 20, firstQuery: 50, keys: 70, heads: 6, kvHeads: 3, dim: 32, views: 3),
             Case(queries: 3, firstQuery: 2500, keys: 2503, heads: 4, kvHeads: 1, dim: 24, views: 2),  // key splits
             Case(queries: 1, firstQuery: 4999, keys: 5000, heads: 2, kvHeads: 2, dim: 20, views: 4),
-            // tiled paths: head size 64 (tiles of 4 rows) and 128 (tiles of 2), rows of several queries
+            // tiled paths: head sizes 64 and 128 (tiles of several rows), rows of several queries
             Case(queries: 23, firstQuery: 9, keys: 32, heads: 3, kvHeads: 3, dim: 64, views: 3),
             Case(queries: 9, firstQuery: 3, keys: 12, heads: 4, kvHeads: 1, dim: 128, views: 3),
             Case(queries: 2, firstQuery: 3000, keys: 3002, heads: 6, kvHeads: 2, dim: 128, views: 1),

@@ -46,6 +46,28 @@ enum {
     GK_Q4_K = 12, GK_Q5_K = 13, GK_Q6_K = 14, GK_BF16 = 30
 };
 
+/** Block layouts as ggml defines them: elements per block, and bytes per block of each type. */
+enum {
+    GK_QK = 32,     /* elements per block of Q4_0, Q4_1, Q5_0, Q5_1 and Q8_0 */
+    GK_QK_K = 256,  /* elements per block of the K-quants (Q4_K, Q5_K, Q6_K) */
+    GK_Q4_0_BYTES = 18, GK_Q4_1_BYTES = 20, GK_Q5_0_BYTES = 22, GK_Q5_1_BYTES = 24, GK_Q8_0_BYTES = 34,
+    GK_Q4_K_BYTES = 144, GK_Q5_K_BYTES = 176, GK_Q6_K_BYTES = 210
+};
+
+/** What CKernels knows of one element type: its layout and which kernels it has. The one
+    table of these (type_traits.c) is what both the C kernels and Swift's `DType` read. */
+typedef struct {
+    const char *name;             /* ggml's name ("Q4_1"); NULL for an id that is not a supported type */
+    int32_t block_size;           /* elements per block: 1 for F32/F16/BF16 */
+    int32_t block_bytes;          /* bytes per block */
+    int32_t fast_panel_sub;       /* sub-block length of the FAST weight panels; 0 for float types */
+    uint8_t direct_matvec;        /* 1 when the AVX2/AVX-512 matrix-vector kernels read its blocks in place */
+    uint8_t vector_dequantize;    /* 1 when dequantization has a vector version (AVX2/AVX-512) */
+} gk_type_traits;
+
+/** The traits of ggml type id `type` (all zero, name NULL, for an unsupported id). */
+gk_type_traits gk_type_traits_of(int type);
+
 /** Converts `n` elements of a row of type `type` (n a multiple of the block size) to float.
     Returns 0 on success, -1 for an unknown type. */
 int gk_dequantize_row(int type, const void *source, float *destination, int64_t n);
