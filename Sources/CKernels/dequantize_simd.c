@@ -5,6 +5,8 @@
    q·d + m rounds once with or without FMA. */
 #include "vector16.h"
 
+#if GK_X86   /* the only architecture with vector paths beyond the portable one */
+
 /* The 16 bytes at p as floats, signed or unsigned. */
 GK_INLINE v16f bytes16_signed(const uint8_t *p) { v16i8 q; memcpy(&q, p, sizeof q); return __builtin_convertvector(q, v16f); }
 GK_INLINE v16f nibbles16(v16u8 q) { return __builtin_convertvector(q, v16f); }
@@ -53,12 +55,15 @@ GK_INLINE int dequantize_row_body(int type, const void *source, float *y, int64_
     }
 GK_FOR_EACH_VECTOR_PATH(DEQUANTIZE_ROW)
 
-int gk_dequantize_row_vector(int path, int type, const void *source, float *destination, int64_t n) {
-    if (!gk_type_traits_of(type).vector_dequantize) return -1;
-#if GK_X86
-    if (path == GK_PATH_AVX512) return dequantize_row_avx512(type, source, destination, n);
-    if (path == GK_PATH_AVX2) return dequantize_row_avx2(type, source, destination, n);
 #endif
-    (void)path; (void)type; (void)source; (void)destination; (void)n;
+
+int gk_dequantize_row_vector(int path, int type, const void *source, float *destination, int64_t n) {
+    if (!gk_type_traits_of(type).vector_dequantize || path == GK_PATH_SCALAR) return -1;
+#if GK_X86
+    return path == GK_PATH_AVX512 ? dequantize_row_avx512(type, source, destination, n)
+                                  : dequantize_row_avx2(type, source, destination, n);
+#else
+    (void)source; (void)destination; (void)n;
     return -1;
+#endif
 }

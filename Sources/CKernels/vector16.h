@@ -7,7 +7,9 @@
    inlined, so the compiler emits the body once per instruction set; GK_PICK(path, name) selects
    the function for a path at run time (gk_path(), kernel_path.c). The "portable" instantiation
    has no target attribute: it is the baseline build (SSE2 on x86-64, NEON on arm64) and the
-   GK_PATH_SCALAR path.
+   GK_PATH_SCALAR path. Bodies and helpers carry no target attribute, only the instantiating
+   wrappers do: Clang rejects a call that passes a 16-float vector from a function with AVX-512
+   enabled into one without it, so a function with a target attribute cannot call these helpers.
 
    Only what the vector extensions cannot say portably is a primitive here: partial loads and
    stores at row ends, horizontal sums and maxima (halving trees, the order AVX-512's
