@@ -58,25 +58,15 @@ static void dequant_q8_0(const uint8_t *b, float *y, int64_t nb) {
 }
 
 /* 6-bit scale and min of sub-block j of a Q4_K/Q5_K super-block. */
-static void scale_min_k4(int j, const uint8_t *q, uint8_t *scale, uint8_t *min) {
-    if (j < 4) {
-        *scale = q[j] & 63;
-        *min = q[j + 4] & 63;
-    } else {
-        *scale = (q[j + 4] & 0x0f) | ((q[j - 4] >> 6) << 4);
-        *min = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-    }
-}
-
 static void dequant_q4_k(const uint8_t *b, float *y, int64_t nb) {
     for (int64_t i = 0; i < nb; i++, b += GK_Q4_K_BYTES) {
         float d = gk_half_to_float(gk_read_u16(b)), dmin = gk_half_to_float(gk_read_u16(b + 2));
         const uint8_t *scales = b + 4, *q = b + 16;
         for (int j = 0, is = 0; j < 256; j += 64, is += 2, q += 32) {
-            uint8_t sc, m;
-            scale_min_k4(is, scales, &sc, &m);
+            int sc, m;
+            gk_scale_min_k4(is, scales, &sc, &m);
             float d1 = d * sc, m1 = dmin * m;
-            scale_min_k4(is + 1, scales, &sc, &m);
+            gk_scale_min_k4(is + 1, scales, &sc, &m);
             float d2 = d * sc, m2 = dmin * m;
             for (int l = 0; l < 32; l++) *y++ = d1 * (q[l] & 0x0f) - m1;
             for (int l = 0; l < 32; l++) *y++ = d2 * (q[l] >> 4) - m2;
@@ -90,10 +80,10 @@ static void dequant_q5_k(const uint8_t *b, float *y, int64_t nb) {
         const uint8_t *scales = b + 4, *qh = b + 16, *ql = b + 48;
         uint8_t u1 = 1, u2 = 2;
         for (int j = 0, is = 0; j < 256; j += 64, is += 2, ql += 32, u1 <<= 2, u2 <<= 2) {
-            uint8_t sc, m;
-            scale_min_k4(is, scales, &sc, &m);
+            int sc, m;
+            gk_scale_min_k4(is, scales, &sc, &m);
             float d1 = d * sc, m1 = dmin * m;
-            scale_min_k4(is + 1, scales, &sc, &m);
+            gk_scale_min_k4(is + 1, scales, &sc, &m);
             float d2 = d * sc, m2 = dmin * m;
             for (int l = 0; l < 32; l++) *y++ = d1 * ((ql[l] & 0x0f) + ((qh[l] & u1) ? 16 : 0)) - m1;
             for (int l = 0; l < 32; l++) *y++ = d2 * ((ql[l] >> 4) + ((qh[l] & u2) ? 16 : 0)) - m2;
@@ -122,7 +112,7 @@ static void dequant_q6_k(const uint8_t *b, float *y, int64_t nb) {
     }
 }
 
-int gk_dequantize_row_scalar(int type, const void *source, float *destination, int64_t n) {
+static int dequantize_row_scalar(int type, const void *source, float *destination, int64_t n) {
     const uint8_t *b = (const uint8_t *)source;
     int64_t block = gk_type_block_size(type);
     if (block == 0 || n < 0 || n % block != 0) return -1;
@@ -146,7 +136,7 @@ int gk_dequantize_row_path(int path, int type, const void *source, float *destin
     int64_t block = gk_type_block_size(type);
     if (block == 0 || n < 0 || n % block != 0) return -1;
     if (gk_dequantize_row_vector(path, type, source, destination, n) == 0) return 0;
-    return gk_dequantize_row_scalar(type, source, destination, n);
+    return dequantize_row_scalar(type, source, destination, n);
 }
 
 int gk_dequantize_row(int type, const void *source, float *destination, int64_t n) {

@@ -27,8 +27,18 @@ static inline int64_t gk_type_block_bytes(int type) { return gk_type_traits_of(t
 /** Whether `type` is F32, F16 or BF16. */
 static inline int gk_type_is_float(int type) { return gk_type_traits_of(type).block_size == 1; }
 
-/** Scalar dequantization (the reference the vector versions are compared with). */
-int gk_dequantize_row_scalar(int type, const void *source, float *destination, int64_t n);
+/** The 6-bit scale and min of sub-block j (0..7) of a Q4_K/Q5_K super-block, from its 12
+    packed scale bytes q (ggml's layout). */
+static inline void gk_scale_min_k4(int j, const uint8_t *q, int *scale, int *min) {
+    if (j < 4) {
+        *scale = q[j] & 63;
+        *min = q[j + 4] & 63;
+    } else {
+        *scale = (q[j + 4] & 0x0f) | ((q[j - 4] >> 6) << 4);
+        *min = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
+    }
+}
+
 /** Vector dequantization on a vector path of the types that have one; returns -1 (writing
     nothing) for the other types and for the scalar path. */
 int gk_dequantize_row_vector(int path, int type, const void *source, float *destination, int64_t n);
@@ -71,8 +81,6 @@ typedef struct {
 static inline int64_t gk_fast_panel_stride(int sub) { return (int64_t)sub * GK_PANEL + 2 * GK_PANEL * 4; }
 /** Sub-block length used for `type` (16 for Q6_K, else 32), or 0 when not quantized. */
 static inline int gk_fast_panel_sub(int type) { return gk_type_traits_of(type).fast_panel_sub; }
-/** Bytes of a fast panel for in_features of `type`. */
-int64_t gk_fast_panel_bytes(int type, int64_t in_features);
 /** Unpacks rows [first, first + count) (count ≤ GK_PANEL) of a quantized weight into `panel`.
     `signed_q8` stores Q8_0 as signed bytes with m = 0 instead of q + 128 with m = -128·d.
     `row_buffer` holds in_features bytes + 2·in_features/16 floats. */

@@ -4,22 +4,6 @@
    input row of the task. */
 #include "internal.h"
 
-int64_t gk_fast_panel_bytes(int type, int64_t in_features) {
-    int sub = gk_fast_panel_sub(type);
-    return sub == 0 ? 0 : in_features / sub * gk_fast_panel_stride(sub);
-}
-
-/* 6-bit scale and min of sub-block j of a Q4_K/Q5_K super-block (as in dequantize.c). */
-static void scale_min_k4(int j, const uint8_t *q, int *scale, int *min) {
-    if (j < 4) {
-        *scale = q[j] & 63;
-        *min = q[j + 4] & 63;
-    } else {
-        *scale = (q[j + 4] & 0x0f) | ((q[j - 4] >> 6) << 4);
-        *min = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-    }
-}
-
 /* One weight row as bytes u with w = d[s] · u + m[s] for sub-block s. */
 static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uint8_t *u, float *d, float *m) {
     switch (type) {
@@ -67,7 +51,7 @@ static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uin
             for (int j = 0; j < 4; j++, ql += 32, u += 64) {
                 for (int half = 0; half < 2; half++) {
                     int sc, mn;
-                    scale_min_k4(2 * j + half, scales, &sc, &mn);
+                    gk_scale_min_k4(2 * j + half, scales, &sc, &mn);
                     d[8 * i + 2 * j + half] = dd * (float)sc;
                     m[8 * i + 2 * j + half] = -(dmin * (float)mn);
                 }
