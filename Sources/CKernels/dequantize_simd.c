@@ -58,7 +58,7 @@ GK_FOR_EACH_VECTOR_PATH(DEQUANTIZE_ROW)
 #endif
 
 int gk_dequantize_row_vector(int path, int type, const void *source, float *destination, int64_t n) {
-    if (!gk_type_traits_of(type).vector_dequantize || path == GK_PATH_SCALAR) return -1;
+    if (!gk_type(type)->vector_dequantize || path == GK_PATH_SCALAR) return -1;
 #if GK_X86
     return path == GK_PATH_AVX512 ? dequantize_row_avx512(type, source, destination, n)
                                   : dequantize_row_avx2(type, source, destination, n);

@@ -20,12 +20,23 @@
 
 /* ---- Element types --------------------------------------------------------------------- */
 
+/** The type table (type_traits.c), indexed by ggml type id. */
+enum { GK_TYPE_TABLE_SIZE = GK_BF16 + 1 };
+extern const gk_type_traits gk_type_table[GK_TYPE_TABLE_SIZE];
+
+/** Row `type` of the table, or an all-zero row for an unsupported id; inline, so that kernels
+    may look types up inside their loops. */
+static inline const gk_type_traits *gk_type(int type) {
+    static const gk_type_traits unsupported = { 0 };
+    return type >= 0 && type < GK_TYPE_TABLE_SIZE ? &gk_type_table[type] : &unsupported;
+}
+
 /** Elements per block of `type` (1 for float types), or 0 for an unknown type. */
-static inline int64_t gk_type_block_size(int type) { return gk_type_traits_of(type).block_size; }
+static inline int64_t gk_type_block_size(int type) { return gk_type(type)->block_size; }
 /** Bytes per block of `type`, or 0 for an unknown type. */
-static inline int64_t gk_type_block_bytes(int type) { return gk_type_traits_of(type).block_bytes; }
+static inline int64_t gk_type_block_bytes(int type) { return gk_type(type)->block_bytes; }
 /** Whether `type` is F32, F16 or BF16. */
-static inline int gk_type_is_float(int type) { return gk_type_traits_of(type).block_size == 1; }
+static inline int gk_type_is_float(int type) { return gk_type(type)->block_size == 1; }
 
 /** The 6-bit scale and min of sub-block j (0..7) of a Q4_K/Q5_K super-block, from its 12
     packed scale bytes q (ggml's layout). */
@@ -80,7 +91,7 @@ typedef struct {
 /** Bytes of one sub-block of a fast panel. */
 static inline int64_t gk_fast_panel_stride(int sub) { return (int64_t)sub * GK_PANEL + 2 * GK_PANEL * 4; }
 /** Sub-block length used for `type` (16 for Q6_K, else 32), or 0 when not quantized. */
-static inline int gk_fast_panel_sub(int type) { return gk_type_traits_of(type).fast_panel_sub; }
+static inline int gk_fast_panel_sub(int type) { return gk_type(type)->fast_panel_sub; }
 /** Unpacks rows [first, first + count) (count ≤ GK_PANEL) of a quantized weight into `panel`.
     `signed_q8` stores Q8_0 as signed bytes with m = 0 instead of q + 128 with m = -128·d.
     `row_buffer` holds in_features bytes + 2·in_features/16 floats. */
@@ -112,7 +123,7 @@ void gk_fast_tile_avx512(const gk_fast_panel *panel, const gk_fast_rows *x, int 
 enum { GK_DIRECT_ROWS = 3 };
 /** Whether a direct FAST kernel exists for `type` on `path`. */
 static inline int gk_fast_direct_supported(int path, int type) {
-    return (path == GK_PATH_AVX2 || path == GK_PATH_AVX512) && gk_type_traits_of(type).direct_matvec;
+    return (path == GK_PATH_AVX2 || path == GK_PATH_AVX512) && gk_type(type)->direct_matvec;
 }
 /** out[r · out_stride + o] for o in [first, last), all input rows (≤ GK_DIRECT_ROWS), reading
     the weight blocks directly (no panel). */

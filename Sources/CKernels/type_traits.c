@@ -1,7 +1,7 @@
 /* The table of element types: layout (ggml's) and the kernels each type has. */
 #include "internal.h"
 
-static const gk_type_traits table[] = {
+const gk_type_traits gk_type_table[GK_TYPE_TABLE_SIZE] = {
     [GK_F32] = { "F32", 1, 4, 0, 0, 0 },
     [GK_F16] = { "F16", 1, 2, 0, 0, 1 },
     [GK_BF16] = { "BF16", 1, 2, 0, 0, 1 },
@@ -15,7 +15,4 @@ static const gk_type_traits table[] = {
     [GK_Q6_K] = { "Q6_K", GK_QK_K, GK_Q6_K_BYTES, 16, 0, 0 },
 };
 
-gk_type_traits gk_type_traits_of(int type) {
-    if (type < 0 || type >= (int)(sizeof table / sizeof table[0])) return (gk_type_traits){ 0 };
-    return table[type];
-}
+gk_type_traits gk_type_traits_of(int type) { return *gk_type(type); }

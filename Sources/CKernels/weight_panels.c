@@ -6,6 +6,7 @@
 
 /* One weight row as bytes u with w = d[s] · u + m[s] for sub-block s. */
 static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uint8_t *u, float *d, float *m) {
+    const int64_t block_bytes = gk_type_block_bytes(type);
     switch (type) {
     case GK_Q4_0:
     case GK_Q4_1:
@@ -17,7 +18,7 @@ static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uin
                 u[j] = qs[j] & 0x0f;
                 u[j + 16] = qs[j] >> 4;
             }
-            b += gk_type_block_bytes(type);
+            b += block_bytes;
         }
         return;
     case GK_Q5_0:
@@ -32,7 +33,7 @@ static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uin
                 u[j] = (uint8_t)((qs[j] & 0x0f) | (((qh >> j) & 1) << 4));
                 u[j + 16] = (uint8_t)((qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4));
             }
-            b += gk_type_block_bytes(type);
+            b += block_bytes;
         }
         return;
     case GK_Q8_0:
@@ -62,7 +63,7 @@ static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uin
                     u[l + 32] = (uint8_t)((ql[l] >> 4) | high1);
                 }
             }
-            b += gk_type_block_bytes(type);
+            b += block_bytes;
         }
         return;
     case GK_Q6_K:
