@@ -125,9 +125,9 @@ public struct GALIMethod: PositionalExtrapolation {
         case .uniform: kind = .uniform
         }
         return LogitNoise(kind: kind, onlyInterpolated: parameters.noiseOnlyOnInterpolated,
-                          meanFromRow: kind == .gaussian && parameters.meanFromRow,
+                          meanFromRow: parameters.meanFromRow,
                           scaleStandardDeviation: parameters.scaleStandardDeviation,
                           standardDeviationBase: Float(parameters.standardDeviationBase),
-                          maximumFromRow: kind == .uniform && parameters.maximumFromRow, seed: parameters.seed)
+                          maximumFromRow: parameters.maximumFromRow, seed: parameters.seed)
     }
 }

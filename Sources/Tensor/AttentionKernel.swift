@@ -1,43 +1,34 @@
 import CKernels
 
-/// Random noise added to attention logits (GALI's option), reproducible from a seed.
+/// Logit noise prepared for one kernel call: the method's `LogitNoise` setting plus what the
+/// call supplies (layer, interpolated-key mask, key count, row statistics).
 ///
 /// For query at sequence index `i` and key `j` over `totalKeyCount` keys:
-/// `sigma = scaleStandardDeviation ? (i - j) / K * standardDeviationBase : 1`;
-/// gaussian noise is `rowOffset + sigma · N(0,1)`, uniform noise is `U(0,1) · sigma · rowScale`.
+/// `sigma = scaleStandardDeviation ? (i - j) / K · standardDeviationBase : 1`;
+/// gaussian noise is `offset + sigma · N(0,1)` (offset the row statistic when `meanFromRow`, else 0),
+/// uniform noise is `U(0,1) · sigma · scale` (scale the row statistic when `maximumFromRow`, else 1).
 /// Random numbers are a pure function of `(seed, layer, head, i, j)`.
 public struct AttentionNoise {
-    /// The distribution.
-    public enum Kind: Sendable { case gaussian, uniform }
-    public var kind: Kind
-    public var seed: UInt64
+    /// The method's noise setting, unchanged.
+    public var setting: LogitNoise
     public var layer: Int
     /// Per key: 1 where the key's logit is interpolated; noise goes only there when
-    /// `onlyInterpolated` is set.
+    /// `setting.onlyInterpolated` is set.
     public var interpolatedKeys: UnsafePointer<UInt8>?
-    public var onlyInterpolated: Bool
-    public var scaleStandardDeviation: Bool
-    public var standardDeviationBase: Float
     /// `K` of the formula: keys in the whole forward step.
     public var totalKeyCount: Int
-    /// Per (query, head): mean of gaussian noise (nil = 0).
-    public var rowOffset: UnsafePointer<Float>?
-    /// Per (query, head): multiplier of uniform noise (nil = 1).
-    public var rowScale: UnsafePointer<Float>?
+    /// Per (query, head): the row mean (gaussian) or row maximum (uniform) of the logits, needed
+    /// when the setting takes one from the row.
+    public var rowStatistics: UnsafePointer<Float>?
 
-    public init(kind: Kind, seed: UInt64, layer: Int, interpolatedKeys: UnsafePointer<UInt8>?, onlyInterpolated: Bool,
-                scaleStandardDeviation: Bool, standardDeviationBase: Float, totalKeyCount: Int,
-                rowOffset: UnsafePointer<Float>? = nil, rowScale: UnsafePointer<Float>? = nil) {
-        self.kind = kind
-        self.seed = seed
+    /// `setting` for one call of layer `layer`.
+    public init(_ setting: LogitNoise, layer: Int, interpolatedKeys: UnsafePointer<UInt8>?, totalKeyCount: Int,
+                rowStatistics: UnsafePointer<Float>? = nil) {
+        self.setting = setting
         self.layer = layer
         self.interpolatedKeys = interpolatedKeys
-        self.onlyInterpolated = onlyInterpolated
-        self.scaleStandardDeviation = scaleStandardDeviation
-        self.standardDeviationBase = standardDeviationBase
         self.totalKeyCount = totalKeyCount
-        self.rowOffset = rowOffset
-        self.rowScale = rowScale
+        self.rowStatistics = rowStatistics
     }
 
     /// The standard-normal number the generator gives for these counters.
@@ -244,13 +235,18 @@ public final class AttentionKernel: @unchecked Sendable {
         }
         var cNoise = gk_attention_noise()
         if let noise = a.noise {
-            cNoise = gk_attention_noise(kind: noise.kind == .gaussian ? Int32(GK_NOISE_GAUSSIAN) : Int32(GK_NOISE_UNIFORM),
-                                        seed: noise.seed, layer: Int32(noise.layer), only_interpolated: noise.onlyInterpolated ? 1 : 0,
-                                        interpolated_keys: noise.interpolatedKeys, scale_std: noise.scaleStandardDeviation ? 1 : 0,
-                                        std_base: noise.standardDeviationBase, total_key_count: Int64(noise.totalKeyCount),
-                                        row_offset: noise.rowOffset, row_scale: noise.rowScale)
-            if noise.onlyInterpolated && noise.interpolatedKeys == nil {
+            let setting = noise.setting
+            cNoise = gk_attention_noise(kind: setting.kind == .gaussian ? Int32(GK_NOISE_GAUSSIAN) : Int32(GK_NOISE_UNIFORM),
+                                        seed: setting.seed, layer: Int32(noise.layer), only_interpolated: setting.onlyInterpolated ? 1 : 0,
+                                        interpolated_keys: noise.interpolatedKeys, scale_std: setting.scaleStandardDeviation ? 1 : 0,
+                                        std_base: setting.standardDeviationBase, total_key_count: Int64(noise.totalKeyCount),
+                                        row_offset: setting.meanFromRow ? noise.rowStatistics : nil,
+                                        row_scale: setting.maximumFromRow ? noise.rowStatistics : nil)
+            if setting.onlyInterpolated && noise.interpolatedKeys == nil {
                 throw TensorError.invalidShape("noise restricted to interpolated keys needs the interpolated-key mask")
+            }
+            if (setting.meanFromRow || setting.maximumFromRow) && noise.rowStatistics == nil {
+                throw TensorError.invalidShape("noise taken from the row needs the row statistics")
             }
         }
         return try withUnsafePointer(to: &cNoise) { noisePointer in

@@ -253,12 +253,12 @@ final class AttentionKernelTests: XCTestCase {
             Double(AttentionNoise.uniform(seed: 3, layer: 1, head: h, query: c.firstQuery + q, key: j)) * 4
         }, window: 9, softCap: 1)
         try onEveryPath { path in
-            let noise = AttentionNoise(kind: .uniform, seed: 3, layer: 1, interpolatedKeys: nil, onlyInterpolated: false,
-                                       scaleStandardDeviation: false, standardDeviationBase: 1, totalKeyCount: c.keys)
+            let setting = LogitNoise(kind: .uniform, onlyInterpolated: false, scaleStandardDeviation: false,
+                                     standardDeviationBase: 1, maximumFromRow: true, seed: 3)
             var scales = [Float](repeating: 4, count: c.queries * c.heads)
             let actual = try scales.withUnsafeMutableBufferPointer { rowScale in
-                var withScale = noise
-                withScale.rowScale = UnsafePointer(rowScale.baseAddress)
+                let withScale = AttentionNoise(setting, layer: 1, interpolatedKeys: nil, totalKeyCount: c.keys,
+                                               rowStatistics: UnsafePointer(rowScale.baseAddress))
                 return try runKernel(problem, scale: scale, noise: withScale, window: 9, softCap: 1)
             }
             assertClose(actual, expected, tolerance: 2e-5, "soft-cap before uniform noise on \(path)")
@@ -280,15 +280,27 @@ final class AttentionKernelTests: XCTestCase {
         try onEveryPath { path in
             let actual = try problem.interpolated.withUnsafeBufferPointer { mask in
                 try offsets.withUnsafeBufferPointer { offsetPointer in
-                    let noise = AttentionNoise(kind: .gaussian, seed: 7, layer: 3, interpolatedKeys: mask.baseAddress,
-                                               onlyInterpolated: true, scaleStandardDeviation: true, standardDeviationBase: 1.5,
-                                               totalKeyCount: c.keys, rowOffset: offsetPointer.baseAddress)
+                    let setting = LogitNoise(kind: .gaussian, onlyInterpolated: true, meanFromRow: true,
+                                             scaleStandardDeviation: true, standardDeviationBase: 1.5, seed: 7)
+                    let noise = AttentionNoise(setting, layer: 3, interpolatedKeys: mask.baseAddress, totalKeyCount: c.keys,
+                                               rowStatistics: offsetPointer.baseAddress)
                     return try runKernel(problem, scale: scale, noise: noise)
                 }
             }
             assertClose(actual, expected, tolerance: 2e-5, "gaussian noise on \(path), \(c)")
         }
       }
+    }
+
+    /// A setting that needs the mask or the row statistics is refused without them, not run with garbage.
+    func testNoiseWithoutItsInputsIsRefused() throws {
+        let c = Case(queries: 3, firstQuery: 5, keys: 8, heads: 2, kvHeads: 1, dim: 16, views: 1)
+        let problem = makeProblem(c, seed: 5)
+        let fromRow = LogitNoise(kind: .gaussian, onlyInterpolated: false, meanFromRow: true,
+                                 scaleStandardDeviation: false, standardDeviationBase: 1, seed: 1)
+        XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: AttentionNoise(fromRow, layer: 0, interpolatedKeys: nil, totalKeyCount: c.keys)))
+        let masked = LogitNoise(kind: .uniform, onlyInterpolated: true, scaleStandardDeviation: false, standardDeviationBase: 1, seed: 1)
+        XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: AttentionNoise(masked, layer: 0, interpolatedKeys: nil, totalKeyCount: c.keys)))
     }
 
     func testNoiseGeneratorIsDeterministicAndDistributed() {

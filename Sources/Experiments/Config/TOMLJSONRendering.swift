@@ -36,7 +36,11 @@ extension TOMLValue {
                 elements[index].write(to: &out, indent: indent, level: level + 1)
             }
         case .table(let table):
-            table.write(to: &out, indent: indent, level: level)
+            let pairs = table.entries
+            writeContainer(to: &out, open: "{", close: "}", count: pairs.count, indent: indent, level: level) { index, out in
+                out += JSONText.string(pairs[index].key) + ": "
+                pairs[index].value.write(to: &out, indent: indent, level: level + 1)
+            }
         }
     }
 }
@@ -44,19 +48,7 @@ extension TOMLValue {
 extension TOMLTable {
     /// This table as a JSON object, keys in definition order; `indent` spaces per level (0: on one
     /// line).
-    public func jsonText(indent: Int = 4) -> String {
-        var out = ""
-        write(to: &out, indent: indent, level: 0)
-        return out
-    }
-
-    fileprivate func write(to out: inout String, indent: Int, level: Int) {
-        let pairs = entries
-        writeContainer(to: &out, open: "{", close: "}", count: pairs.count, indent: indent, level: level) { index, out in
-            out += JSONText.string(pairs[index].key) + ": "
-            pairs[index].value.write(to: &out, indent: indent, level: level + 1)
-        }
-    }
+    public func jsonText(indent: Int = 4) -> String { TOMLValue.table(self).jsonText(indent: indent) }
 }
 
 private func writeContainer(to out: inout String, open: String, close: String, count: Int, indent: Int, level: Int,

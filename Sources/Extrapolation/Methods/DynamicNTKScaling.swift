@@ -9,20 +9,7 @@ import Transformer
 /// `L = N` for every token, as the reference does). Keys enter the cache rotated with the base
 /// of their step and keep that rotation, as in Hugging Face transformers' implementation.
 public struct DynamicNTKScaling: ScalingFactorMethod {
-    public static let descriptor = MethodDescriptor(
-        name: "dynamic_ntk", aliases: ["repro_dynamic_ntk"],
-        summary: "Per step with length L > W: base b · ((s·L/W) − (s−1))^(d/(d−2)); cached keys keep their rotation.",
-        constraint: factorConstraint, parameters: [factorParameter])
-
-    public let originalWindow: Int
-    /// Scaling factor s.
-    public let factor: Double
-
-    /// Dynamic NTK with factor `s` from window `W`.
-    public init(factor: Double, originalWindow: Int) {
-        self.factor = factor
-        self.originalWindow = originalWindow
-    }
+    public static let descriptor = scalingDescriptor(name: "dynamic_ntk", aliases: ["repro_dynamic_ntk"], summary: "Per step with length L > W: base b · ((s·L/W) − (s−1))^(d/(d−2)); cached keys keep their rotation.")
 
     /// The base in use at length `length`.
     public func base(atLength length: Int, base: Double, dimension: Int) -> Double {
@@ -40,4 +27,7 @@ public struct DynamicNTKScaling: ScalingFactorMethod {
         return standardLayout(cached: cached, adding: count,
                               frequencies: .standard(base: scaled, dimension: context.rotaryDimension))
     }
+
+    public let scaling: ScalingFactor
+    public init(scaling: ScalingFactor) { self.scaling = scaling }
 }

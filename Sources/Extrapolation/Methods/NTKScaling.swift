@@ -5,20 +5,7 @@ import Transformer
 /// Static NTK-aware scaling (`ntk`, alias `repro_ntk`): the RoPE base is replaced once by
 /// `b' = b · s^(d/(d-2))`.
 public struct NTKScaling: ScalingFactorMethod {
-    public static let descriptor = MethodDescriptor(
-        name: "ntk", aliases: ["repro_ntk"],
-        summary: "RoPE base b replaced by b · s^(d/(d-2)) for factor s and head dimension d.",
-        constraint: factorConstraint, parameters: [factorParameter])
-
-    public let originalWindow: Int
-    /// Scaling factor s.
-    public let factor: Double
-
-    /// Static NTK with factor `s` from window `W`.
-    public init(factor: Double, originalWindow: Int) {
-        self.factor = factor
-        self.originalWindow = originalWindow
-    }
+    public static let descriptor = scalingDescriptor(name: "ntk", aliases: ["repro_ntk"], summary: "RoPE base b replaced by b · s^(d/(d-2)) for factor s and head dimension d.")
 
     /// The scaled base for a model with base `base` and rotary dimension `dimension`.
     public func scaledBase(base: Double, dimension: Int) -> Double {
@@ -30,4 +17,7 @@ public struct NTKScaling: ScalingFactorMethod {
                                                      dimension: context.rotaryDimension)
         return standardLayout(cached: cached, adding: count, frequencies: frequencies)
     }
+
+    public let scaling: ScalingFactor
+    public init(scaling: ScalingFactor) { self.scaling = scaling }
 }

@@ -6,35 +6,29 @@ import Transformer
 /// original frequencies along a linear ramp between the correction dimensions of `beta_fast`
 /// and `beta_slow`, with cos and sin multiplied by `0.1·ln(s) + 1`.
 public struct YaRNScaling: ScalingFactorMethod {
-    public static let descriptor = MethodDescriptor(
+    public static let descriptor = scalingDescriptor(
         name: "yarn", aliases: ["repro_yarn"],
         summary: "inv_freq' = (inv_freq/s)·ramp + inv_freq·(1−ramp), ramp linear between dim(beta_fast) and dim(beta_slow) with dim(r) = d·ln(W/(2πr))/(2·ln b); cos, sin × (0.1·ln s + 1).",
-        constraint: factorConstraint,
-        parameters: [
-            factorParameter,
+        extra: [
             ParameterSpec("beta_fast", .number(0...1e6), default: .double(32), "rotations where interpolation starts"),
             ParameterSpec("beta_slow", .number(0...1e6), default: .double(1), "rotations where interpolation is complete"),
         ])
 
-    public let originalWindow: Int
-    /// Scaling factor s.
-    public let factor: Double
+    public let scaling: ScalingFactor
     /// Rotations per window below which a dimension is interpolated fully (transformers: 32).
     public let betaFast: Double
     /// Rotations per window above which a dimension is left as trained (transformers: 1).
     public let betaSlow: Double
 
     /// YaRN with the default ramp bounds (beta_fast 32, beta_slow 1).
-    public init(factor: Double, originalWindow: Int) {
-        self.originalWindow = originalWindow
-        self.factor = factor
+    public init(scaling: ScalingFactor) {
+        self.scaling = scaling
         self.betaFast = 32
         self.betaSlow = 1
     }
 
     public init(parameters: MethodParameters, originalWindow: Int) throws {
-        self.originalWindow = originalWindow
-        self.factor = try parameters.double("factor")
+        self.scaling = (try parameters.double("factor"), originalWindow)
         self.betaFast = try parameters.double("beta_fast")
         self.betaSlow = try parameters.double("beta_slow")
         guard betaFast > 0, betaSlow > 0 else {

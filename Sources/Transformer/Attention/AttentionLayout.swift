@@ -111,33 +111,6 @@ public enum ViewKeys: Sendable {
     case blended(upper: [Float], lower: [Float], lowerWeight: [Float])
 }
 
-/// Noise added to the logits of a blended view (GALI's option), reproducible from `seed`.
-public struct LogitNoise: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case gaussian, uniform }
-    public var kind: Kind
-    /// Add noise only where the key is interpolated (blend weight ≠ 0).
-    public var onlyInterpolated: Bool
-    /// Gaussian: mean is the row mean of the logits over all keys of the step (else 0).
-    public var meanFromRow: Bool
-    /// Standard deviation `(i - j) / K · standardDeviationBase` (else 1).
-    public var scaleStandardDeviation: Bool
-    public var standardDeviationBase: Float
-    /// Uniform: multiply by the row maximum of the logits over all keys of the step (else 1).
-    public var maximumFromRow: Bool
-    public var seed: UInt64
-
-    public init(kind: Kind, onlyInterpolated: Bool, meanFromRow: Bool, scaleStandardDeviation: Bool,
-                standardDeviationBase: Float, maximumFromRow: Bool, seed: UInt64) {
-        self.kind = kind
-        self.onlyInterpolated = onlyInterpolated
-        self.meanFromRow = meanFromRow
-        self.scaleStandardDeviation = scaleStandardDeviation
-        self.standardDeviationBase = standardDeviationBase
-        self.maximumFromRow = maximumFromRow
-        self.seed = seed
-    }
-}
-
 /// A layout that does not fit the step it was made for.
 public struct AttentionLayoutError: Error, CustomStringConvertible {
     public let message: String

@@ -28,13 +28,8 @@ extension InferenceSession {
         }
         try interpolatedKeys.withUnsafeBufferPointer { mask in
             var noisy = arguments
-            noisy.noise = AttentionNoise(
-                kind: noise.kind == .gaussian ? .gaussian : .uniform, seed: noise.seed, layer: layer,
-                interpolatedKeys: mask.baseAddress, onlyInterpolated: noise.onlyInterpolated,
-                scaleStandardDeviation: noise.scaleStandardDeviation, standardDeviationBase: noise.standardDeviationBase,
-                totalKeyCount: stepKeyCount,
-                rowOffset: noise.meanFromRow ? UnsafePointer(rowStatistics) : nil,
-                rowScale: noise.maximumFromRow ? UnsafePointer(rowStatistics) : nil)
+            noisy.noise = AttentionNoise(noise, layer: layer, interpolatedKeys: mask.baseAddress, totalKeyCount: stepKeyCount,
+                                         rowStatistics: UnsafePointer(rowStatistics))
             try body(noisy)
         }
     }
