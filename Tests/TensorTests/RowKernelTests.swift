@@ -61,6 +61,15 @@ final class RowKernelTests: XCTestCase {
                 Kernels.add(up, into: &sum, count: n)
                 XCTAssertEqual(sum, zip(gate, up).map { $0 + $1 }, "\(path) add n \(n)")
             }
+            // NaN stays in its lane; gates just past exp's range (±88.7) still give silu's limits.
+            let gate: [Float] = [1, .nan, -88.9, 88.9, -87.5, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+            var out = [Float](repeating: 0, count: gate.count)
+            Kernels.siluMultiply(gate: gate, up: [Float](repeating: 1, count: gate.count), count: gate.count, into: &out)
+            XCTAssertTrue(out[1].isNaN, "\(path)")
+            XCTAssertEqual(Double(out[2]), 0, accuracy: 1e-30, "\(path)")
+            XCTAssertEqual(out[3], 88.9, "\(path)")
+            XCTAssertEqual(Double(out[4]), -87.5 * exp(-87.5), accuracy: 1e-6 * 87.5, "\(path)")
+            XCTAssertTrue(out.enumerated().allSatisfy { $0.offset == 1 || $0.element.isFinite }, "\(path): \(out)")
         }
     }
 
