@@ -9,28 +9,12 @@
    caches, as in decoding) the partial states are merged at the end in a fixed order, so the
    result does not depend on the thread count. */
 #include "exp16.h"
+#include "kv_cache.h"
 #include <math.h>
 #include <stdbool.h>
 
 /* Queries per task, keys per task when keys are split, and (query, head) rows per tile. */
 enum { QUERY_BLOCK = 16, KEY_SPLIT = 1024, TILE_ROWS = 6 };
-
-/* How an instantiation reads cached keys and values: Float32, or IEEE half converted by the
-   instruction set's own conversion (F16C, AVX-512, NEON) or, where the portable build has none
-   (x86-64 baseline), by integer arithmetic. */
-enum { READ_F32, READ_F16_NATIVE, READ_F16_BITS };
-
-/* 16 consecutive cached elements starting at element `index` of `base`. */
-GK_INLINE v16f load_cached16(const void *base, int64_t index, const int READ) {
-    if (READ == READ_F32) return load16((const float *)base + index);
-    if (READ == READ_F16_BITS) return load16_half_bits((const uint16_t *)base + index);
-    return load16_half((const uint16_t *)base + index);
-}
-
-/* One cached element of type `type` (GK_F32 or GK_F16). */
-static inline float cached_element(const void *base, int64_t index, int type) {
-    return type == GK_F16 ? gk_half_to_float(((const uint16_t *)base)[index]) : ((const float *)base)[index];
-}
 
 /* tanh on 16 lanes: with m = e^(-2|x|) - 1 (formed without cancellation), tanh|x| = -m / (m + 2);
    relative error a few ulp. */
@@ -190,8 +174,8 @@ GK_INLINE v16f soft_cap16(const gk_attention_args *a, v16f x) {
 }
 
 static inline float key_element(const gk_attention_args *a, int view, int32_t g, int64_t j, int t) {
-    return cached_element(a->keys[view], g * a->key_head_stride + (j / GK_KEY_BLOCK) * a->head_dim * GK_KEY_BLOCK
-                          + t * GK_KEY_BLOCK + j % GK_KEY_BLOCK, a->kv_type);
+    return gk_cached_key_element(a->keys[view], g * a->key_head_stride + (j / GK_KEY_BLOCK) * a->head_dim * GK_KEY_BLOCK,
+                                 a->head_dim, (int)(j % GK_KEY_BLOCK), t, a->kv_type);
 }
 
 float gk_attention_logit(const gk_attention_args *a, int64_t q, int32_t h, int64_t j) {
@@ -213,7 +197,7 @@ typedef struct {
 
 /* Logits of one (query, head) row against the 16 keys of block kb, for every view the row uses
    in this block, selected per key, scaled and soft-capped; invalid keys get -inf. READ: how
-   keys are read (see load_cached16). */
+   keys are read (see kv_cache.h). */
 GK_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h, int32_t g, int64_t kb,
                                 int64_t key_begin, int64_t key_end, const int READ) {
     const int64_t i = a->first_query_index + q;
@@ -229,14 +213,18 @@ GK_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h, in
         const int64_t block = g * a->key_head_stride + kb * d * GK_KEY_BLOCK;
         /* four independent accumulators keep the FMA pipes busy */
         v16f acc0 = splat(0), acc1 = splat(0), acc2 = splat(0), acc3 = splat(0);
-        int t = 0;
-        for (; t + 3 < d; t += 4) {
-            acc0 += splat(query[t]) * load_cached16(keys, block + t * GK_KEY_BLOCK, READ);
-            acc1 += splat(query[t + 1]) * load_cached16(keys, block + (t + 1) * GK_KEY_BLOCK, READ);
-            acc2 += splat(query[t + 2]) * load_cached16(keys, block + (t + 2) * GK_KEY_BLOCK, READ);
-            acc3 += splat(query[t + 3]) * load_cached16(keys, block + (t + 3) * GK_KEY_BLOCK, READ);
+        for (int t0 = 0; t0 < d; t0 += GK_CACHE_GROUP) {
+            const v16f scales = key_scales16(keys, block, d, t0, READ);
+            const int t_end = t0 + GK_CACHE_GROUP < d ? t0 + GK_CACHE_GROUP : d;
+            int t = t0;
+            for (; t + 3 < t_end; t += 4) {
+                acc0 += splat(query[t]) * load_key16(keys, block, t, scales, READ);
+                acc1 += splat(query[t + 1]) * load_key16(keys, block, t + 1, scales, READ);
+                acc2 += splat(query[t + 2]) * load_key16(keys, block, t + 2, scales, READ);
+                acc3 += splat(query[t + 3]) * load_key16(keys, block, t + 3, scales, READ);
+            }
+            for (; t < t_end; t++) acc0 += splat(query[t]) * load_key16(keys, block, t, scales, READ);
         }
-        for (; t < d; t++) acc0 += splat(query[t]) * load_cached16(keys, block + t * GK_KEY_BLOCK, READ);
         v16f dots = soft_cap16(a, ((acc0 + acc1) + (acc2 + acc3)) * splat(a->logit_scale));
         if (first_view == last_view) {
             logits = dots;
@@ -279,7 +267,7 @@ GK_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, i
         for (int t = 0; t < d; t++) acc[t] *= alpha;
         for (int l = 0; l < GK_KEY_BLOCK; l++) {
             if (p[l] == 0.0f) continue;
-            for (int t = 0; t < d; t++) acc[t] += p[l] * cached_element(a->values, rows + l * d + t, a->kv_type);
+            for (int t = 0; t < d; t++) acc[t] += p[l] * gk_cached_element(a->values, rows + l * d + t, a->kv_type);
         }
     }
     state[0] = running_max;
@@ -339,20 +327,25 @@ GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q,
                 acc0[r] = splat(0);
                 acc1[r] = splat(0);
             }
-            if (both) {
-                for (int t = 0; t < D; t++) {
-                    v16f k0 = load_cached16(keys, block + t * GK_KEY_BLOCK, READ);
-                    v16f k1 = load_cached16(keys, block + (D + t) * GK_KEY_BLOCK, READ);
-                    for (int r = 0; r < TR; r++) {
-                        v16f q = splat(query[r][t]);
-                        acc0[r] += q * k0;
-                        acc1[r] += q * k1;
+            const int64_t block1 = block + D * GK_KEY_BLOCK;
+            for (int t0 = 0; t0 < D; t0 += GK_CACHE_GROUP) {
+                const v16f scales0 = key_scales16(keys, block, D, t0, READ);
+                if (both) {
+                    const v16f scales1 = key_scales16(keys, block1, D, t0, READ);
+                    for (int t = t0; t < t0 + GK_CACHE_GROUP; t++) {
+                        v16f k0 = load_key16(keys, block, t, scales0, READ);
+                        v16f k1 = load_key16(keys, block1, t, scales1, READ);
+                        for (int r = 0; r < TR; r++) {
+                            v16f q = splat(query[r][t]);
+                            acc0[r] += q * k0;
+                            acc1[r] += q * k1;
+                        }
                     }
-                }
-            } else {
-                for (int t = 0; t < D; t++) {
-                    v16f k0 = load_cached16(keys, block + t * GK_KEY_BLOCK, READ);
-                    for (int r = 0; r < TR; r++) acc0[r] += splat(query[r][t]) * k0;
+                } else {
+                    for (int t = t0; t < t0 + GK_CACHE_GROUP; t++) {
+                        v16f k0 = load_key16(keys, block, t, scales0, READ);
+                        for (int r = 0; r < TR; r++) acc0[r] += splat(query[r][t]) * k0;
+                    }
                 }
             }
             for (int r = 0; r < TR; r++) {
@@ -470,14 +463,19 @@ GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const
     }
 }
 
-/* How each path reads half caches: the x86-64 baseline has no half conversion instruction. */
+/* How each path reads half caches and Q8_0 scales: the x86-64 baseline has no half conversion
+   instruction. */
 #if GK_X86
 #define HALF_READ_portable READ_F16_BITS
+#define Q8_READ_portable READ_Q8_BITS
 #else
 #define HALF_READ_portable READ_F16_NATIVE
+#define Q8_READ_portable READ_Q8_NATIVE
 #endif
 #define HALF_READ_avx2 READ_F16_NATIVE
 #define HALF_READ_avx512 READ_F16_NATIVE
+#define Q8_READ_avx2 READ_Q8_NATIVE
+#define Q8_READ_avx512 READ_Q8_NATIVE
 
 /* One task function per (path, cached element type). */
 #define ATTENTION_TASKS(isa, target)                                                                       \
@@ -488,12 +486,17 @@ GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const
     target static void attention_f16_##isa(void *context, int64_t task, int thread) {                    \
         (void)thread;                                                                                      \
         attention_task_body(context, task, HALF_READ_##isa);                                               \
+    }                                                                                                      \
+    target static void attention_q8_##isa(void *context, int64_t task, int thread) {                     \
+        (void)thread;                                                                                      \
+        attention_task_body(context, task, Q8_READ_##isa);                                                 \
     }
 GK_FOR_EACH_PATH(ATTENTION_TASKS)
 
 /* The task function for the current path and the cache's element type. */
 static gk_task_fn attention_task(int kv_type) {
     const int path = gk_path();
+    if (kv_type == GK_Q8_0) return GK_PICK(path, attention_q8);
     return kv_type == GK_F16 ? GK_PICK(path, attention_f16) : GK_PICK(path, attention_f32);
 }
 
@@ -502,15 +505,23 @@ static gk_task_fn attention_task(int kv_type) {
 void gk_store_cached(const float *source, void *destination, int type, int64_t n) {
     if (type == GK_F16) {
         for (int64_t i = 0; i < n; i++) ((uint16_t *)destination)[i] = gk_float_to_half(source[i]);
-    } else {
+    } else if (type == GK_F32) {
         memcpy(destination, source, sizeof(float) * (size_t)n);
+    } else if (type == GK_Q8_0) {
+        for (int64_t b = 0; b < n / GK_QK; b++) {
+            uint8_t *block = (uint8_t *)destination + b * GK_Q8_0_BYTES;
+            uint16_t d = gk_quantize_group(source + b * GK_QK, (int8_t *)block + 2, 1);
+            block[0] = (uint8_t)d;
+            block[1] = (uint8_t)(d >> 8);
+        }
     }
 }
 
 /* The sliding window and soft-cap are usable: window >= 0, cap finite and >= 0. */
 static int valid_extras(const gk_attention_args *a) {
-    return a->sliding_window >= 0 && a->logit_softcap >= 0 && a->logit_softcap < INFINITY
-        && (a->kv_type == GK_F32 || a->kv_type == GK_F16);
+    return a->sliding_window >= 0 && a->logit_softcap >= 0 && a->logit_softcap < INFINITY && gk_cache_type_valid(a->kv_type)
+        && (a->kv_type != GK_Q8_0 || (a->head_dim % GK_QK == 0 && a->key_head_stride % GK_QK == 0
+                                      && a->value_head_stride % GK_QK == 0));
 }
 
 int gk_attention_key_sums(const gk_attention_args *a, int32_t view, float *sums) {
@@ -526,7 +537,7 @@ int gk_attention_key_sums(const gk_attention_args *a, int32_t view, float *sums)
 }
 
 void gk_load_cached(const void *source, int type, float *destination, int64_t n) {
-    for (int64_t i = 0; i < n; i++) destination[i] = cached_element(source, i, type);
+    for (int64_t i = 0; i < n; i++) destination[i] = gk_cached_element(source, i, type);
 }
 
 static int valid_args(const gk_attention_args *a) {
@@ -605,6 +616,7 @@ typedef struct {
 
 /* Logits of row (q, h) against key block kb over all keys, on the portable path. */
 static v16f probe_logits(const gk_attention_args *a, int64_t q, int32_t h, int32_t g, int64_t kb) {
+    if (a->kv_type == GK_Q8_0) return block_logits(a, q, h, g, kb, 0, a->key_count, Q8_READ_portable);
     return a->kv_type == GK_F16 ? block_logits(a, q, h, g, kb, 0, a->key_count, HALF_READ_portable)
                                 : block_logits(a, q, h, g, kb, 0, a->key_count, READ_F32);
 }

@@ -1,6 +1,6 @@
 /* Rotary position embedding of attention inputs: angle tables, rotation of query rows, and
    rotation of keys into the blocked key layout, including GALI's blend of two rotations. */
-#include "vector16.h"
+#include "kv_cache.h"
 #include <math.h>
 
 enum { MAX_HEAD_DIM = 512, ROWS_PER_TASK = 64 };
@@ -92,14 +92,8 @@ GK_INLINE void rotate_keys_body(void *context, int64_t task) {
                 rotate_vector(key, rotated2, d, job->cos2_rows + j * half, job->sin2_rows + j * half, job->convention);
                 for (int32_t t = 0; t < d; t++) rotated[t] = (1 - w) * rotated[t] + w * rotated2[t];
             }
-            int64_t block = g * job->out_head_stride + (j / GK_KEY_BLOCK) * d * GK_KEY_BLOCK + j % GK_KEY_BLOCK;
-            if (job->out_type == GK_F16) {
-                uint16_t *out = (uint16_t *)job->out + block;
-                for (int32_t t = 0; t < d; t++) out[t * GK_KEY_BLOCK] = gk_float_to_half(rotated[t]);
-            } else {
-                float *out = (float *)job->out + block;
-                for (int32_t t = 0; t < d; t++) out[t * GK_KEY_BLOCK] = rotated[t];
-            }
+            gk_store_key(rotated, job->out, g * job->out_head_stride + (j / GK_KEY_BLOCK) * d * GK_KEY_BLOCK, d,
+                         (int)(j % GK_KEY_BLOCK), job->out_type);
         }
     }
 }
@@ -120,6 +114,7 @@ void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row
                             int32_t kv_heads, int32_t head_dim, const float *cos_rows, const float *sin_rows,
                             const float *cos2_rows, const float *sin2_rows, const float *weight2, int convention,
                             void *out, int out_type, int64_t out_head_stride) {
+    if (!gk_cache_type_valid(out_type) || (out_type == GK_Q8_0 && head_dim % GK_QK != 0)) return;
     keys_job job = { keys, row_stride, first, count, kv_heads, head_dim, cos_rows, sin_rows, cos2_rows, sin2_rows,
                      weight2, convention, out, out_type, out_head_stride };
     gk_pool_run(pool, (count + ROWS_PER_TASK - 1) / ROWS_PER_TASK, GK_PICK(gk_path(), rotate_keys), &job);

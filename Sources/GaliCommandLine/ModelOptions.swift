@@ -19,7 +19,8 @@ struct ModelOptions {
       --threads N         threads (default: all active cores)
       --precision P       fast (8-bit activations, integer dot products) or exact (Float32)
       --exact             same as --precision exact
-      --kv-type T         key/value cache elements: f32 or f16 (default: f16, f32 with exact precision)
+      --kv-type T         key/value cache elements: f32, f16 or q8_0 (ggml's 8-bit blocks; head
+                          dimension a multiple of 32) (default: f16, f32 with exact precision)
     """
 
     var modelPath: String
@@ -51,7 +52,7 @@ struct ModelOptions {
         targetLength = try arguments.int("max-pe", in: 1...Int(Int32.max))
         if let text = arguments.string("kv-type") {
             guard let cacheType = CacheElementType(rawValue: text) else {
-                throw CommandLineError("--kv-type must be f32 or f16, not \"\(text)\"")
+                throw CommandLineError("--kv-type must be \(CacheElementType.choices), not \"\(text)\"")
             }
             self.cacheType = cacheType
         }

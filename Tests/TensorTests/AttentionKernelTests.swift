@@ -79,9 +79,9 @@ final class AttentionKernelTests: XCTestCase {
 
     /// The problem with keys and values rounded to `type` (what the kernel sees from such a cache).
     func rounded(_ p: Problem, to type: CacheElementType) -> Problem {
-        guard type == .f16 else { return p }
+        guard type != .f32 else { return p }
         var copy = p
-        func round(_ values: [Float]) -> [Float] { values.map { Float(Float16($0)) } }
+        func round(_ values: [Float]) -> [Float] { type == .q8_0 ? PlainQ8_0.dequantized(values) : values.map { Float(Float16($0)) } }
         copy.k = p.k.map(round)
         copy.v = round(p.v)
         return copy
@@ -89,9 +89,21 @@ final class AttentionKernelTests: XCTestCase {
 
     func runKernel(_ p: Problem, scale: Float, noise: AttentionNoise?, window: Int = 0, softCap: Float = 0,
                    cacheType: CacheElementType = .f32) throws -> [Float] {
+        let kernel = AttentionKernel(pool: try ThreadPool(threadCount: 2))
+        var output = [Float](repeating: .nan, count: p.c.queries * p.c.heads * p.c.dim)
+        try output.withUnsafeMutableBufferPointer { out in
+            try withArguments(p, scale: scale, noise: noise, window: window, softCap: softCap, cacheType: cacheType,
+                              output: out.baseAddress!) { try kernel.run($0) }
+        }
+        return output
+    }
+
+    /// Calls `body` with kernel arguments for `p`: keys in the blocked layout and values as a
+    /// cache of `cacheType` holds them (q8_0 bytes written by the plain reference).
+    func withArguments<R>(_ p: Problem, scale: Float, noise: AttentionNoise?, window: Int = 0, softCap: Float = 0,
+                          cacheType: CacheElementType, output: UnsafeMutablePointer<Float>,
+                          _ body: (AttentionKernel.Arguments) throws -> R) throws -> R {
         let c = p.c
-        let pool = try ThreadPool(threadCount: 2)
-        let kernel = AttentionKernel(pool: pool)
         let stride = KeyBlockLayout.floatsPerHead(capacity: c.keys, headDimension: c.dim)
         var blocked = [[Float]](repeating: [Float](repeating: .nan, count: stride * c.kvHeads), count: c.views)
         for view in 0..<c.views {
@@ -108,40 +120,47 @@ final class AttentionKernelTests: XCTestCase {
         }
         // pad unused key slots with NaN-free zeros so masked lanes never read NaN into sums
         for view in 0..<c.views { for index in blocked[view].indices where blocked[view][index].isNaN { blocked[view][index] = 0 } }
-        var output = [Float](repeating: .nan, count: c.queries * c.heads * c.dim)
         let paddedValues = p.v + [Float](repeating: 0, count: KeyBlockLayout.blockSize * c.dim)
         let queryPointers = p.q.map { array -> UnsafeMutablePointer<Float> in
             let pointer = UnsafeMutablePointer<Float>.allocate(capacity: array.count)
             pointer.initialize(from: array, count: array.count)
             return pointer
         }
-        // keys and values as the cache stores them
+        // keys and values as the cache stores them (q8_0: written by the plain reference)
         func cached(_ array: [Float]) -> UnsafeMutableRawPointer {
-            let pointer = UnsafeMutableRawPointer.allocate(byteCount: array.count * cacheType.bytesPerElement, alignment: 64)
-            array.withUnsafeBufferPointer { cacheType.store($0.baseAddress!, count: array.count, into: pointer) }
+            let pointer = UnsafeMutableRawPointer.allocate(byteCount: cacheType.byteCount(elements: array.count), alignment: 64)
+            if cacheType == .q8_0 {
+                pointer.copyMemory(from: PlainQ8_0.rowBytes(array), byteCount: cacheType.byteCount(elements: array.count))
+            } else {
+                array.withUnsafeBufferPointer { cacheType.store($0.baseAddress!, count: array.count, into: pointer) }
+            }
             return pointer
         }
-        let keyPointers = blocked.map(cached)
+        func cachedKeys(view: Int) -> UnsafeMutableRawPointer {
+            guard cacheType == .q8_0 else { return cached(blocked[view]) }
+            let bytes = (0..<c.kvHeads).flatMap { g in
+                PlainQ8_0.keyHeadBytes(Array(p.k[view][(g * c.keys * c.dim)..<((g + 1) * c.keys * c.dim)]), dimension: c.dim, capacity: c.keys)
+            }
+            let pointer = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 64)
+            pointer.copyMemory(from: bytes, byteCount: bytes.count)
+            return pointer
+        }
+        let keyPointers = (0..<c.views).map(cachedKeys)
         let valuePointer = cached(paddedValues)
         defer {
             queryPointers.forEach { $0.deallocate() }
             (keyPointers + [valuePointer]).forEach { $0.deallocate() }
         }
-        do {
-            try p.thresholds.withUnsafeBufferPointer { thresholds in
-                try output.withUnsafeMutableBufferPointer { out in
-                    let arguments = AttentionKernel.Arguments(
-                        queryCount: c.queries, firstQueryIndex: c.firstQuery, keyCount: c.keys, heads: c.heads,
-                        keyValueHeads: c.kvHeads, headDimension: c.dim, queries: queryPointers.map { UnsafePointer($0) },
-                        cachedKeys: keyPointers.map { UnsafeRawPointer($0) }, keyHeadStride: stride,
-                        cachedValues: UnsafeRawPointer(valuePointer), valueHeadStride: c.keys * c.dim, cacheType: cacheType,
-                        thresholds: c.views > 1 ? thresholds.baseAddress : nil,
-                        logitScale: scale, noise: noise, slidingWindow: window, logitSoftCap: softCap, output: out.baseAddress!)
-                    try kernel.run(arguments)
-                }
-            }
+        return try p.thresholds.withUnsafeBufferPointer { thresholds in
+            let arguments = AttentionKernel.Arguments(
+                queryCount: c.queries, firstQueryIndex: c.firstQuery, keyCount: c.keys, heads: c.heads,
+                keyValueHeads: c.kvHeads, headDimension: c.dim, queries: queryPointers.map { UnsafePointer($0) },
+                cachedKeys: keyPointers.map { UnsafeRawPointer($0) }, keyHeadStride: stride,
+                cachedValues: UnsafeRawPointer(valuePointer), valueHeadStride: c.keys * c.dim, cacheType: cacheType,
+                thresholds: c.views > 1 ? thresholds.baseAddress : nil,
+                logitScale: scale, noise: noise, slidingWindow: window, logitSoftCap: softCap, output: output)
+            return try body(arguments)
         }
-        return output
     }
 
     func assertClose(_ a: [Float], _ b: [Float], tolerance: Float, _ message: String) {

@@ -28,9 +28,17 @@ typedef struct {
     const float *row_scale;             /* [query_count][heads] or NULL (1) */
 } gk_attention_noise;
 
-/** Keys and values are cached as Float32 or IEEE half (kv_type). Keys are stored per kv head in blocks of GK_KEY_BLOCK keys, each block transposed:
-    element t of key j of kv head g lives at keys[g * key_head_stride + (j / 16) * head_dim * 16
-    + t * 16 + j % 16]. Values are rows: values[g * value_head_stride + j * head_dim + t]. */
+/** Keys and values are cached as Float32, IEEE half or Q8_0 (kv_type). Positions are counted in
+    elements: keys are stored per kv head in blocks of GK_KEY_BLOCK keys, each block transposed:
+    element t of key j of kv head g is element g * key_head_stride + (j / 16) * head_dim * 16
+    + t * 16 + j % 16. Values are rows: element g * value_head_stride + j * head_dim + t.
+    Q8_0 (head_dim, key_head_stride and value_head_stride multiples of 32) stores every 32
+    elements in 34 bytes, ggml's Q8_0 numbers (int8 quants q of 32-element groups of one key or
+    value row along the head dimension, one f16 scale d = max|x| / 127 per group, element q · d):
+    the run starting at element e begins at byte e / 32 * 34. A value run is ggml's block_q8_0
+    (d, then 32 quants); a key block keeps the quants transposed (dimension t of key l at byte
+    t * 16 + l of the block) followed by the scales of dimension group c of key l at byte
+    head_dim * 16 + (c * 16 + l) * 2. */
 typedef struct {
     int64_t query_count;                 /* m */
     int64_t first_query_index;           /* sequence index of query 0 */
@@ -42,7 +50,7 @@ typedef struct {
     int64_t key_head_stride;             /* in elements */
     const void *values;                  /* elements of kv_type */
     int64_t value_head_stride;           /* in elements */
-    int32_t kv_type;                     /* element type of keys and values: GK_F32 (0) or GK_F16 */
+    int32_t kv_type;                     /* element type of keys and values: GK_F32 (0), GK_F16 or GK_Q8_0 */
     /* [query_count][view_count - 1]: view 0 covers keys j >= t[0], view 1 covers
        t[1] <= j < t[0], ..., view v-1 covers j < t[v-2]. NULL when view_count == 1. */
     const int32_t *thresholds;
@@ -106,16 +114,19 @@ void gk_rotate_rows(struct gk_pool *pool, const float *input, int64_t input_stri
     keys[j * row_stride + g * head_dim]) into the blocked key layout at out (heads
     out_head_stride floats apart), key j with angle row j of cos_rows/sin_rows. With cos2_rows,
     key j becomes (1 - w_j) * R1 k_j + w_j * R2 k_j with w = weight2. Angle rows and weights are
-    indexed by absolute key index. out holds elements of out_type (GK_F32, or GK_F16 rounded to
-    nearest even); out_head_stride counts elements. */
+    indexed by absolute key index. out holds elements of out_type (GK_F32, GK_F16 rounded to
+    nearest even, or GK_Q8_0 quantized as gk_store_cached does; nothing is written for another
+    type or a Q8_0 head_dim that is not a multiple of 32); out_head_stride counts elements. */
 void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row_stride, int64_t first, int64_t count,
                             int32_t kv_heads, int32_t head_dim, const float *cos_rows, const float *sin_rows,
                             const float *cos2_rows, const float *sin2_rows, const float *weight2, int convention,
                             void *out, int out_type, int64_t out_head_stride);
 
-/** Stores n floats as elements of `type` (GK_F32, or GK_F16 rounded to nearest even). */
+/** Stores n floats as elements of `type`: GK_F32, GK_F16 rounded to nearest even, or GK_Q8_0
+    as n / 32 of ggml's block_q8_0 (n a multiple of 32; d = max|x| / 127 rounded to f16,
+    q = round(x / d) with the unrounded d, halves away from zero, as ggml quantizes). */
 void gk_store_cached(const float *source, void *destination, int type, int64_t n);
-/** Loads n elements of `type` (GK_F32 or GK_F16) as floats. */
+/** Loads n elements of `type` (GK_F32, GK_F16, or GK_Q8_0 rows as gk_store_cached writes them) as floats. */
 void gk_load_cached(const void *source, int type, float *destination, int64_t n);
 
 #endif

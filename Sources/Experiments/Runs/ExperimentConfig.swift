@@ -68,7 +68,7 @@ public struct ExperimentConfig: Sendable {
     public let seed: Int
     /// Linear-layer precision (`precision`: `fast` or `exact`).
     public let precision: Precision
-    /// Key/value cache element type (`kv_type`: `f32` or `f16`; nil: the precision's default).
+    /// Key/value cache element type (`kv_type`: `f32`, `f16` or `q8_0`; nil: the precision's default).
     public let cacheType: CacheElementType?
     /// Threads (`threads`; nil: all active cores).
     public var threads: Int?
@@ -102,7 +102,7 @@ public struct ExperimentConfig: Sendable {
         ("params", "table of method parameters"),
         ("seed", "random seed (default 42)"),
         ("precision", "fast (default) or exact linear layers"),
-        ("kv_type", "key/value cache elements: f32 or f16 (default: f16 with fast precision, f32 with exact)"),
+        ("kv_type", "key/value cache elements: f32, f16 or q8_0 (default: f16 with fast precision, f32 with exact)"),
         ("threads", "threads (default: all active cores)"),
         ("label", "row label in collected tables (default: exp_name)"),
         ("chat_format", "auto (default), llama2, llama3, template or none"),
@@ -178,7 +178,7 @@ public struct ExperimentConfig: Sendable {
         self.precision = precision
         if let cacheTypeName = try reader.string("kv_type") {
             guard let cacheType = CacheElementType(rawValue: cacheTypeName) else {
-                throw reader.error("kv_type", "must be \"f32\" or \"f16\", not \"\(cacheTypeName)\"")
+                throw reader.error("kv_type", "must be \(CacheElementType.choices), not \"\(cacheTypeName)\"")
             }
             self.cacheType = cacheType
         } else {

@@ -120,7 +120,7 @@ extension InferenceSession {
                 guard let prepared = angles.viewKeys[index], let keys = repositionedKeys[index] else { continue }
                 let stride = cache.keyHeadStride
                 let ranges = keys.pending(layer: cacheLayer, keyCount: keyCount,
-                                          capacity: (kvHeads * stride * cache.elementType.bytesPerElement + 3) / 4)
+                                          capacity: (cache.elementType.byteCount(elements: kvHeads * stride) + 3) / 4)
                 let buffer = UnsafeMutableRawPointer(keys.layers[cacheLayer].buffer.pointer)
                 let unrotated = UnsafePointer(cache.unrotatedKeys(cacheLayer))
                 if prepared.blend != nil { blendedView = index }

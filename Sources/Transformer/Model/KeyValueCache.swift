@@ -57,7 +57,7 @@ public final class KeyValueCache {
 
     /// Bytes currently allocated.
     public var allocatedBytes: Int {
-        let perLayer = keyValueHeads * (valueHeadStride + slotCount * keyHeadStride) * elementType.bytesPerElement
+        let perLayer = keyValueHeads * elementType.byteCount(elements: valueHeadStride + slotCount * keyHeadStride)
             + (keepsUnrotatedKeys ? capacity * unrotatedRowStride * MemoryLayout<Float>.size : 0)
         return perLayer * layers.count
     }
@@ -69,14 +69,14 @@ public final class KeyValueCache {
         let oldKeyStride = keyHeadStride, oldValueStride = valueHeadStride
         let newKeyStride = KeyBlockLayout.floatsPerHead(capacity: newCapacity, headDimension: headDimension)
         let newValueStride = newCapacity * headDimension
-        let size = elementType.bytesPerElement, floatSize = MemoryLayout<Float>.size
+        let bytes = elementType.byteCount, floatSize = MemoryLayout<Float>.size
         for layer in layers {
-            layer.values = regrow(layer.values, heads: keyValueHeads, oldStride: oldValueStride * size,
-                                  newStride: newValueStride * size, used: count * headDimension * size)
+            layer.values = regrow(layer.values, heads: keyValueHeads, oldStride: bytes(oldValueStride),
+                                  newStride: bytes(newValueStride), used: bytes(count * headDimension))
             for slot in 0..<slotCount {
                 let usedKeys = KeyBlockLayout.floatsPerHead(capacity: count, headDimension: headDimension)
-                layer.slots[slot] = regrow(layer.slots[slot], heads: keyValueHeads, oldStride: oldKeyStride * size,
-                                           newStride: newKeyStride * size, used: usedKeys * size)
+                layer.slots[slot] = regrow(layer.slots[slot], heads: keyValueHeads, oldStride: bytes(oldKeyStride),
+                                           newStride: bytes(newKeyStride), used: bytes(usedKeys))
             }
             if keepsUnrotatedKeys {
                 layer.unrotatedKeys = regrow(layer.unrotatedKeys, heads: 1, oldStride: capacity * unrotatedRowStride * floatSize,
@@ -121,11 +121,11 @@ public final class KeyValueCache {
 
     /// Stores value rows (`rows` tokens from `first`, each `[kvHeads · headDimension]`).
     func storeValues(_ layer: Int, from rowsPointer: UnsafePointer<Float>, rowStride: Int, first: Int, rows: Int) {
-        let base = values(layer), size = elementType.bytesPerElement
+        let base = values(layer)
         for row in 0..<rows {
             for head in 0..<keyValueHeads {
                 elementType.store(rowsPointer + row * rowStride + head * headDimension, count: headDimension,
-                                  into: base + (head * valueHeadStride + (first + row) * headDimension) * size)
+                                  into: base + elementType.byteCount(elements: head * valueHeadStride + (first + row) * headDimension))
             }
         }
     }

@@ -30,7 +30,11 @@ public final class LlamaModel: @unchecked Sendable {
         self.weights = checkpoint.weights
         self.pool = try ThreadPool(threadCount: threadCount ?? ThreadPool.activeProcessorCount)
         self.precision = precision
-        self.cacheType = cacheType ?? .standard(for: precision)
+        let cacheType = cacheType ?? .standard(for: precision)
+        guard cacheType.supports(headDimension: configuration.headDimension) else {
+            throw InferenceError.invalidArgument("the \(cacheType) key/value cache needs a head dimension that is a multiple of \(cacheType.dtype.blockSize); this model's is \(configuration.headDimension)")
+        }
+        self.cacheType = cacheType
         self.linear = LinearKernel(pool: pool, precision: precision)
     }
 
