@@ -69,6 +69,16 @@ final class HostileInputCommandTests: XCTestCase {
         XCTAssertEqual(Tool.run(["detokenize", "--model", TinyModelFile.path, "--ids", "1, 2 3"]).status, 0)
     }
 
+    /// The tiny model's heads hold 16 floats, not a whole q8_0 block: refused, not read as garbage.
+    func testCacheTypesTheModelCannotUseAreRefused() throws {
+        let text = try temporaryFile("the cat sat on the mat. the dog sat on the log.")
+        expectOneLineError(["score", "--model", TinyModelFile.path, "--file", text, "--kv-type", "q8_0"],
+                           "the q8_0 key/value cache needs a head dimension that is a multiple of 32; this model's is 16")
+        expectOneLineError(["score", "--model", TinyModelFile.path, "--file", text, "--kv-type", "q4_0"],
+                           "--kv-type must be f32, f16 or q8_0, not \"q4_0\"")
+        XCTAssertEqual(Tool.run(["score", "--model", TinyModelFile.path, "--file", text, "--kv-type", "f16"]).status, 0)
+    }
+
     func testBinaryPG19DataFailsTheCheckWithoutFolders() throws {
         let workdir = try Tool.temporaryDirectory("pg19")
         defer { try? FileManager.default.removeItem(atPath: workdir) }
