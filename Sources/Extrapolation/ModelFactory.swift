@@ -16,15 +16,18 @@ public struct LoadedModel {
     /// The original window W the method was built for.
     public var originalWindow: Int { method.originalWindow }
 
-    /// Bytes the key/value cache needs for `tokens` tokens with this method.
+    /// Bytes the key/value cache needs for `tokens` tokens with this method and the model's cache type.
     public func cacheBytes(tokens: Int) -> Int {
         let c = model.configuration
         let context = model.positioningContext
-        let copies = 1 + method.cachedKeySlotCount(context: context) + (method.keepsUnrotatedKeys(context: context) ? 1 : 0)
+        let copies = 1 + method.cachedKeySlotCount(context: context)
         // Local (sliding-window) layers run as trained: values and one key rotation.
         let localLayers = (0..<c.layerCount).filter { c.options.attention(layer: $0).isLocal }.count
         let layerCopies = (c.layerCount - localLayers) * copies + localLayers * 2
-        return tokens * layerCopies * c.keyValueHeadCount * c.headDimension * MemoryLayout<Float>.size
+        let vector = c.keyValueHeadCount * c.headDimension
+        // values and key rotations in the cache's element type; unrotated keys as Float32
+        let unrotated = method.keepsUnrotatedKeys(context: context) ? c.layerCount - localLayers : 0
+        return model.cacheType.byteCount(elements: tokens * layerCopies * vector) + tokens * unrotated * vector * MemoryLayout<Float>.size
     }
 
     /// Throws when `tokens` tokens exceed the method's length limit or would need a cache larger

@@ -68,20 +68,27 @@ public final class RotaryTable: @unchecked Sendable {
         }
     }
 
+    /// Extends the table to at least `wanted` positions, computing the new rows in place.
     private func growTable(to wanted: Int) {
         let target = min(max(wanted, tablePositions * 2), RotaryTable.tableLimit)
         let half = frequencies.pairCount
+        guard half > 0, target > tablePositions else { return }
         let positions = (tablePositions..<target).map { Float($0) }
-        let angles = RotaryAngles()
-        angles.resize(count: positions.count, pairCount: half)
+        let first = tablePositions * half
+        tableCosines.reserveCapacity(target * half)
+        tableSines.reserveCapacity(target * half)
+        tableCosines += repeatElement(0, count: positions.count * half)
+        tableSines += repeatElement(0, count: positions.count * half)
         frequencies.inverseFrequencies.withUnsafeBufferPointer { inverse in
             positions.withUnsafeBufferPointer { p in
-                gk_rotary_angles(inverse.baseAddress, Int32(half), frequencies.attentionScaling, p.baseAddress, Int64(p.count),
-                                 nil, nil, 0, angles.cosines.pointer, angles.sines.pointer)
+                tableCosines.withUnsafeMutableBufferPointer { c in
+                    tableSines.withUnsafeMutableBufferPointer { s in
+                        gk_rotary_angles(inverse.baseAddress, Int32(half), frequencies.attentionScaling, p.baseAddress, Int64(p.count),
+                                         nil, nil, 0, c.baseAddress! + first, s.baseAddress! + first)
+                    }
+                }
             }
         }
-        tableCosines += UnsafeBufferPointer(start: angles.cosines.pointer, count: positions.count * half)
-        tableSines += UnsafeBufferPointer(start: angles.sines.pointer, count: positions.count * half)
         tablePositions = target
     }
 

@@ -25,16 +25,20 @@ enum ScoreCommand: Command {
         guard let file = arguments.string("file") else { throw CommandLineError("--file is required") }
         let maxTokens = try arguments.int("max-tokens", in: 2...Int(Int32.max))
         let batchSize = try arguments.int("batch-size", default: 512, in: 1...65536)!
-        let text = try readText(file)
         let modelOptions = try ModelOptions(arguments)
-        let loaded = try modelOptions.load()
-        var tokens = loaded.tokenizer.encode(text)
-        if let maxTokens, tokens.count > maxTokens { tokens = Array(tokens.prefix(maxTokens)) }
-        guard tokens.count >= 2 else {
-            throw CommandLineError("\(file) has \(tokens.count) token(s); scoring needs at least 2")
-        }
-        try loaded.checkFits(tokens: tokens.count)
-        let session = try loaded.makeSession(reserving: tokens.count, batchSize: batchSize)
+        // The text and the tokenizer are needed only up front: they are released before scoring.
+        let (session, tokens, methodName, originalWindow) = try { () throws -> (InferenceSession, [Int], String, Int) in
+            let text = try readText(file)
+            let loaded = try modelOptions.load()
+            var tokens = loaded.tokenizer.encode(text)
+            if let maxTokens, tokens.count > maxTokens { tokens = Array(tokens.prefix(maxTokens)) }
+            guard tokens.count >= 2 else {
+                throw CommandLineError("\(file) has \(tokens.count) token(s); scoring needs at least 2")
+            }
+            try loaded.checkFits(tokens: tokens.count)
+            return (try loaded.makeSession(batchSize: batchSize), tokens, loaded.method.name, loaded.originalWindow)
+        }()
+        session.reserve(tokens.count)
         let progress = ProgressReporter(label: "scoring", total: tokens.count, unit: "tok", isTerminal: output.errorIsTerminal,
                                         write: output.writeError)
         let start = Date()
@@ -45,7 +49,7 @@ enum ScoreCommand: Command {
             let values = result.negativeLogLikelihoods.map { JSONText.number(Double($0)) }.joined(separator: ",")
             output.print("{\"tokens\": \(result.tokenCount), \"mean_nll\": \(JSONText.number(result.meanNegativeLogLikelihood)), \"ppl\": \(JSONText.number(result.perplexity)), \"nll\": [\(values)]}")
         } else {
-            output.print("method      \(loaded.method.name) (W = \(loaded.originalWindow))")
+            output.print("method      \(methodName) (W = \(originalWindow))")
             output.print("tokens      \(result.tokenCount)")
             output.print(String(format: "mean NLL    %.6f", result.meanNegativeLogLikelihood))
             output.print(String(format: "perplexity  %.4f", result.perplexity))

@@ -27,7 +27,9 @@ final class DecoderWorkspace {
     /// Rows of logits computed at once by the output head.
     static let logitRowsPerBlock = 16
 
-    func reserve(rows: Int, configuration c: LlamaConfiguration) {
+    /// Sizes the buffers for batches of `rows` tokens whose layouts have `views` views (only
+    /// those views' query buffers are grown).
+    func reserve(rows: Int, configuration c: LlamaConfiguration, views: Int) {
         let queryWidth = c.headCount * c.headDimension, keyWidth = c.keyValueHeadCount * c.headDimension
         hidden.ensure(rows * c.hiddenSize)
         normed.ensure(rows * c.hiddenSize)
@@ -39,7 +41,7 @@ final class DecoderWorkspace {
         gate.ensure(rows * c.intermediateSize)
         up.ensure(rows * c.intermediateSize)
         logits.ensure(min(rows, DecoderWorkspace.logitRowsPerBlock) * c.vocabularySize)
-        for buffer in viewQueries { buffer.ensure(rows * queryWidth) }
+        for buffer in viewQueries.prefix(views) { buffer.ensure(rows * queryWidth) }
         for buffer in positions { buffer.ensure(rows) }
         noiseRows.ensure(rows * c.headCount)
     }

@@ -133,7 +133,7 @@ public final class InferenceSession {
             let angles = prepareAngles(for: layout)
             try local?.beginStep(cached: stepStart, adding: stepLength, session: self)
             let batch = layout.requiresWholeStep ? stepLength : min(batchSize, stepLength)
-            workspace.reserve(rows: batch, configuration: model.configuration)
+            workspace.reserve(rows: batch, configuration: model.configuration, views: layout.views.count)
             var row = 0
             while row < stepLength {
                 let rows = row..<min(row + batch, stepLength)

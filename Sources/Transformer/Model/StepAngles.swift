@@ -30,15 +30,22 @@ final class AnglePool {
 
 extension InferenceSession {
     /// Computes every angle row the layout's rotations need, in buffers of `pool` (the
-    /// session's own by default). `tracksRepositionedKeys` is false for the plain layouts of
-    /// local layers, which must leave the global layers' re-positioned keys alone.
+    /// session's own by default); rotations asking for the same frequencies and positions (the
+    /// unmodified model's new keys and queries) share one buffer. `tracksRepositionedKeys` is
+    /// false for the plain layouts of local layers, which must leave the global layers'
+    /// re-positioned keys alone.
     func prepareAngles(for layout: AttentionLayout, pool: AnglePool? = nil, tracksRepositionedKeys: Bool = true) -> StepAngles {
         let pool = pool ?? anglePool
         pool.reset()
+        var computed: [(frequencies: RotaryFrequencies, positions: [Float], angles: RotaryAngles)] = []
         func angles(_ frequencies: RotaryFrequencies, _ positions: [Float]) -> (table: RotaryTable, angles: RotaryAngles) {
             let table = rotaryTable(frequencies)
+            if let same = computed.first(where: { $0.frequencies == frequencies && $0.positions == positions }) {
+                return (table, same.angles)
+            }
             let result = pool.next()
             positions.withUnsafeBufferPointer { table.computeAngles($0, into: result) }
+            computed.append((frequencies, positions, result))
             return (table, result)
         }
         let slots = layout.cachedKeys.map { angles($0.frequencies, $0.newKeyPositions) }
