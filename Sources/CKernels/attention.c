@@ -495,8 +495,16 @@ GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const
             filled++;
             bool last = q == q_end - 1 && hh == group - 1;
             if (filled == tile_rows || last) {
-                if (d == 64) attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS, READ);
-                else attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS, READ);
+                /* a tile of half the rows for short tails (decoding: one query, a group of heads),
+                   so that the FMAs are not spent on padding rows */
+                if (READ != READ_BF16 && filled <= TILE_ROWS / 2) {
+                    if (d == 64) attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS / 2, READ);
+                    else attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS / 2, READ);
+                } else if (d == 64) {
+                    attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS, READ);
+                } else {
+                    attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS, READ);
+                }
                 filled = 0;
             }
         }
