@@ -6,7 +6,8 @@ Usage:
       [--threads T] [--text FILE] [--only NAME ...] [--new-options "OPTIONS"]
 
 GALI is a release build of `gali`; OLD_GALI a release build of an older commit (e.g. 8b1b7f3) for
-A/B figures; --new-options are added to every run of GALI (e.g. "--kv-type q8_0"). LLAMA_CPP_BIN is the directory holding llama.cpp's `llama-bench` and `llama-quantize`
+A/B figures; --save keeps each 16k score's output (the command on the first line, then the
+JSON with per-token NLL); --new-options are added to every run of GALI (e.g. "--kv-type q8_0"). LLAMA_CPP_BIN is the directory holding llama.cpp's `llama-bench` and `llama-quantize`
 (without it the llama.cpp figures are skipped). Each figure runs the tools alternately, ROUNDS
 times, and prints one JSON line: both medians, every run, and the ratio. The machine load
 (`/proc/loadavg`) is printed before and after each figure. MODEL overrides the model file
@@ -80,6 +81,7 @@ def main():
     parser.add_argument("--text", default="/work/shared/data/reference/haystack.txt",
                         help="text of at least 16,384 tokens for the score figures")
     parser.add_argument("--only", nargs="*", help="figure groups: llama, baseline, gali")
+    parser.add_argument("--save", help="folder for the JSON output of every 16k score run (per-token NLL)")
     parser.add_argument("--new-options", default="",
                         help="extra options for every run of GALI, e.g. \"--kv-type q8_0\" (space-separated)")
     args = parser.parse_args()
@@ -93,11 +95,18 @@ def main():
     def bench(binary, prompt, gen, key, extra=()):
         return lambda: [gali_bench(binary, prompt, gen, t, options(binary, extra))[key]]
 
+    runs = iter(range(1_000_000))
+
     def score(binary, extra=()):
         """(wall seconds, peak MB) of a 16k score."""
         def run():
-            _, wall, peak = measured([binary, "score", "--model", MODEL, "--file", args.text, "--max-tokens", "16384",
-                                      "--threads", str(t), "--json", *options(binary, extra)])
+            command = [binary, "score", "--model", MODEL, "--file", args.text, "--max-tokens", "16384",
+                       "--threads", str(t), "--json", *options(binary, extra)]
+            out, wall, peak = measured(command)
+            if args.save:
+                os.makedirs(args.save, exist_ok=True)
+                with open(os.path.join(args.save, f"score-{next(runs):02d}.json"), "w") as f:
+                    f.write(json.dumps({"command": command}) + "\n" + out)
             return [wall, peak]
         return run
 
