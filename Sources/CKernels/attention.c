@@ -14,7 +14,7 @@
 #include <stdbool.h>
 
 /* Queries per task, keys per task when keys are split, and (query, head) rows per tile. */
-enum { QUERY_BLOCK = 16, KEY_SPLIT = 1024, TILE_ROWS = 6 };
+enum { QUERY_BLOCK = 16, KEY_SPLIT = 1024, TILE_ROWS = GK_ATTENTION_TILE_ROWS };
 
 /* tanh on 16 lanes: with m = e^(-2|x|) - 1 (formed without cancellation), tanh|x| = -m / (m + 2);
    relative error a few ulp. */
@@ -193,6 +193,13 @@ typedef struct {
     const gk_attention_args *args;
     int64_t query_blocks, key_splits, split_length;
     float *partial;   /* [query_blocks * QUERY_BLOCK][heads][key_splits][head_dim + 2] */
+    /* bfloat16 products only (attention_bf16.c has the layouts): per view, queries
+       [query_count][heads][head_dim / 2] and keys [kv_heads][group][2][head_dim / 2][16];
+       values [kv_heads][group][16][head_dim]; groups of 32 keys. */
+    uint32_t *query_pairs[GK_MAX_VIEWS];
+    uint32_t *key_pairs[GK_MAX_VIEWS];
+    uint32_t *value_pairs;
+    int64_t groups;
 } attention_job;
 
 /* Logits of one (query, head) row against the 16 keys of block kb, for every view the row uses
@@ -278,17 +285,22 @@ GK_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, i
    key and value load serves every row, 32 keys (two key blocks) at a time: like a GEMM
    micro-kernel, Q·K keeps 2·TR accumulators and P·V updates two 16-float slices of TR output
    rows per value load. D is the (compile-time) head dimension, a multiple of 32. */
-GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q, const int32_t *tile_h, int rows,
+GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, const int32_t *tile_h, int rows,
                                   int32_t g, int64_t key_begin, int64_t key_end, float *const *states,
                                   const int D, const int TR, const int READ) {
     enum { MAX_TILE = 8, MAX_CHUNKS = 8, STEP = 2 * GK_KEY_BLOCK };
+    const gk_attention_args *a = job->args;
     v16f o[MAX_TILE][MAX_CHUNKS];
+    float o_bf16[MAX_TILE][128] __attribute__((aligned(64)));   /* READ_BF16's output rows */
+    v16f sum_lanes[MAX_TILE];   /* READ_BF16's softmax sums, per lane */
+    if (READ == READ_BF16) memset(o_bf16, 0, sizeof o_bf16);
     float running_max[MAX_TILE], running_sum[MAX_TILE];
     float weights[MAX_TILE][STEP] __attribute__((aligned(64)));
     int64_t last_key = -1, first_key = key_end;
     for (int r = 0; r < TR; r++) {
         running_max[r] = -INFINITY;
         running_sum[r] = 0;
+        sum_lanes[r] = splat(0);
         for (int c = 0; c < D / 16; c++) o[r][c] = splat(0);
         if (r < rows) {
             int64_t i = a->first_query_index + tile_q[r];
@@ -300,9 +312,12 @@ GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q,
     }
     if (first_key < key_begin) first_key = key_begin;
     const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    for (int64_t kb = first_key / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb += 2) {
+    /* bfloat16 products work on whole packed groups of 32 keys (two blocks) */
+    const int64_t first_block = READ == READ_BF16 ? first_key / STEP * 2 : first_key / GK_KEY_BLOCK;
+    for (int64_t kb = first_block; kb * GK_KEY_BLOCK <= last_key; kb += 2) {
         const int64_t j0 = kb * GK_KEY_BLOCK;
-        const bool both = j0 + GK_KEY_BLOCK <= last_key;   /* the second block holds a needed key */
+        /* the second block holds a needed key (packed groups always have both) */
+        const bool both = READ == READ_BF16 || j0 + GK_KEY_BLOCK <= last_key;
         const int64_t j_last = both ? j0 + STEP - 1 : j0 + GK_KEY_BLOCK - 1;
         const v16i key0 = lane + (int32_t)j0, key1 = key0 + GK_KEY_BLOCK;
         v16f logits0[MAX_TILE], logits1[MAX_TILE];
@@ -327,24 +342,38 @@ GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q,
                 acc0[r] = splat(0);
                 acc1[r] = splat(0);
             }
-            const int64_t block1 = block + D * GK_KEY_BLOCK;
-            for (int t0 = 0; t0 < D; t0 += GK_CACHE_GROUP) {
-                const v16f scales0 = key_scales16(keys, block, D, t0, READ);
-                if (both) {
-                    const v16f scales1 = key_scales16(keys, block1, D, t0, READ);
-                    for (int t = t0; t < t0 + GK_CACHE_GROUP; t++) {
-                        v16f k0 = load_key16(keys, block, t, scales0, READ);
-                        v16f k1 = load_key16(keys, block1, t, scales1, READ);
-                        for (int r = 0; r < TR; r++) {
-                            v16f q = splat(query[r][t]);
-                            acc0[r] += q * k0;
-                            acc1[r] += q * k1;
+            if (READ == READ_BF16) {
+#if GK_X86
+                const uint32_t *query_pairs[TILE_ROWS];
+                float dots[TILE_ROWS][STEP] __attribute__((aligned(64)));
+                for (int r = 0; r < TILE_ROWS; r++)
+                    query_pairs[r] = job->query_pairs[view] + (tile_q[r < rows ? r : 0] * a->heads + tile_h[r < rows ? r : 0]) * (D / 2);
+                gk_bf16_group_logits(job->key_pairs[view] + (g * job->groups + kb / 2) * 16 * D, query_pairs, D, dots);
+                for (int r = 0; r < TILE_ROWS; r++) {
+                    acc0[r] = load16(dots[r]);
+                    acc1[r] = load16(dots[r] + GK_KEY_BLOCK);
+                }
+#endif
+            } else {
+                const int64_t block1 = block + D * GK_KEY_BLOCK;
+                for (int t0 = 0; t0 < D; t0 += GK_CACHE_GROUP) {
+                    const v16f scales0 = key_scales16(keys, block, D, t0, READ);
+                    if (both) {
+                        const v16f scales1 = key_scales16(keys, block1, D, t0, READ);
+                        for (int t = t0; t < t0 + GK_CACHE_GROUP; t++) {
+                            v16f k0 = load_key16(keys, block, t, scales0, READ);
+                            v16f k1 = load_key16(keys, block1, t, scales1, READ);
+                            for (int r = 0; r < TR; r++) {
+                                v16f q = splat(query[r][t]);
+                                acc0[r] += q * k0;
+                                acc1[r] += q * k1;
+                            }
                         }
-                    }
-                } else {
-                    for (int t = t0; t < t0 + GK_CACHE_GROUP; t++) {
-                        v16f k0 = load_key16(keys, block, t, scales0, READ);
-                        for (int r = 0; r < TR; r++) acc0[r] += splat(query[r][t]) * k0;
+                    } else {
+                        for (int t = t0; t < t0 + GK_CACHE_GROUP; t++) {
+                            v16f k0 = load_key16(keys, block, t, scales0, READ);
+                            for (int r = 0; r < TR; r++) acc0[r] += splat(query[r][t]) * k0;
+                        }
                     }
                 }
             }
@@ -374,20 +403,32 @@ GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q,
                 logits0[r] += noise16(a, q, tile_h[r], j0);
                 if (both) logits1[r] += noise16(a, q, tile_h[r], j0 + GK_KEY_BLOCK);
             }
-            const int32_t lowest = (int32_t)(first_visible_key(a, i) > key_begin ? first_visible_key(a, i) : key_begin);
-            v16i valid0 = (key0 <= (int32_t)i) & (key0 < (int32_t)key_end) & (key0 >= lowest);
-            v16i valid1 = (key1 <= (int32_t)i) & (key1 < (int32_t)key_end) & (key1 >= lowest);
-            v16f masked0 = valid0 ? logits0[r] : splat(-INFINITY);
-            v16f masked1 = both ? (valid1 ? logits1[r] : splat(-INFINITY)) : splat(-INFINITY);
+            const int64_t lowest = first_visible_key(a, i) > key_begin ? first_visible_key(a, i) : key_begin;
+            v16f masked0 = logits0[r], masked1 = logits1[r];
+            if (!(both && j0 >= lowest && j0 + STEP - 1 <= i && j0 + STEP <= key_end)) {   /* not all 32 keys visible */
+                v16i valid0 = (key0 <= (int32_t)i) & (key0 < (int32_t)key_end) & (key0 >= (int32_t)lowest);
+                v16i valid1 = (key1 <= (int32_t)i) & (key1 < (int32_t)key_end) & (key1 >= (int32_t)lowest);
+                masked0 = valid0 ? masked0 : splat(-INFINITY);
+                masked1 = both ? (valid1 ? masked1 : splat(-INFINITY)) : splat(-INFINITY);
+            }
             float block_max = hmax16(__builtin_elementwise_max(masked0, masked1));
             if (block_max == -INFINITY) { memset(weights[r], 0, sizeof weights[r]); continue; }
             float new_max = block_max > running_max[r] ? block_max : running_max[r];
-            alpha[r] = running_max[r] == -INFINITY ? 0.0f : expf(running_max[r] - new_max);
+            /* e^0 = 1 exactly, so an unchanged maximum skips the exp */
+            alpha[r] = running_max[r] == -INFINITY ? 0.0f : new_max == running_max[r] ? 1.0f : expf(running_max[r] - new_max);
             v16f p0 = exp16(masked0 - splat(new_max)), p1 = exp16(masked1 - splat(new_max));
-            running_sum[r] = running_sum[r] * alpha[r] + hsum16(p0 + p1);
+            if (READ == READ_BF16) sum_lanes[r] = sum_lanes[r] * splat(alpha[r]) + (p0 + p1);   /* reduced once, at the end */
+            else running_sum[r] = running_sum[r] * alpha[r] + hsum16(p0 + p1);
             running_max[r] = new_max;
             store16(weights[r], p0);
             store16(weights[r] + GK_KEY_BLOCK, p1);
+        }
+        if (READ == READ_BF16) {
+#if GK_X86
+            gk_bf16_group_accumulate(job->value_pairs + (g * job->groups + kb / 2) * 16 * D, (const float (*)[STEP])weights,
+                                     alpha, D, o_bf16);
+#endif
+            continue;
         }
         const int64_t values = g * a->value_head_stride + j0 * D;
         int count = (int)(last_key + 1 - j0);
@@ -416,8 +457,8 @@ GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q,
     for (int r = 0; r < rows; r++) {
         float *state = states[r];
         state[0] = running_max[r];
-        state[1] = running_sum[r];
-        for (int c = 0; c < D / 16; c++) store16(state + 2 + c * 16, o[r][c]);
+        state[1] = READ == READ_BF16 ? hsum16(sum_lanes[r]) : running_sum[r];
+        for (int c = 0; c < D / 16; c++) store16(state + 2 + c * 16, READ == READ_BF16 ? load16(o_bf16[r] + c * 16) : o[r][c]);
     }
 }
 
@@ -455,8 +496,16 @@ GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const
             filled++;
             bool last = q == q_end - 1 && hh == group - 1;
             if (filled == tile_rows || last) {
-                if (d == 64) attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS, READ);
-                else attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS, READ);
+                /* a tile of half the rows for short tails (decoding: one query, a group of heads),
+                   so that the FMAs are not spent on padding rows */
+                if (READ != READ_BF16 && filled <= TILE_ROWS / 2) {
+                    if (d == 64) attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS / 2, READ);
+                    else attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS / 2, READ);
+                } else if (d == 64) {
+                    attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS, READ);
+                } else {
+                    attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS, READ);
+                }
                 filled = 0;
             }
         }
@@ -493,6 +542,15 @@ GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const
     }
 GK_FOR_EACH_PATH(ATTENTION_TASKS)
 
+#if GK_X86
+/* bfloat16 products: the AVX-512 path with the packed operands (the products themselves run in
+   attention_bf16.c). */
+GK_TARGET_AVX512 static void attention_bf16_avx512(void *context, int64_t task, int thread) {
+    (void)thread;
+    attention_task_body(context, task, READ_BF16);
+}
+#endif
+
 /* The task function for the current path and the cache's element type. */
 static gk_task_fn attention_task(int kv_type) {
     const int path = gk_path();
@@ -521,7 +579,8 @@ void gk_store_cached(const float *source, void *destination, int type, int64_t n
 static int valid_extras(const gk_attention_args *a) {
     return a->sliding_window >= 0 && a->logit_softcap >= 0 && a->logit_softcap < INFINITY && gk_cache_type_valid(a->kv_type)
         && (a->kv_type != GK_Q8_0 || (a->head_dim % GK_QK == 0 && a->key_head_stride % GK_QK == 0
-                                      && a->value_head_stride % GK_QK == 0));
+                                      && a->value_head_stride % GK_QK == 0))
+        && (a->products == GK_PRODUCTS_F32 || a->products == GK_PRODUCTS_BF16);
 }
 
 int gk_attention_key_sums(const gk_attention_args *a, int32_t view, float *sums) {
@@ -561,11 +620,70 @@ static void plan(const gk_attention_args *a, attention_job *job) {
     job->split_length = job->key_splits == 1 ? (a->key_count > 0 ? a->key_count : 1) : KEY_SPLIT;
 }
 
+int gk_attention_uses_bf16(const gk_attention_args *a) {
+    return a->products == GK_PRODUCTS_BF16 && a->kv_type != GK_Q8_0 && (gk_cpu_features() & GK_CPU_AVX512_BF16) && gk_path() == GK_PATH_AVX512
+        && (a->head_dim == 64 || a->head_dim == 128) && a->query_count >= GK_BF16_MIN_QUERIES;
+}
+
+/* Bytes of the partial states, then (bfloat16 products) of the packed queries, keys and values. */
+static size_t partial_bytes(const gk_attention_args *a, const attention_job *job) {
+    size_t bytes = (size_t)(job->query_blocks * QUERY_BLOCK) * (size_t)a->heads * (size_t)job->key_splits * (size_t)(a->head_dim + 2) * sizeof(float);
+    return (bytes + 63) / 64 * 64;
+}
+static size_t query_pair_words(const gk_attention_args *a) { return (size_t)a->query_count * (size_t)a->heads * (size_t)(a->head_dim / 2); }
+static size_t key_pair_words(const gk_attention_args *a) {
+    return (size_t)a->kv_heads * (size_t)((a->key_count + 31) / 32) * 16 * (size_t)a->head_dim;
+}
+
 size_t gk_attention_scratch_bytes(const gk_attention_args *a) {
     attention_job job;
     plan(a, &job);
-    return (size_t)(job.query_blocks * QUERY_BLOCK) * (size_t)a->heads * (size_t)job.key_splits * (size_t)(a->head_dim + 2) * sizeof(float) + 64;
+    size_t bytes = partial_bytes(a, &job) + 64;
+    if (gk_attention_uses_bf16(a))
+        bytes += ((size_t)a->view_count * (query_pair_words(a) + key_pair_words(a)) + key_pair_words(a)) * sizeof(uint32_t);
+    return bytes;
 }
+
+#if GK_X86
+/* Packs the keys of every view and the values for bfloat16 products: task = (part, kv head,
+   range of PACK_GROUPS groups), part v < view_count the keys of view v, part view_count the values. */
+enum { PACK_GROUPS = 32 };
+static void pack_task(void *context, int64_t task, int thread) {
+    (void)thread;
+    const attention_job *job = context;
+    const gk_attention_args *a = job->args;
+    const int64_t ranges = (job->groups + PACK_GROUPS - 1) / PACK_GROUPS;
+    const int64_t range = task % ranges, rest = task / ranges;
+    const int32_t g = (int32_t)(rest % a->kv_heads);
+    const int part = (int)(rest / a->kv_heads);
+    const int64_t first = range * PACK_GROUPS;
+    const int64_t count = first + PACK_GROUPS <= job->groups ? PACK_GROUPS : job->groups - first;
+    const int64_t head_words = job->groups * 16 * a->head_dim;
+    if (part < a->view_count) {
+        gk_bf16_pack_keys((const char *)a->keys[part] + (size_t)(g * a->key_head_stride) * (size_t)gk_type_block_bytes(a->kv_type),
+                          a->kv_type, a->key_count, first, count, a->head_dim, job->key_pairs[part] + g * head_words);
+    } else {
+        gk_bf16_pack_values((const char *)a->values + (size_t)(g * a->value_head_stride) * (size_t)gk_type_block_bytes(a->kv_type),
+                            a->kv_type, a->key_count, first, count, a->head_dim, job->value_pairs + g * head_words);
+    }
+}
+
+/* Lays out and fills the packed operands of bfloat16 products in the scratch after the partial states. */
+static void pack_bf16(struct gk_pool *pool, const gk_attention_args *a, attention_job *job, void *scratch) {
+    uint32_t *words = (uint32_t *)((char *)scratch + partial_bytes(a, job));
+    job->groups = (a->key_count + 31) / 32;
+    for (int v = 0; v < a->view_count; v++) {
+        gk_bf16_pack_rows(a->queries[v], (int64_t)query_pair_words(a) * 2, words);
+        job->query_pairs[v] = words;
+        words += query_pair_words(a);
+        job->key_pairs[v] = words;
+        words += key_pair_words(a);
+    }
+    job->value_pairs = words;
+    const int64_t ranges = (job->groups + PACK_GROUPS - 1) / PACK_GROUPS;
+    gk_pool_run(pool, (int64_t)(a->view_count + 1) * a->kv_heads * ranges, pack_task, job);
+}
+#endif
 
 int gk_attention(struct gk_pool *pool, const gk_attention_args *a, void *scratch) {
     if (!valid_args(a)) return -1;
@@ -573,7 +691,14 @@ int gk_attention(struct gk_pool *pool, const gk_attention_args *a, void *scratch
     attention_job job;
     plan(a, &job);
     job.partial = scratch;
-    gk_pool_run(pool, (int64_t)a->kv_heads * job.query_blocks * job.key_splits, attention_task(a->kv_type), &job);
+    gk_task_fn task = attention_task(a->kv_type);
+#if GK_X86
+    if (gk_attention_uses_bf16(a)) {
+        pack_bf16(pool, a, &job, scratch);
+        task = attention_bf16_avx512;
+    }
+#endif
+    gk_pool_run(pool, (int64_t)a->kv_heads * job.query_blocks * job.key_splits, task, &job);
 
     /* Merge the key splits of every row in split order and normalise. */
     const int d = a->head_dim;

@@ -21,8 +21,10 @@ enum { GK_CACHE_GROUP = GK_QK };
 
 /** How an instantiation reads the cache: Float32; IEEE half converted by the instruction set
     (F16C, AVX-512, NEON) or, where the portable build has none (x86-64 baseline), by integer
-    arithmetic; Q8_0 with its f16 scales converted either way. */
-enum { READ_F32, READ_F16_NATIVE, READ_F16_BITS, READ_Q8_NATIVE, READ_Q8_BITS };
+    arithmetic; Q8_0 with its f16 scales converted either way. READ_BF16: the attention tile's
+    bfloat16 products (attention_bf16.c) work on keys, values and queries packed once per call
+    (from F32 or F16 caches) and read no cache element here. */
+enum { READ_F32, READ_F16_NATIVE, READ_F16_BITS, READ_Q8_NATIVE, READ_Q8_BITS, READ_BF16 };
 
 /** Whether `type` is a key/value cache type the kernels read and write. */
 static inline int gk_cache_type_valid(int type) { return type == GK_F32 || type == GK_F16 || type == GK_Q8_0; }
@@ -57,9 +59,11 @@ GK_INLINE v16f load16_i8(const uint8_t *p) {
     element `index`, a multiple of 16). */
 GK_INLINE v16f load_cached16(const void *base, int64_t index, const int READ) {
     if (READ == READ_F32) return load16((const float *)base + index);
-    if (READ == READ_F16_BITS || READ == READ_F16_NATIVE) return cache_half16((const uint16_t *)base + index, READ);
-    const uint8_t *block = (const uint8_t *)base + index / GK_QK * GK_Q8_0_BYTES;
-    return load16_i8(block + 2 + index % GK_QK) * splat(cache_half(block, READ));
+    if (READ == READ_Q8_NATIVE || READ == READ_Q8_BITS) {
+        const uint8_t *block = (const uint8_t *)base + index / GK_QK * GK_Q8_0_BYTES;
+        return load16_i8(block + 2 + index % GK_QK) * splat(cache_half(block, READ));
+    }
+    return cache_half16((const uint16_t *)base + index, READ);
 }
 
 /** The scales of the 16 keys of the key block at element `block` for dimensions t0 .. t0+31

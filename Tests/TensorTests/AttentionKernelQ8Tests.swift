@@ -162,6 +162,20 @@ extension AttentionKernelTests {
         }
     }
 
+    /// bfloat16 products are not used with a q8_0 cache (their packing reads f32 and f16 caches
+    /// only): asking for them gives the Float32 products, bit for bit.
+    func testQ8CacheKeepsFloatProducts() throws {
+        let c = Case(queries: 20, firstQuery: 10, keys: 30, heads: 6, kvHeads: 3, dim: 64, views: 2)
+        let problem = makeProblem(c, seed: 41)
+        try onEveryPath { path in
+            var used = true
+            let asked = try runKernel(problem, scale: 0.125, noise: nil, cacheType: .q8_0, products: .bf16, usedBfloat16: &used)
+            XCTAssertFalse(used, "\(path)")
+            let float = try runKernel(problem, scale: 0.125, noise: nil, cacheType: .q8_0)
+            XCTAssertEqual(asked.map(\.bitPattern), float.map(\.bitPattern), "\(path)")
+        }
+    }
+
     /// Head sizes that are not a multiple of 32 are refused, not read as garbage.
     func testQ8CacheRefusesHeadSizesOffTheBlock() throws {
         let c = Case(queries: 2, firstQuery: 0, keys: 2, heads: 2, kvHeads: 1, dim: 48, views: 1)

@@ -15,6 +15,8 @@ public final class LlamaModel: @unchecked Sendable {
     public let precision: Precision
     /// Element type of the sessions' key/value caches.
     public let cacheType: CacheElementType
+    /// Arithmetic of the attention products.
+    public let attentionProducts: AttentionProducts
     /// What positioning schemes learn about this model.
     public let positioningContext: PositioningContext
 
@@ -22,9 +24,10 @@ public final class LlamaModel: @unchecked Sendable {
     let linear: LinearKernel
 
     /// Wraps a checkpoint for inference with `threadCount` threads (default: active cores). The
-    /// cache type defaults to `CacheElementType.standard(for: precision)`.
+    /// cache type defaults to `CacheElementType.standard(for: precision)`, the attention products
+    /// to `AttentionProducts.standard(for: precision)`.
     public init(checkpoint: ModelCheckpoint, threadCount: Int? = nil, precision: Precision = .fast,
-                cacheType: CacheElementType? = nil) throws {
+                cacheType: CacheElementType? = nil, attentionProducts: AttentionProducts? = nil) throws {
         self.configuration = checkpoint.configuration
         self.positioningContext = try checkpoint.positioningContext()
         self.weights = checkpoint.weights
@@ -35,6 +38,7 @@ public final class LlamaModel: @unchecked Sendable {
             throw InferenceError.invalidArgument("the \(cacheType) key/value cache needs a head dimension that is a multiple of \(cacheType.dtype.blockSize); this model's is \(configuration.headDimension)")
         }
         self.cacheType = cacheType
+        self.attentionProducts = attentionProducts ?? .standard(for: precision)
         self.linear = LinearKernel(pool: pool, precision: precision)
     }
 
