@@ -20,7 +20,7 @@ public struct LoadedModel {
     public func cacheBytes(tokens: Int) -> Int {
         let c = model.configuration
         let context = model.positioningContext
-        let copies = 1 + method.cachedKeySlotCount(context: context) + (method.keepsUnrotatedKeys(context: context) ? 1 : 0)
+        let copies = 1 + method.cachedKeySlotCount(context: context) + (method.storesUnrotatedKeys(context: context, cacheType: model.cacheType) ? 1 : 0)
         // Local (sliding-window) layers run as trained: values and one key rotation.
         let localLayers = (0..<c.layerCount).filter { c.options.attention(layer: $0).isLocal }.count
         let layerCopies = (c.layerCount - localLayers) * copies + localLayers * 2
