@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Extrapolation
+import Tensor
 import TestSupport
 @testable import Transformer
 @testable import GALI
@@ -17,7 +18,10 @@ final class RepositionedKeysReuseTests: XCTestCase {
         for parameters in [GALIParameters(chunkCoefficient: .fixed(7), localWindow: 6, noiseType: .no),
                            GALIParameters(chunkCoefficient: .relative(0.3), localWindow: 0, interpolateLogits: false, noiseType: .no),
                            GALIParameters(chunkCoefficient: .fixed(5), localWindow: 4)] {
-            let loaded = try ModelFactory.make(method: .gali(parameters), maxPositionEmbeddings: 24, model: path, threads: 2, precision: .exact)
+          // f32: from stored unrotated keys; f16: recovered from cache slot 0
+          for cacheType in CacheElementType.allCases {
+            let loaded = try ModelFactory.make(method: .gali(parameters), maxPositionEmbeddings: 24, model: path, threads: 2, precision: .exact,
+                                               cacheType: cacheType)
             func run(reuse: Bool) throws -> [[Float]] {
                 let session = try loaded.makeSession(batchSize: 4)
                 session.reusesRepositionedKeys = reuse
@@ -31,7 +35,8 @@ final class RepositionedKeysReuseTests: XCTestCase {
             let reused = try run(reuse: true), full = try run(reuse: false)
             XCTAssertEqual(reused.count, tokens.count)
             let worst = zip(reused, full).map { zip($0, $1).map { abs($0 - $1) }.max()! }.max()!
-            XCTAssertLessThan(worst, 1e-5, "\(parameters)")
+            XCTAssertLessThan(worst, 1e-5, "\(parameters) \(cacheType)")
+          }
         }
     }
 }
