@@ -39,4 +39,34 @@ final class RepositionedKeysReuseTests: XCTestCase {
           }
         }
     }
+
+    /// Steps whose layers share one re-positioned key buffer (re-rotating every key per layer)
+    /// give the same logits as per-layer buffers, and a prefill that shares holds no per-layer buffer.
+    func testSharedBufferMatchesPerLayerBuffers() throws {
+        let directory = try TinyCheckpoint.temporaryDirectory("shared")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/tiny.gguf"
+        try TinyCheckpoint().writeGGUF(to: path)
+        let tokens = (0..<90).map { 5 + ($0 * 41) % 280 }
+        for cacheType in CacheElementType.allCases {
+            let loaded = try ModelFactory.make(method: .gali(GALIParameters(chunkCoefficient: .fixed(9), localWindow: 6)),
+                                               maxPositionEmbeddings: 24, model: path, threads: 2, precision: .exact, cacheType: cacheType)
+            func run(sharingFrom minimumStep: Int) throws -> (rows: [[Float]], perLayerFloats: Int) {
+                let session = try loaded.makeSession(batchSize: 4)
+                session.sharedRepositioningMinimumStep = minimumStep
+                var rows: [[Float]] = []
+                try session.append(Array(tokens.prefix(60)), logits: .all) { _, row in rows.append(Array(row)) }
+                let perLayerFloats = session.repositionedKeys.values.flatMap(\.layers).map(\.buffer.capacity).max() ?? 0
+                for token in tokens.dropFirst(60) {
+                    try session.append([token], logits: .all) { _, row in rows.append(Array(row)) }
+                }
+                return (rows, perLayerFloats)
+            }
+            let shared = try run(sharingFrom: 2), perLayer = try run(sharingFrom: Int.max)
+            XCTAssertEqual(shared.rows, perLayer.rows, "\(cacheType)")
+            // an unused buffer holds FloatBuffer's minimum of 16 floats; a used one every key of the layer
+            XCTAssertLessThanOrEqual(shared.perLayerFloats, 16, "a prefill of 9-token chunks shares one buffer")
+            XCTAssertGreaterThan(perLayer.perLayerFloats, 60 * 16)
+        }
+    }
 }

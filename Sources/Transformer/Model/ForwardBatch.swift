@@ -121,7 +121,7 @@ extension InferenceSession {
                 let stride = cache.keyHeadStride
                 let ranges = keys.pending(layer: cacheLayer, keyCount: keyCount,
                                           capacity: (kvHeads * stride * cache.elementType.bytesPerElement + 3) / 4)
-                let buffer = UnsafeMutableRawPointer(keys.layers[cacheLayer].buffer.pointer)
+                let buffer = keys.buffer(layer: cacheLayer)
                 if prepared.blend != nil { blendedView = index }
                 for range in ranges {
                     try repositionKeys(range, layer: cacheLayer, cache: cache, table: query.table, angles: prepared.angles,

@@ -46,6 +46,11 @@ public final class InferenceSession {
     var repositionedKeys: [Int: RepositionedKeys] = [:]
     /// Whether re-positioned keys are reused between steps (off only in tests, to compare).
     var reusesRepositionedKeys = true
+    /// Steps of at least this many tokens rotate re-positioned keys into one buffer all layers
+    /// share instead of keeping one per layer (see `RepositionedKeys`). Rotating every key once
+    /// per layer costs about `3·kvHeads / (stepLength·heads)` of the step's attention, a few
+    /// percent from 32 tokens on; tests change it to compare both ways.
+    var sharedRepositioningMinimumStep = 32
     let anglePool = AnglePool()
     /// Angle rows of cache slot 0 for keys being re-positioned from it (compact caches).
     let recoveryAngles = RotaryAngles()
