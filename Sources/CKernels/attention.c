@@ -13,12 +13,13 @@
 #include <stdbool.h>
 
 /* Queries per task, keys per task when keys are split, and (query, head) rows per tile. */
-enum { QUERY_BLOCK = 16, KEY_SPLIT = 1024, TILE_ROWS = 6 };
+enum { QUERY_BLOCK = 16, KEY_SPLIT = 1024, TILE_ROWS = GK_ATTENTION_TILE_ROWS };
 
 /* How an instantiation reads cached keys and values: Float32, or IEEE half converted by the
    instruction set's own conversion (F16C, AVX-512, NEON) or, where the portable build has none
-   (x86-64 baseline), by integer arithmetic. */
-enum { READ_F32, READ_F16_NATIVE, READ_F16_BITS };
+   (x86-64 baseline), by integer arithmetic. READ_BF16: the products are bfloat16 pairs
+   (attention_bf16.c) on keys, values and queries packed once per call. */
+enum { READ_F32, READ_F16_NATIVE, READ_F16_BITS, READ_BF16 };
 
 /* 16 consecutive cached elements starting at element `index` of `base`. */
 GK_INLINE v16f load_cached16(const void *base, int64_t index, const int READ) {
@@ -227,6 +228,13 @@ typedef struct {
     const gk_attention_args *args;
     int64_t query_blocks, key_splits, split_length;
     float *partial;   /* [query_blocks * QUERY_BLOCK][heads][key_splits][head_dim + 2] */
+    /* bfloat16 products only (attention_bf16.c has the layouts): per view, queries
+       [query_count][heads][head_dim / 2] and keys [kv_heads][group][2][head_dim / 2][16];
+       values [kv_heads][group][16][head_dim]; groups of 32 keys. */
+    uint32_t *query_pairs[GK_MAX_VIEWS];
+    uint32_t *key_pairs[GK_MAX_VIEWS];
+    uint32_t *value_pairs;
+    int64_t groups;
 } attention_job;
 
 /* Logits of one (query, head) row against the 16 keys of block kb, for every view the row uses
@@ -311,11 +319,14 @@ GK_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, i
    key and value load serves every row, 32 keys (two key blocks) at a time: like a GEMM
    micro-kernel, Q·K keeps 2·TR accumulators and P·V updates two 16-float slices of TR output
    rows per value load. D is the (compile-time) head dimension, a multiple of 32. */
-GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q, const int32_t *tile_h, int rows,
+GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, const int32_t *tile_h, int rows,
                                   int32_t g, int64_t key_begin, int64_t key_end, float *const *states,
                                   const int D, const int TR, const int READ) {
     enum { MAX_TILE = 8, MAX_CHUNKS = 8, STEP = 2 * GK_KEY_BLOCK };
+    const gk_attention_args *a = job->args;
     v16f o[MAX_TILE][MAX_CHUNKS];
+    float o_bf16[MAX_TILE][128] __attribute__((aligned(64)));   /* READ_BF16's output rows */
+    if (READ == READ_BF16) memset(o_bf16, 0, sizeof o_bf16);
     float running_max[MAX_TILE], running_sum[MAX_TILE];
     float weights[MAX_TILE][STEP] __attribute__((aligned(64)));
     noise_row noise_rows[MAX_TILE];
@@ -335,9 +346,12 @@ GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q,
     }
     if (first_key < key_begin) first_key = key_begin;
     const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    for (int64_t kb = first_key / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb += 2) {
+    /* bfloat16 products work on whole packed groups of 32 keys (two blocks) */
+    const int64_t first_block = READ == READ_BF16 ? first_key / STEP * 2 : first_key / GK_KEY_BLOCK;
+    for (int64_t kb = first_block; kb * GK_KEY_BLOCK <= last_key; kb += 2) {
         const int64_t j0 = kb * GK_KEY_BLOCK;
-        const bool both = j0 + GK_KEY_BLOCK <= last_key;   /* the second block holds a needed key */
+        /* the second block holds a needed key (packed groups always have both) */
+        const bool both = READ == READ_BF16 || j0 + GK_KEY_BLOCK <= last_key;
         const int64_t j_last = both ? j0 + STEP - 1 : j0 + GK_KEY_BLOCK - 1;
         const v16i key0 = lane + (int32_t)j0, key1 = key0 + GK_KEY_BLOCK;
         v16f logits0[MAX_TILE], logits1[MAX_TILE];
@@ -362,7 +376,19 @@ GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q,
                 acc0[r] = splat(0);
                 acc1[r] = splat(0);
             }
-            if (both) {
+            if (READ == READ_BF16) {
+#if GK_X86
+                const uint32_t *query_pairs[TILE_ROWS];
+                float dots[TILE_ROWS][STEP] __attribute__((aligned(64)));
+                for (int r = 0; r < TILE_ROWS; r++)
+                    query_pairs[r] = job->query_pairs[view] + (tile_q[r < rows ? r : 0] * a->heads + tile_h[r < rows ? r : 0]) * (D / 2);
+                gk_bf16_group_logits(job->key_pairs[view] + (g * job->groups + kb / 2) * 16 * D, query_pairs, D, dots);
+                for (int r = 0; r < TILE_ROWS; r++) {
+                    acc0[r] = load16(dots[r]);
+                    acc1[r] = load16(dots[r] + GK_KEY_BLOCK);
+                }
+#endif
+            } else if (both) {
                 for (int t = 0; t < D; t++) {
                     v16f k0 = load_cached16(keys, block + t * GK_KEY_BLOCK, READ);
                     v16f k1 = load_cached16(keys, block + (D + t) * GK_KEY_BLOCK, READ);
@@ -419,6 +445,13 @@ GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q,
             store16(weights[r], p0);
             store16(weights[r] + GK_KEY_BLOCK, p1);
         }
+        if (READ == READ_BF16) {
+#if GK_X86
+            gk_bf16_group_accumulate(job->value_pairs + (g * job->groups + kb / 2) * 16 * D, (const float (*)[STEP])weights,
+                                     alpha, D, o_bf16);
+#endif
+            continue;
+        }
         const int64_t values = g * a->value_head_stride + j0 * D;
         int count = (int)(last_key + 1 - j0);
         if (count > STEP) count = STEP;
@@ -447,7 +480,7 @@ GK_INLINE void attention_tile(const gk_attention_args *a, const int64_t *tile_q,
         float *state = states[r];
         state[0] = running_max[r];
         state[1] = running_sum[r];
-        for (int c = 0; c < D / 16; c++) store16(state + 2 + c * 16, o[r][c]);
+        for (int c = 0; c < D / 16; c++) store16(state + 2 + c * 16, READ == READ_BF16 ? load16(o_bf16[r] + c * 16) : o[r][c]);
     }
 }
 
@@ -485,8 +518,16 @@ GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const
             filled++;
             bool last = q == q_end - 1 && hh == group - 1;
             if (filled == tile_rows || last) {
-                if (d == 64) attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS, READ);
-                else attention_tile(a, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS, READ);
+                /* a tile of half the rows for short tails (decoding: one query, a group of heads),
+                   so that the FMAs are not spent on padding rows */
+                if (READ != READ_BF16 && filled <= TILE_ROWS / 2) {
+                    if (d == 64) attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS / 2, READ);
+                    else attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS / 2, READ);
+                } else if (d == 64) {
+                    attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS, READ);
+                } else {
+                    attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS, READ);
+                }
                 filled = 0;
             }
         }
@@ -514,6 +555,15 @@ GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const
     }
 GK_FOR_EACH_PATH(ATTENTION_TASKS)
 
+#if GK_X86
+/* bfloat16 products: the AVX-512 path with the packed operands (the products themselves run in
+   attention_bf16.c). */
+GK_TARGET_AVX512 static void attention_bf16_avx512(void *context, int64_t task, int thread) {
+    (void)thread;
+    attention_task_body(context, task, READ_BF16);
+}
+#endif
+
 /* The task function for the current path and the cache's element type. */
 static gk_task_fn attention_task(int kv_type) {
     const int path = gk_path();
@@ -533,7 +583,8 @@ void gk_store_cached(const float *source, void *destination, int type, int64_t n
 /* The sliding window and soft-cap are usable: window >= 0, cap finite and >= 0. */
 static int valid_extras(const gk_attention_args *a) {
     return a->sliding_window >= 0 && a->logit_softcap >= 0 && a->logit_softcap < INFINITY
-        && (a->kv_type == GK_F32 || a->kv_type == GK_F16);
+        && (a->kv_type == GK_F32 || a->kv_type == GK_F16)
+        && (a->products == GK_PRODUCTS_F32 || a->products == GK_PRODUCTS_BF16);
 }
 
 int gk_attention_key_sums(const gk_attention_args *a, int32_t view, float *sums) {
@@ -573,11 +624,70 @@ static void plan(const gk_attention_args *a, attention_job *job) {
     job->split_length = job->key_splits == 1 ? (a->key_count > 0 ? a->key_count : 1) : KEY_SPLIT;
 }
 
+int gk_attention_uses_bf16(const gk_attention_args *a) {
+    return a->products == GK_PRODUCTS_BF16 && (gk_cpu_features() & GK_CPU_AVX512_BF16) && gk_path() == GK_PATH_AVX512
+        && (a->head_dim == 64 || a->head_dim == 128) && a->query_count >= GK_BF16_MIN_QUERIES;
+}
+
+/* Bytes of the partial states, then (bfloat16 products) of the packed queries, keys and values. */
+static size_t partial_bytes(const gk_attention_args *a, const attention_job *job) {
+    size_t bytes = (size_t)(job->query_blocks * QUERY_BLOCK) * (size_t)a->heads * (size_t)job->key_splits * (size_t)(a->head_dim + 2) * sizeof(float);
+    return (bytes + 63) / 64 * 64;
+}
+static size_t query_pair_words(const gk_attention_args *a) { return (size_t)a->query_count * (size_t)a->heads * (size_t)(a->head_dim / 2); }
+static size_t key_pair_words(const gk_attention_args *a) {
+    return (size_t)a->kv_heads * (size_t)((a->key_count + 31) / 32) * 16 * (size_t)a->head_dim;
+}
+
 size_t gk_attention_scratch_bytes(const gk_attention_args *a) {
     attention_job job;
     plan(a, &job);
-    return (size_t)(job.query_blocks * QUERY_BLOCK) * (size_t)a->heads * (size_t)job.key_splits * (size_t)(a->head_dim + 2) * sizeof(float) + 64;
+    size_t bytes = partial_bytes(a, &job) + 64;
+    if (gk_attention_uses_bf16(a))
+        bytes += ((size_t)a->view_count * (query_pair_words(a) + key_pair_words(a)) + key_pair_words(a)) * sizeof(uint32_t);
+    return bytes;
 }
+
+#if GK_X86
+/* Packs the keys of every view and the values for bfloat16 products: task = (part, kv head,
+   range of PACK_GROUPS groups), part v < view_count the keys of view v, part view_count the values. */
+enum { PACK_GROUPS = 32 };
+static void pack_task(void *context, int64_t task, int thread) {
+    (void)thread;
+    const attention_job *job = context;
+    const gk_attention_args *a = job->args;
+    const int64_t ranges = (job->groups + PACK_GROUPS - 1) / PACK_GROUPS;
+    const int64_t range = task % ranges, rest = task / ranges;
+    const int32_t g = (int32_t)(rest % a->kv_heads);
+    const int part = (int)(rest / a->kv_heads);
+    const int64_t first = range * PACK_GROUPS;
+    const int64_t count = first + PACK_GROUPS <= job->groups ? PACK_GROUPS : job->groups - first;
+    const int64_t head_words = job->groups * 16 * a->head_dim;
+    if (part < a->view_count) {
+        gk_bf16_pack_keys((const char *)a->keys[part] + (size_t)(g * a->key_head_stride) * (size_t)gk_type_block_bytes(a->kv_type),
+                          a->kv_type, a->key_count, first, count, a->head_dim, job->key_pairs[part] + g * head_words);
+    } else {
+        gk_bf16_pack_values((const char *)a->values + (size_t)(g * a->value_head_stride) * (size_t)gk_type_block_bytes(a->kv_type),
+                            a->kv_type, a->key_count, first, count, a->head_dim, job->value_pairs + g * head_words);
+    }
+}
+
+/* Lays out and fills the packed operands of bfloat16 products in the scratch after the partial states. */
+static void pack_bf16(struct gk_pool *pool, const gk_attention_args *a, attention_job *job, void *scratch) {
+    uint32_t *words = (uint32_t *)((char *)scratch + partial_bytes(a, job));
+    job->groups = (a->key_count + 31) / 32;
+    for (int v = 0; v < a->view_count; v++) {
+        gk_bf16_pack_rows(a->queries[v], (int64_t)query_pair_words(a) * 2, words);
+        job->query_pairs[v] = words;
+        words += query_pair_words(a);
+        job->key_pairs[v] = words;
+        words += key_pair_words(a);
+    }
+    job->value_pairs = words;
+    const int64_t ranges = (job->groups + PACK_GROUPS - 1) / PACK_GROUPS;
+    gk_pool_run(pool, (int64_t)(a->view_count + 1) * a->kv_heads * ranges, pack_task, job);
+}
+#endif
 
 int gk_attention(struct gk_pool *pool, const gk_attention_args *a, void *scratch) {
     if (!valid_args(a)) return -1;
@@ -585,7 +695,14 @@ int gk_attention(struct gk_pool *pool, const gk_attention_args *a, void *scratch
     attention_job job;
     plan(a, &job);
     job.partial = scratch;
-    gk_pool_run(pool, (int64_t)a->kv_heads * job.query_blocks * job.key_splits, attention_task(a->kv_type), &job);
+    gk_task_fn task = attention_task(a->kv_type);
+#if GK_X86
+    if (gk_attention_uses_bf16(a)) {
+        pack_bf16(pool, a, &job, scratch);
+        task = attention_bf16_avx512;
+    }
+#endif
+    gk_pool_run(pool, (int64_t)a->kv_heads * job.query_blocks * job.key_splits, task, &job);
 
     /* Merge the key splits of every row in split order and normalise. */
     const int d = a->head_dim;

@@ -10,6 +10,7 @@ uint32_t gk_cpu_features(void) {
         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
         features |= GK_CPU_AVX512;
     if ((features & GK_CPU_AVX512) && __builtin_cpu_supports("avx512vnni")) features |= GK_CPU_AVX512_VNNI;
+    if ((features & GK_CPU_AVX512) && __builtin_cpu_supports("avx512bf16")) features |= GK_CPU_AVX512_BF16;
 #elif defined(__aarch64__)
     features |= GK_CPU_NEON;
 #if defined(__ARM_FEATURE_DOTPROD)

@@ -163,4 +163,31 @@ void gk_float_tile_scalar(const float *panel, int64_t k_count, const float *cons
 void gk_float_tile_avx2(const float *panel, int64_t k_count, const float *const *x, int rows, float *tile);
 void gk_float_tile_avx512(const float *panel, int64_t k_count, const float *const *x, int rows, float *tile);
 
+
+/* ---- Attention with bfloat16 products (attention_bf16.c, AVX512-BF16 only) ------------- */
+
+/** (query, head) rows per attention tile. */
+enum { GK_ATTENTION_TILE_ROWS = 6 };
+
+#if GK_X86
+/** Packs count floats (count even) as words of two consecutive bfloat16 (nearest even). */
+void gk_bf16_pack_rows(const float *source, int64_t count, uint32_t *pairs);
+/** Packs the keys of groups first_group..<first_group + group_count (32 keys each) of one kv
+    head's blocked key layout (elements of type GK_F32 or GK_F16; keys from key_count on read as
+    zero) into [group][block][dimension pair][16] words. */
+void gk_bf16_pack_keys(const void *keys, int type, int64_t key_count, int64_t first_group, int64_t group_count,
+                       int head_dim, uint32_t *pairs);
+/** Packs the value rows of those groups (one kv head, rows of head_dim elements of `type`) into
+    [group][l][dimension] words (v_l, v_{l+16}); rows from key_count on read as zero. */
+void gk_bf16_pack_values(const void *values, int type, int64_t key_count, int64_t first_group, int64_t group_count,
+                         int head_dim, uint32_t *pairs);
+/** logits[r][i] = Σ_p queries[r][p] · key pair p of key i of the group at `keys`, for the
+    GK_ATTENTION_TILE_ROWS rows (head_dim 64 or 128). */
+void gk_bf16_group_logits(const uint32_t *keys, const uint32_t *const *queries, int head_dim, float (*logits)[32]);
+/** out[r] = out[r] · alpha[r] + Σ_i weights[r][i] · value of key i of the group (weights rounded
+    to bfloat16), for the GK_ATTENTION_TILE_ROWS rows (head_dim 64 or 128). */
+void gk_bf16_group_accumulate(const uint32_t *values, const float (*weights)[32], const float *alpha, int head_dim,
+                              float (*out)[128]);
+#endif
+
 #endif

@@ -58,9 +58,10 @@ public enum ModelFactory {
     /// SmolLM2, see `DefaultModel`) and builds `method` for original window
     /// `maxPositionEmbeddings` (default: the model's own context length). A spec made in code
     /// carries its type; one given by name is resolved in `registry` (applications pass
-    /// `MethodRegistry.standard`).
+    /// `MethodRegistry.standard`). Nil cache type and attention products take the precision's defaults.
     public static func make(method: MethodSpec = .original, maxPositionEmbeddings: Int? = nil, model: String? = nil,
                             threads: Int? = nil, precision: Precision = .fast, cacheType: CacheElementType? = nil,
+                            attentionProducts: AttentionProducts? = nil,
                             registry: MethodRegistry = .builtIn) throws -> LoadedModel {
         // Check the name and parameters first so that mistakes fail before the model loads.
         _ = try MethodParameters(method.parameters, for: registry.type(of: method).descriptor)
@@ -68,7 +69,8 @@ public enum ModelFactory {
         let tokenizer = try checkpoint.validateForInference()
         let window = maxPositionEmbeddings ?? checkpoint.configuration.contextLength
         let built = try registry.make(method, originalWindow: window)
-        let model = try LlamaModel(checkpoint: checkpoint, threadCount: threads, precision: precision, cacheType: cacheType)
+        let model = try LlamaModel(checkpoint: checkpoint, threadCount: threads, precision: precision, cacheType: cacheType,
+                                   attentionProducts: attentionProducts)
         return LoadedModel(model: model, checkpoint: checkpoint, tokenizer: tokenizer, method: built)
     }
 

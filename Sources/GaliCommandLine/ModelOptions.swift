@@ -7,7 +7,7 @@ import Transformer
 /// The options every model-running command shares: which model, which method with which
 /// parameters, the original window, threads and precision.
 struct ModelOptions {
-    static let options: Set<String> = ["model", "method", "param", "ori-window", "threads", "max-pe", "precision", "kv-type"]
+    static let options: Set<String> = ["model", "method", "param", "ori-window", "threads", "max-pe", "precision", "kv-type", "attention-products"]
     static let flags: Set<String> = ["exact"]
 
     static let help = """
@@ -20,6 +20,8 @@ struct ModelOptions {
       --precision P       fast (8-bit activations, integer dot products) or exact (Float32)
       --exact             same as --precision exact
       --kv-type T         key/value cache elements: f32 or f16 (default: f16, f32 with exact precision)
+      --attention-products A  f32, or bf16 (bfloat16 q·k and p·v in prefill where the CPU has
+                          AVX512-BF16; default: bf16, f32 with exact precision)
     """
 
     var modelPath: String
@@ -29,6 +31,8 @@ struct ModelOptions {
     var precision: Precision
     /// `--kv-type`, or nil for the precision's default.
     var cacheType: CacheElementType?
+    /// `--attention-products`, or nil for the precision's default.
+    var attentionProducts: AttentionProducts?
     var targetLength: Int?
 
     /// Reads the options; `defaultPrecision` applies when neither --precision nor --exact is given.
@@ -55,6 +59,12 @@ struct ModelOptions {
             }
             self.cacheType = cacheType
         }
+        if let text = arguments.string("attention-products") {
+            guard let products = AttentionProducts(rawValue: text) else {
+                throw CommandLineError("--attention-products must be f32 or bf16, not \"\(text)\"")
+            }
+            attentionProducts = products
+        }
     }
 
     /// `--precision` / `--exact`, or `defaultPrecision`.
@@ -72,7 +82,8 @@ struct ModelOptions {
     /// Loads the model and method (resolved in the standard registry).
     func load() throws -> LoadedModel {
         let loaded = try ModelFactory.make(method: method, maxPositionEmbeddings: originalWindow, model: modelPath,
-                                           threads: threads, precision: precision, cacheType: cacheType, registry: .standard)
+                                           threads: threads, precision: precision, cacheType: cacheType,
+                                           attentionProducts: attentionProducts, registry: .standard)
         if let targetLength { try loaded.method.validate(targetLength: targetLength) }
         return loaded
     }

@@ -100,6 +100,8 @@ public final class AttentionKernel: @unchecked Sendable {
         public var valueHeadStride: Int
         /// Element type of keys and values.
         public var cacheType: CacheElementType
+        /// Arithmetic of `q·k` and `p·v` (Float32 unless set).
+        public var products: AttentionProducts = .f32
         /// `[queryCount][views - 1]`: view 0 covers keys `j >= t[0]`, view `v` covers
         /// `t[v] <= j < t[v-1]`, the last view the keys below. Nil for one view.
         public var thresholds: UnsafePointer<Int32>?
@@ -217,6 +219,12 @@ public final class AttentionKernel: @unchecked Sendable {
         }
     }
 
+    /// Whether `run` computes these arguments' products in bfloat16 (`products == .bf16` on a CPU
+    /// with AVX512-BF16 on the AVX-512 path, 16 or more queries, head size 64 or 128).
+    public static func usesBfloat16Products(_ arguments: Arguments) throws -> Bool {
+        try withCArguments(arguments) { cArguments in gk_attention_uses_bf16(&cArguments) != 0 }
+    }
+
     /// The logit the kernel uses for query `q`, head `h`, key `j` (soft-cap included, noise and masks excluded).
     public static func logit(_ arguments: Arguments, query q: Int, head h: Int, key j: Int) throws -> Float {
         try withCArguments(arguments) { cArguments in gk_attention_logit(&cArguments, Int64(q), Int32(h), Int64(j)) }
@@ -255,6 +263,7 @@ public final class AttentionKernel: @unchecked Sendable {
                                       head_dim: Int32(a.headDimension), view_count: Int32(a.queries.count),
                                       queries: tuple(a.queries), keys: tuple(a.keys), key_head_stride: Int64(a.keyHeadStride),
                                       values: a.values, value_head_stride: Int64(a.valueHeadStride), kv_type: a.cacheType.kernelType,
+                                      products: a.products.kernelProducts,
                                       thresholds: a.thresholds,
                                       logit_scale: a.logitScale, sliding_window: Int64(a.slidingWindow),
                                       logit_softcap: a.logitSoftCap, noise: a.noise == nil ? nil : noisePointer,

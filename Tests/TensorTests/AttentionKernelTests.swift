@@ -1,5 +1,6 @@
 import XCTest
 @testable import Tensor
+import CKernels
 
 /// Compares the fused attention kernel with a naive twin that materialises every logit.
 final class AttentionKernelTests: XCTestCase {
@@ -87,8 +88,10 @@ final class AttentionKernelTests: XCTestCase {
         return copy
     }
 
+    /// The kernel's output; `usedBfloat16` learns whether the call ran bfloat16 products.
     func runKernel(_ p: Problem, scale: Float, noise: AttentionNoise?, window: Int = 0, softCap: Float = 0,
-                   cacheType: CacheElementType = .f32) throws -> [Float] {
+                   cacheType: CacheElementType = .f32, products: AttentionProducts = .f32,
+                   usedBfloat16: UnsafeMutablePointer<Bool>? = nil) throws -> [Float] {
         let c = p.c
         let pool = try ThreadPool(threadCount: 2)
         let kernel = AttentionKernel(pool: pool)
@@ -130,13 +133,15 @@ final class AttentionKernelTests: XCTestCase {
         do {
             try p.thresholds.withUnsafeBufferPointer { thresholds in
                 try output.withUnsafeMutableBufferPointer { out in
-                    let arguments = AttentionKernel.Arguments(
+                    var arguments = AttentionKernel.Arguments(
                         queryCount: c.queries, firstQueryIndex: c.firstQuery, keyCount: c.keys, heads: c.heads,
                         keyValueHeads: c.kvHeads, headDimension: c.dim, queries: queryPointers.map { UnsafePointer($0) },
                         cachedKeys: keyPointers.map { UnsafeRawPointer($0) }, keyHeadStride: stride,
                         cachedValues: UnsafeRawPointer(valuePointer), valueHeadStride: c.keys * c.dim, cacheType: cacheType,
                         thresholds: c.views > 1 ? thresholds.baseAddress : nil,
                         logitScale: scale, noise: noise, slidingWindow: window, logitSoftCap: softCap, output: out.baseAddress!)
+                    arguments.products = products
+                    usedBfloat16?.pointee = try AttentionKernel.usesBfloat16Products(arguments)
                     try kernel.run(arguments)
                 }
             }
@@ -204,6 +209,63 @@ final class AttentionKernelTests: XCTestCase {
                 let magnitude = Float(expected.map { abs($0) }.max() ?? 1)
                 assertClose(actual, expected, tolerance: 2e-5 * max(1, magnitude), "half cache, case \(index) on \(path): \(c)")
             }
+        }
+    }
+
+    /// `x` rounded to bfloat16 (nearest, ties to even), as a Float.
+    static func bfloat16(_ x: Float) -> Float {
+        let bits = x.bitPattern
+        let rounded = (bits &+ 0x7fff &+ ((bits >> 16) & 1)) & 0xffff_0000
+        return Float(bitPattern: rounded)
+    }
+
+    /// bfloat16 products: where the CPU runs them, the kernel matches the naive twin on queries,
+    /// keys and values rounded to bfloat16, up to the rounding of the softmax weights (relative
+    /// 2⁻⁹ each, so at most 2⁻⁹·max|v| on an output); elsewhere (other paths, short calls, other
+    /// head sizes) it is the Float32 kernel. Covers groups of heads, several views, key counts
+    /// that are not whole groups of 32, windows starting inside a group, soft-cap and both caches.
+    func testBfloat16ProductsMatchNaiveOnRoundedOperands() throws {
+        let cases = [
+            Case(queries: 37, firstQuery: 0, keys: 37, heads: 9, kvHeads: 3, dim: 64, views: 2),
+            Case(queries: 16, firstQuery: 50, keys: 66, heads: 6, kvHeads: 2, dim: 128, views: 3),
+            Case(queries: 40, firstQuery: 2500, keys: 2540, heads: 4, kvHeads: 1, dim: 64, views: 1),
+            Case(queries: 15, firstQuery: 9, keys: 24, heads: 3, kvHeads: 3, dim: 64, views: 1),   // too few queries
+            Case(queries: 20, firstQuery: 3, keys: 23, heads: 2, kvHeads: 1, dim: 32, views: 1),   // untiled head size
+        ]
+        var bfloat16Ran = false
+        for (index, c) in cases.enumerated() {
+            let problem = makeProblem(c, seed: UInt64(300 + index))
+            let scale = 2 / Float(c.dim).squareRoot()
+            for (cacheType, window, cap) in [(CacheElementType.f32, 0, Float(0)), (.f16, 45, 3)] {
+                let cached = rounded(problem, to: cacheType)
+                var bf = cached
+                bf.q = cached.q.map { $0.map(Self.bfloat16) }
+                bf.k = cached.k.map { $0.map(Self.bfloat16) }
+                bf.v = cached.v.map(Self.bfloat16)
+                let expectedBfloat16 = naive(bf, scale: scale, noise: nil, window: window, softCap: Double(cap))
+                let expectedFloat = naive(cached, scale: scale, noise: nil, window: window, softCap: Double(cap))
+                let largestValue = bf.v.map { abs($0) }.max() ?? 1
+                try onEveryPath { path in
+                    var used = false
+                    let actual = try runKernel(problem, scale: scale, noise: nil, window: window, softCap: cap, cacheType: cacheType,
+                                               products: .bf16, usedBfloat16: &used)
+                    let label = "case \(index), \(cacheType) cache on \(path): \(c)"
+                    if used {
+                        bfloat16Ran = true
+                        XCTAssertEqual(path, .avx512, label)
+                        XCTAssertGreaterThanOrEqual(c.queries, 16, label)
+                        assertClose(actual, expectedBfloat16, tolerance: 0x1p-9 * largestValue + 1e-5, label)
+                        // and the rounding shows: the Float32 answer is measurably different
+                        XCTAssertGreaterThan(zip(actual, expectedFloat).map { abs($0 - $1) }.max() ?? 0, 1e-5, label)
+                    } else {
+                        assertClose(actual, expectedFloat, tolerance: 2e-5, label)
+                    }
+                }
+            }
+        }
+        let features = gk_cpu_features()
+        if features & UInt32(GK_CPU_AVX512_BF16) != 0 && Kernels.supportedPaths.contains(.avx512) {
+            XCTAssertTrue(bfloat16Ran, "this CPU has AVX512-BF16, so some call must have run bfloat16 products")
         }
     }
 

@@ -14,7 +14,8 @@ enum {
     GK_CPU_AVX512 = 1 << 1,
     GK_CPU_AVX512_VNNI = 1 << 2,
     GK_CPU_NEON = 1 << 3,
-    GK_CPU_NEON_DOTPROD = 1 << 4
+    GK_CPU_NEON_DOTPROD = 1 << 4,
+    GK_CPU_AVX512_BF16 = 1 << 5
 };
 
 /** Features of this CPU that the kernels can use. */

@@ -8,6 +8,9 @@
 struct gk_pool;
 
 enum { GK_MAX_VIEWS = 4, GK_KEY_BLOCK = 16 };
+/** Arithmetic of the attention products (gk_attention_args.products). */
+enum { GK_PRODUCTS_F32 = 0, GK_PRODUCTS_BF16 = 1, GK_BF16_MIN_QUERIES = 16 };
+
 
 /** Noise added to logits (GALI). For query sequence index i and key index j over K keys:
     sigma = scale_std ? (i - j) / K * std_base : 1;
@@ -43,6 +46,11 @@ typedef struct {
     const void *values;                  /* elements of kv_type */
     int64_t value_head_stride;           /* in elements */
     int32_t kv_type;                     /* element type of keys and values: GK_F32 (0) or GK_F16 */
+    /* GK_PRODUCTS_F32 (0): q·k and p·v in Float32. GK_PRODUCTS_BF16: where the CPU has AVX512-BF16
+       and the call has GK_BF16_MIN_QUERIES queries or more (prefill) with head_dim 64 or 128,
+       queries, keys, softmax weights and values are rounded to bfloat16 (nearest even) and
+       multiplied in pairs with Float32 accumulation; elsewhere Float32 as with GK_PRODUCTS_F32. */
+    int32_t products;
     /* [query_count][view_count - 1]: view 0 covers keys j >= t[0], view 1 covers
        t[1] <= j < t[0], ..., view v-1 covers j < t[v-2]. NULL when view_count == 1. */
     const int32_t *thresholds;
@@ -56,6 +64,9 @@ typedef struct {
     float *output;                       /* [query_count][heads][head_dim] */
     float *row_log_sum_exp;              /* optional [query_count][heads]: log Σ exp(logit) */
 } gk_attention_args;
+
+/** Whether gk_attention runs the products of this call in bfloat16 (see products). */
+int gk_attention_uses_bf16(const gk_attention_args *args);
 
 /** Scratch bytes gk_attention needs for these arguments. */
 size_t gk_attention_scratch_bytes(const gk_attention_args *args);

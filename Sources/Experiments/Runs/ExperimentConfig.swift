@@ -70,6 +70,8 @@ public struct ExperimentConfig: Sendable {
     public let precision: Precision
     /// Key/value cache element type (`kv_type`: `f32` or `f16`; nil: the precision's default).
     public let cacheType: CacheElementType?
+    /// Arithmetic of the attention products (`attention_products`: `f32` or `bf16`; nil: the precision's default).
+    public let attentionProducts: AttentionProducts?
     /// Threads (`threads`; nil: all active cores).
     public var threads: Int?
     /// Row label in collected tables (`label`; default: `exp_name`).
@@ -103,6 +105,7 @@ public struct ExperimentConfig: Sendable {
         ("seed", "random seed (default 42)"),
         ("precision", "fast (default) or exact linear layers"),
         ("kv_type", "key/value cache elements: f32 or f16 (default: f16 with fast precision, f32 with exact)"),
+        ("attention_products", "f32, or bf16 products in prefill attention where the CPU has AVX512-BF16 (default: bf16 with fast precision, f32 with exact)"),
         ("threads", "threads (default: all active cores)"),
         ("label", "row label in collected tables (default: exp_name)"),
         ("chat_format", "auto (default), llama2, llama3, template or none"),
@@ -183,6 +186,14 @@ public struct ExperimentConfig: Sendable {
             self.cacheType = cacheType
         } else {
             cacheType = nil
+        }
+        if let productsName = try reader.string("attention_products") {
+            guard let products = AttentionProducts(rawValue: productsName) else {
+                throw reader.error("attention_products", "must be \"f32\" or \"bf16\", not \"\(productsName)\"")
+            }
+            attentionProducts = products
+        } else {
+            attentionProducts = nil
         }
         threads = try reader.integer("threads", in: 1...ConfigLimits.maximumThreads)
         label = try reader.nonEmptyString("label") ?? name

@@ -85,7 +85,8 @@ public enum ExperimentRunner {
     /// Loads the model and method as the config says and checks `max_pe` against the method.
     public static func load(config: ExperimentConfig, modelPath: String) throws -> LoadedModel {
         let loaded = try ModelFactory.make(method: config.methodSpec, maxPositionEmbeddings: config.originalWindow, model: modelPath,
-                                           threads: config.threads, precision: config.precision, cacheType: config.cacheType, registry: .standard)
+                                           threads: config.threads, precision: config.precision, cacheType: config.cacheType,
+                                           attentionProducts: config.attentionProducts, registry: .standard)
         try config.validateMethod(originalWindow: loaded.originalWindow)
         return loaded
     }

@@ -21,7 +21,7 @@ enum BenchCommand: Command {
       --repeat R          runs to take the best of (default 3)
       --batch-size N      tokens per forward batch (default 512)
       --json              print {"prompt_tokens", "gen_tokens", "threads", "prefill_tokens_per_s",
-                          "decode_tokens_per_s", "peak_rss_mb", "method", "precision", "kv_type"}
+                          "decode_tokens_per_s", "peak_rss_mb", "method", "precision", "kv_type", "attention_products"}
     \(ModelOptions.help)
     """
 
@@ -63,10 +63,12 @@ enum BenchCommand: Command {
                          + "\"prefill_tokens_per_s\": \(JSONText.number(round1(bestPrefill))), \"decode_tokens_per_s\": \(JSONText.number(round1(bestDecode))), "
                          + "\"peak_rss_mb\": \(JSONText.number(round1(peakMB))), \"method\": \(JSONText.string(loaded.method.name)), "
                          + "\"precision\": \(JSONText.string(loaded.model.precision.rawValue)), "
-                         + "\"kv_type\": \(JSONText.string(loaded.model.cacheType.rawValue))}")
+                         + "\"kv_type\": \(JSONText.string(loaded.model.cacheType.rawValue)), "
+                         + "\"attention_products\": \(JSONText.string(loaded.model.attentionProducts.rawValue))}")
         } else {
             output.print("model       \(modelName(loaded))")
             output.print("method      \(loaded.method.name), \(loaded.model.precision.rawValue) precision, \(loaded.model.cacheType) cache, "
+                         + "\(loaded.model.attentionProducts) attention products, "
                          + "\(loaded.model.pool.threadCount) threads")
             output.print(String(format: "prefill     %.1f tokens/s (%d tokens)", bestPrefill, promptTokens))
             output.print(String(format: "decode      %.1f tokens/s (%d tokens)", bestDecode, generateTokens))

@@ -134,13 +134,14 @@ extension InferenceSession {
         let logitScale = c.options.queryScale ?? 1 / Float(d).squareRoot()
         let thresholdOffset = rows.lowerBound * (layout.views.count - 1)
         try layout.thresholds.withUnsafeBufferPointer { thresholds in
-            let arguments = AttentionKernel.Arguments(
+            var arguments = AttentionKernel.Arguments(
                 queryCount: count, firstQueryIndex: first, keyCount: keyCount, heads: c.headCount, keyValueHeads: kvHeads,
                 headDimension: d, queries: workspace.queryPointers, cachedKeys: workspace.keyPointers, keyHeadStride: cache.keyHeadStride,
                 cachedValues: cache.values(cacheLayer), valueHeadStride: cache.valueHeadStride, cacheType: cache.elementType,
                 thresholds: layout.views.count > 1 ? thresholds.baseAddress! + thresholdOffset : nil,
                 logitScale: logitScale, slidingWindow: layerAttention.slidingWindow, logitSoftCap: c.options.attentionSoftCap,
                 output: workspace.attentionOutput.pointer)
+            arguments.products = model.attentionProducts
             if let noise = layout.noise, let blendedView {
                 try withNoise(noise, layer: layer, arguments: arguments, blendedView: blendedView, interpolatedKeys: angles.interpolatedKeys,
                               stepKeyCount: stepStart + layout.views[0].queryPositions.count) { noisy in

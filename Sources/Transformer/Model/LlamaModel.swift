@@ -15,6 +15,8 @@ public final class LlamaModel: @unchecked Sendable {
     public let precision: Precision
     /// Element type of the sessions' key/value caches.
     public let cacheType: CacheElementType
+    /// Arithmetic of the attention products.
+    public let attentionProducts: AttentionProducts
     /// What positioning schemes learn about this model.
     public let positioningContext: PositioningContext
 
@@ -22,15 +24,17 @@ public final class LlamaModel: @unchecked Sendable {
     let linear: LinearKernel
 
     /// Wraps a checkpoint for inference with `threadCount` threads (default: active cores). The
-    /// cache type defaults to `CacheElementType.standard(for: precision)`.
+    /// cache type defaults to `CacheElementType.standard(for: precision)`, the attention products
+    /// to `AttentionProducts.standard(for: precision)`.
     public init(checkpoint: ModelCheckpoint, threadCount: Int? = nil, precision: Precision = .fast,
-                cacheType: CacheElementType? = nil) throws {
+                cacheType: CacheElementType? = nil, attentionProducts: AttentionProducts? = nil) throws {
         self.configuration = checkpoint.configuration
         self.positioningContext = try checkpoint.positioningContext()
         self.weights = checkpoint.weights
         self.pool = try ThreadPool(threadCount: threadCount ?? ThreadPool.activeProcessorCount)
         self.precision = precision
         self.cacheType = cacheType ?? .standard(for: precision)
+        self.attentionProducts = attentionProducts ?? .standard(for: precision)
         self.linear = LinearKernel(pool: pool, precision: precision)
     }
 
