@@ -47,4 +47,19 @@ final class CompactCacheKeyRecoveryTests: XCTestCase {
         // keys only (measured: 8.6e-4 against 8.9e-4); a wrong recovery moves logits by O(1).
         XCTAssertLessThan(galiRounding, 2 * originalRounding, "GALI f16 vs f32: \(galiRounding); original: \(originalRounding)")
     }
+
+    /// Recovery needs slot 0 at the sequence indices with the checkpoint's frequencies: GALI's
+    /// layouts pass, a layout whose slot 0 is elsewhere is refused.
+    func testKeyRecoveryNeedsTheUnmodifiedSlotZero() throws {
+        let frequencies = RotaryFrequencies.standard(base: 10000, dimension: 16)
+        let context = PositioningContext(baseFrequencies: frequencies, ropeBase: 10000, rotaryDimension: 16, contextLength: 64)
+        let method = try GALIMethod(GALIParameters(localWindow: 4), originalWindow: 32)
+        var layout = try method.layout(cached: 40, adding: 5, context: context)
+        XCTAssertTrue(layout.repositionsKeys)
+        XCTAssertNoThrow(try layout.validateKeyRecovery(cached: 40, frequencies: frequencies))
+        layout.cachedKeys[0].newKeyPositions = layout.cachedKeys[0].newKeyPositions.map { $0 - 1 }
+        XCTAssertThrowsError(try layout.validateKeyRecovery(cached: 40, frequencies: frequencies))
+        XCTAssertThrowsError(try method.layout(cached: 40, adding: 5, context: context)
+            .validateKeyRecovery(cached: 40, frequencies: .standard(base: 500, dimension: 16)))
+    }
 }
