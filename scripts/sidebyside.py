@@ -3,10 +3,11 @@
 
 Usage:
   LLAMA_CPP_BIN=/path/to/llama.cpp/build/bin scripts/sidebyside.py GALI [--baseline OLD_GALI] [--rounds N]
-      [--threads T] [--text FILE] [--only NAME ...]
+      [--threads T] [--text FILE] [--only NAME ...] [--new-options "OPTIONS"]
 
 GALI is a release build of `gali`; OLD_GALI a release build of an older commit (e.g. 8b1b7f3) for
-A/B figures. LLAMA_CPP_BIN is the directory holding llama.cpp's `llama-bench` and `llama-quantize`
+A/B figures; --save keeps each 16k score's output (the command on the first line, then the
+JSON with per-token NLL); --new-options are added to every run of GALI (e.g. "--kv-type q8_0"). LLAMA_CPP_BIN is the directory holding llama.cpp's `llama-bench` and `llama-quantize`
 (without it the llama.cpp figures are skipped). Each figure runs the tools alternately, ROUNDS
 times, and prints one JSON line: both medians, every run, and the ratio. The machine load
 (`/proc/loadavg`) is printed before and after each figure. MODEL overrides the model file
@@ -54,17 +55,21 @@ def llama_bench(bin_dir, model, prompt, gen, depth, threads):
     return json.loads(out)[0]["avg_ts"]
 
 
-def figure(name, rounds, first, second, labels):
-    """Alternates first() and second() rounds times; prints medians and second/first."""
+def figure(names, rounds, first, second, labels):
+    """Alternates first() and second() rounds times; each returns one number per name. Prints,
+    per name, both medians and second/first."""
     before = load()
     a, b = [], []
     for _ in range(rounds):
         a.append(first())
         b.append(second())
-    ma, mb = statistics.median(a), statistics.median(b)
-    print(json.dumps({"figure": name, labels[0]: round(ma, 2), labels[1]: round(mb, 2),
-                      "ratio": round(mb / ma, 3) if ma else None, labels[0] + "_runs": a, labels[1] + "_runs": b,
-                      "load_before": before, "load_after": load()}), flush=True)
+    after = load()
+    for index, name in enumerate(names):
+        xs, ys = [run[index] for run in a], [run[index] for run in b]
+        ma, mb = statistics.median(xs), statistics.median(ys)
+        print(json.dumps({"figure": name, labels[0]: round(ma, 2), labels[1]: round(mb, 2),
+                          "ratio": round(mb / ma, 3) if ma else None, labels[0] + "_runs": xs, labels[1] + "_runs": ys,
+                          "load_before": before, "load_after": after}), flush=True)
 
 
 def main():
@@ -76,18 +81,33 @@ def main():
     parser.add_argument("--text", default="/work/shared/data/reference/haystack.txt",
                         help="text of at least 16,384 tokens for the score figures")
     parser.add_argument("--only", nargs="*", help="figure groups: llama, baseline, gali")
+    parser.add_argument("--save", help="folder for the JSON output of every 16k score run (per-token NLL)")
+    parser.add_argument("--new-options", default="",
+                        help="extra options for every run of GALI, e.g. \"--kv-type q8_0\" (space-separated)")
     args = parser.parse_args()
     groups = set(args.only or ["llama", "baseline", "gali"])
     t, r, new = args.threads, args.rounds, args.gali
+    new_options = tuple(args.new_options.split())
+
+    def options(binary, extra):
+        return tuple(extra) + (new_options if binary == new else ())
 
     def bench(binary, prompt, gen, key, extra=()):
-        return lambda: gali_bench(binary, prompt, gen, t, extra)[key]
+        return lambda: [gali_bench(binary, prompt, gen, t, options(binary, extra))[key]]
 
-    def score(binary, key, extra=()):
+    runs = iter(range(1_000_000))
+
+    def score(binary, extra=()):
+        """(wall seconds, peak MB) of a 16k score."""
         def run():
-            _, wall, peak = measured([binary, "score", "--model", MODEL, "--file", args.text, "--max-tokens", "16384",
-                                      "--threads", str(t), "--json", *extra])
-            return wall if key == "wall" else peak
+            command = [binary, "score", "--model", MODEL, "--file", args.text, "--max-tokens", "16384",
+                       "--threads", str(t), "--json", *options(binary, extra)]
+            out, wall, peak = measured(command)
+            if args.save:
+                os.makedirs(args.save, exist_ok=True)
+                with open(os.path.join(args.save, f"score-{next(runs):02d}.json"), "w") as f:
+                    f.write(json.dumps({"command": command}) + "\n" + out)
+            return [wall, peak]
         return run
 
     bin_dir = os.environ.get("LLAMA_CPP_BIN")
@@ -97,26 +117,24 @@ def main():
             os.makedirs(os.path.dirname(q40), exist_ok=True)
             subprocess.run([os.path.join(bin_dir, "llama-quantize"), "--allow-requantize", MODEL, q40, "Q4_0"],
                            capture_output=True, check=True)
-        figure("prefill 8192 tokens/s (llama.cpp Q4_0 vs gali)", r,
-               lambda: llama_bench(bin_dir, q40, 8192, 0, 0, t), bench(new, 8192, 1, "prefill_tokens_per_s"),
+        figure(["prefill 8192 tokens/s (llama.cpp Q4_0 vs gali)"], r,
+               lambda: [llama_bench(bin_dir, q40, 8192, 0, 0, t)], bench(new, 8192, 1, "prefill_tokens_per_s"),
                ("llama_cpp", "gali"))
-        figure("decode after 4096 tokens/s (llama.cpp Q4_0 vs gali)", r,
-               lambda: llama_bench(bin_dir, q40, 0, 64, 4096, t), bench(new, 4096, 64, "decode_tokens_per_s"),
+        figure(["decode after 4096 tokens/s (llama.cpp Q4_0 vs gali)"], r,
+               lambda: [llama_bench(bin_dir, q40, 0, 64, 4096, t)], bench(new, 4096, 64, "decode_tokens_per_s"),
                ("llama_cpp", "gali"))
     elif "llama" in groups:
         print(json.dumps({"skipped": "llama.cpp figures: set LLAMA_CPP_BIN"}), flush=True)
     if "baseline" in groups and args.baseline:
         old = args.baseline
-        figure("16k score wall seconds (baseline vs new)", r, score(old, "wall"), score(new, "wall"), ("baseline", "new"))
-        figure("16k score peak MB (baseline vs new)", r, score(old, "peak"), score(new, "peak"), ("baseline", "new"))
-        figure("decode after 12288 tokens/s (baseline vs new)", r, bench(old, 12288, 32, "decode_tokens_per_s"),
+        figure(["16k score wall seconds (baseline vs new)", "16k score peak MB (baseline vs new)"], r,
+               score(old), score(new), ("baseline", "new"))
+        figure(["decode after 12288 tokens/s (baseline vs new)"], r, bench(old, 12288, 32, "decode_tokens_per_s"),
                bench(new, 12288, 32, "decode_tokens_per_s"), ("baseline", "new"))
     if "gali" in groups:
-        figure("16k score wall seconds (original vs gali)", r, score(new, "wall"), score(new, "wall", ("--method", "gali")),
-               ("original", "gali"))
-        figure("16k score peak MB (original vs gali)", r, score(new, "peak"), score(new, "peak", ("--method", "gali")),
-               ("original", "gali"))
-        figure("decode after 12288 tokens/s (original vs gali)", r, bench(new, 12288, 32, "decode_tokens_per_s"),
+        figure(["16k score wall seconds (original vs gali)", "16k score peak MB (original vs gali)"], r,
+               score(new), score(new, ("--method", "gali")), ("original", "gali"))
+        figure(["decode after 12288 tokens/s (original vs gali)"], r, bench(new, 12288, 32, "decode_tokens_per_s"),
                bench(new, 12288, 32, "decode_tokens_per_s", ("--method", "gali")), ("original", "gali"))
 
 

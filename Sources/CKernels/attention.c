@@ -326,6 +326,7 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
     const gk_attention_args *a = job->args;
     v16f o[MAX_TILE][MAX_CHUNKS];
     float o_bf16[MAX_TILE][128] __attribute__((aligned(64)));   /* READ_BF16's output rows */
+    v16f sum_lanes[MAX_TILE];   /* READ_BF16's softmax sums, per lane */
     if (READ == READ_BF16) memset(o_bf16, 0, sizeof o_bf16);
     float running_max[MAX_TILE], running_sum[MAX_TILE];
     float weights[MAX_TILE][STEP] __attribute__((aligned(64)));
@@ -335,6 +336,7 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
         if (a->noise && r < rows) noise_rows[r] = noise_row_of(a, tile_q[r], tile_h[r]);
         running_max[r] = -INFINITY;
         running_sum[r] = 0;
+        sum_lanes[r] = splat(0);
         for (int c = 0; c < D / 16; c++) o[r][c] = splat(0);
         if (r < rows) {
             int64_t i = a->first_query_index + tile_q[r];
@@ -430,17 +432,22 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
                 logits0[r] += noise16(a, &noise_rows[r], j0);
                 if (both) logits1[r] += noise16(a, &noise_rows[r], j0 + GK_KEY_BLOCK);
             }
-            const int32_t lowest = (int32_t)(first_visible_key(a, i) > key_begin ? first_visible_key(a, i) : key_begin);
-            v16i valid0 = (key0 <= (int32_t)i) & (key0 < (int32_t)key_end) & (key0 >= lowest);
-            v16i valid1 = (key1 <= (int32_t)i) & (key1 < (int32_t)key_end) & (key1 >= lowest);
-            v16f masked0 = valid0 ? logits0[r] : splat(-INFINITY);
-            v16f masked1 = both ? (valid1 ? logits1[r] : splat(-INFINITY)) : splat(-INFINITY);
+            const int64_t lowest = first_visible_key(a, i) > key_begin ? first_visible_key(a, i) : key_begin;
+            v16f masked0 = logits0[r], masked1 = logits1[r];
+            if (!(both && j0 >= lowest && j0 + STEP - 1 <= i && j0 + STEP <= key_end)) {   /* not all 32 keys visible */
+                v16i valid0 = (key0 <= (int32_t)i) & (key0 < (int32_t)key_end) & (key0 >= (int32_t)lowest);
+                v16i valid1 = (key1 <= (int32_t)i) & (key1 < (int32_t)key_end) & (key1 >= (int32_t)lowest);
+                masked0 = valid0 ? masked0 : splat(-INFINITY);
+                masked1 = both ? (valid1 ? masked1 : splat(-INFINITY)) : splat(-INFINITY);
+            }
             float block_max = hmax16(__builtin_elementwise_max(masked0, masked1));
             if (block_max == -INFINITY) { memset(weights[r], 0, sizeof weights[r]); continue; }
             float new_max = block_max > running_max[r] ? block_max : running_max[r];
-            alpha[r] = running_max[r] == -INFINITY ? 0.0f : expf(running_max[r] - new_max);
+            /* e^0 = 1 exactly, so an unchanged maximum skips the exp */
+            alpha[r] = running_max[r] == -INFINITY ? 0.0f : new_max == running_max[r] ? 1.0f : expf(running_max[r] - new_max);
             v16f p0 = exp16(masked0 - splat(new_max)), p1 = exp16(masked1 - splat(new_max));
-            running_sum[r] = running_sum[r] * alpha[r] + hsum16(p0 + p1);
+            if (READ == READ_BF16) sum_lanes[r] = sum_lanes[r] * splat(alpha[r]) + (p0 + p1);   /* reduced once, at the end */
+            else running_sum[r] = running_sum[r] * alpha[r] + hsum16(p0 + p1);
             running_max[r] = new_max;
             store16(weights[r], p0);
             store16(weights[r] + GK_KEY_BLOCK, p1);
@@ -479,7 +486,7 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
     for (int r = 0; r < rows; r++) {
         float *state = states[r];
         state[0] = running_max[r];
-        state[1] = running_sum[r];
+        state[1] = READ == READ_BF16 ? hsum16(sum_lanes[r]) : running_sum[r];
         for (int c = 0; c < D / 16; c++) store16(state + 2 + c * 16, READ == READ_BF16 ? load16(o_bf16[r] + c * 16) : o[r][c]);
     }
 }
