@@ -119,33 +119,51 @@ float gk_noise_normal(uint64_t seed, int32_t layer, int32_t head, int64_t i, int
     return normal16(noise_row_key(seed, layer, head, i), j)[0];
 }
 
-/* Noise for query q, head h and keys j0 .. j0+15 (zero where not applied). */
-GK_INLINE v16f noise16(const gk_attention_args *a, int64_t q, int32_t h, int64_t j0) {
+/* What the noise of one (query, head) row needs, computed once per row: the generator's row
+   key, the query's sequence index, the gaussian mean or uniform scale, and the factor that turns
+   a distance into a standard deviation. */
+typedef struct {
+    uint32_t key;
+    int64_t i;
+    float offset, scale, std_per_distance;
+} noise_row;
+
+GK_INLINE noise_row noise_row_of(const gk_attention_args *a, int64_t q, int32_t h) {
+    const gk_attention_noise *n = a->noise;
+    noise_row row = { noise_row_key(n->seed, n->layer, h, a->first_query_index + q), a->first_query_index + q, 0.0f, 1.0f,
+                      n->std_base / (float)n->total_key_count };
+    if (n->kind == GK_NOISE_GAUSSIAN && n->row_offset) row.offset = n->row_offset[q * a->heads + h];
+    if (n->kind != GK_NOISE_GAUSSIAN && n->row_scale) row.scale = n->row_scale[q * a->heads + h];
+    return row;
+}
+
+/* Noise of `row` for keys j0 .. j0+15 (zero where not applied). */
+GK_INLINE v16f noise16(const gk_attention_args *a, const noise_row *row, int64_t j0) {
     const gk_attention_noise *n = a->noise;
     const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    const int64_t i = a->first_query_index + q;
     v16i applies = (lane + (int32_t)j0) < (int32_t)a->key_count;
     if (n->only_interpolated) {
         v16i flags = {0};
-        for (int l = 0; l < GK_KEY_BLOCK; l++) flags[l] = j0 + l < a->key_count ? n->interpolated_keys[j0 + l] : 0;
+        if (j0 + GK_KEY_BLOCK <= a->key_count) {
+            v16u8 bytes;
+            memcpy(&bytes, n->interpolated_keys + j0, sizeof bytes);
+            flags = __builtin_convertvector(bytes, v16i);
+        } else {
+            for (int l = 0; j0 + l < a->key_count; l++) flags[l] = n->interpolated_keys[j0 + l];
+        }
         applies = applies & (flags != 0);
     }
-    bool any = false;
-    for (int l = 0; l < GK_KEY_BLOCK; l++) any |= applies[l] != 0;
-    if (!any) return splat(0);
+    if (__builtin_reduce_or(applies) == 0) return splat(0);
     v16f sigma = splat(1.0f);
     if (n->scale_std) {
-        v16f distance = splat((float)i) - __builtin_convertvector(lane + (int32_t)j0, v16f);
-        sigma = distance / splat((float)n->total_key_count) * splat(n->std_base);
+        v16f distance = splat((float)row->i) - __builtin_convertvector(lane + (int32_t)j0, v16f);
+        sigma = distance * splat(row->std_per_distance);
     }
-    uint32_t key = noise_row_key(n->seed, n->layer, h, i);
     v16f noise;
     if (n->kind == GK_NOISE_GAUSSIAN) {
-        float offset = n->row_offset ? n->row_offset[q * a->heads + h] : 0.0f;
-        noise = normal16(key, j0) * sigma + splat(offset);
+        noise = normal16(row->key, j0) * sigma + splat(row->offset);
     } else {
-        float scale = n->row_scale ? n->row_scale[q * a->heads + h] : 1.0f;
-        noise = uniform16(key, j0) * sigma * splat(scale);
+        noise = uniform16(row->key, j0) * sigma * splat(row->scale);
     }
     return applies ? noise : splat(0);
 }
@@ -244,7 +262,10 @@ GK_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h, in
             logits = in_view ? dots : logits;
         }
     }
-    if (a->noise) logits += noise16(a, q, h, j0);
+    if (a->noise) {
+        noise_row row = noise_row_of(a, q, h);
+        logits += noise16(a, &row, j0);
+    }
     v16i valid = (key <= (int32_t)i) & (key < (int32_t)key_end) & (key >= (int32_t)key_begin)
                & (key >= (int32_t)first_visible_key(a, i));
     return valid ? logits : splat(-INFINITY);
@@ -296,8 +317,10 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
     if (READ == READ_BF16) memset(o_bf16, 0, sizeof o_bf16);
     float running_max[MAX_TILE], running_sum[MAX_TILE];
     float weights[MAX_TILE][STEP] __attribute__((aligned(64)));
+    noise_row noise_rows[MAX_TILE];
     int64_t last_key = -1, first_key = key_end;
     for (int r = 0; r < TR; r++) {
+        if (a->noise && r < rows) noise_rows[r] = noise_row_of(a, tile_q[r], tile_h[r]);
         running_max[r] = -INFINITY;
         running_sum[r] = 0;
         sum_lanes[r] = splat(0);
@@ -400,8 +423,8 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
             if (r >= rows) { memset(weights[r], 0, sizeof weights[r]); continue; }
             int64_t q = tile_q[r], i = a->first_query_index + q;
             if (a->noise) {
-                logits0[r] += noise16(a, q, tile_h[r], j0);
-                if (both) logits1[r] += noise16(a, q, tile_h[r], j0 + GK_KEY_BLOCK);
+                logits0[r] += noise16(a, &noise_rows[r], j0);
+                if (both) logits1[r] += noise16(a, &noise_rows[r], j0 + GK_KEY_BLOCK);
             }
             const int64_t lowest = first_visible_key(a, i) > key_begin ? first_visible_key(a, i) : key_begin;
             v16f masked0 = logits0[r], masked1 = logits1[r];

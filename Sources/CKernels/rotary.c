@@ -66,8 +66,25 @@ GK_INLINE void rotate_rows_body(void *context, int64_t task) {
     }
 }
 
+/* Undoes rotate_vector with the same angle row: each pair is multiplied by the transposed
+   rotation and divided by c² + s², so the result is the input of rotate_vector up to float
+   rounding whatever the angle's magnitude (no angle arithmetic is involved). */
+GK_INLINE void unrotate_vector(float *v, int32_t head_dim, const float *c, const float *s, int convention) {
+    int32_t half = head_dim / 2;
+    for (int32_t i = 0; i < half; i++) {
+        int32_t a = convention == GK_ROPE_ADJACENT ? 2 * i : i, b = convention == GK_ROPE_ADJACENT ? 2 * i + 1 : i + half;
+        float y0 = v[a], y1 = v[b], norm = c[i] * c[i] + s[i] * s[i];
+        v[a] = (y0 * c[i] + y1 * s[i]) / norm;
+        v[b] = (y1 * c[i] - y0 * s[i]) / norm;
+    }
+}
+
 typedef struct {
-    const float *keys;
+    const float *keys;           /* unrotated rows, or NULL when the source is `cached` */
+    const void *cached;          /* rotated keys in the blocked layout (elements of cached_type) */
+    int cached_type;
+    int64_t cached_head_stride;
+    const float *cos0_rows, *sin0_rows;   /* the rotation of `cached` (row j for key j) */
     int64_t row_stride, first, count;
     int32_t kv_heads, head_dim;
     const float *cos_rows, *sin_rows, *cos2_rows, *sin2_rows, *weight2;
@@ -77,16 +94,26 @@ typedef struct {
     int64_t out_head_stride;
 } keys_job;
 
+GK_INLINE void recover_key(const keys_job *job, int64_t j, int32_t g, float *key) {
+    const int32_t d = job->head_dim, half = d / 2;
+    int64_t block = g * job->cached_head_stride + (j / GK_KEY_BLOCK) * d * GK_KEY_BLOCK;
+    for (int32_t t = 0; t < d; t++)
+        key[t] = gk_cached_key_element(job->cached, block, d, (int)(j % GK_KEY_BLOCK), t, job->cached_type);
+    unrotate_vector(key, d, job->cos0_rows + j * half, job->sin0_rows + j * half, job->convention);
+}
+
 GK_INLINE void rotate_keys_body(void *context, int64_t task) {
     const keys_job *job = context;
     const int32_t d = job->head_dim, half = d / 2;
-    float rotated[MAX_HEAD_DIM], rotated2[MAX_HEAD_DIM];
+    float rotated[MAX_HEAD_DIM], rotated2[MAX_HEAD_DIM], recovered[MAX_HEAD_DIM];
     int64_t begin = job->first + task * ROWS_PER_TASK, end = begin + ROWS_PER_TASK;
     if (end > job->first + job->count) end = job->first + job->count;
     for (int64_t j = begin; j < end; j++) {
         float w = job->cos2_rows ? job->weight2[j] : 0.0f;
         for (int32_t g = 0; g < job->kv_heads; g++) {
-            const float *key = job->keys + j * job->row_stride + g * d;
+            const float *key = recovered;
+            if (job->keys) key = job->keys + j * job->row_stride + g * d;
+            else recover_key(job, j, g, recovered);
             rotate_vector(key, rotated, d, job->cos_rows + j * half, job->sin_rows + j * half, job->convention);
             if (w != 0) {
                 rotate_vector(key, rotated2, d, job->cos2_rows + j * half, job->sin2_rows + j * half, job->convention);
@@ -115,7 +142,19 @@ void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row
                             const float *cos2_rows, const float *sin2_rows, const float *weight2, int convention,
                             void *out, int out_type, int64_t out_head_stride) {
     if (!gk_cache_type_valid(out_type) || (out_type == GK_Q8_0 && head_dim % GK_QK != 0)) return;
-    keys_job job = { keys, row_stride, first, count, kv_heads, head_dim, cos_rows, sin_rows, cos2_rows, sin2_rows,
-                     weight2, convention, out, out_type, out_head_stride };
+    keys_job job = { keys, NULL, GK_F32, 0, NULL, NULL, row_stride, first, count, kv_heads, head_dim, cos_rows, sin_rows,
+                     cos2_rows, sin2_rows, weight2, convention, out, out_type, out_head_stride };
+    gk_pool_run(pool, (count + ROWS_PER_TASK - 1) / ROWS_PER_TASK, GK_PICK(gk_path(), rotate_keys), &job);
+}
+
+void gk_reposition_cached_keys(struct gk_pool *pool, const void *cached, int cached_type, int64_t cached_head_stride,
+                               const float *cos0_rows, const float *sin0_rows, int64_t first, int64_t count,
+                               int32_t kv_heads, int32_t head_dim, const float *cos_rows, const float *sin_rows,
+                               const float *cos2_rows, const float *sin2_rows, const float *weight2, int convention,
+                               void *out, int out_type, int64_t out_head_stride) {
+    if (!gk_cache_type_valid(out_type) || !gk_cache_type_valid(cached_type) || (head_dim % GK_QK != 0
+        && (out_type == GK_Q8_0 || cached_type == GK_Q8_0))) return;
+    keys_job job = { NULL, cached, cached_type, cached_head_stride, cos0_rows, sin0_rows, 0, first, count, kv_heads, head_dim,
+                     cos_rows, sin_rows, cos2_rows, sin2_rows, weight2, convention, out, out_type, out_head_stride };
     gk_pool_run(pool, (count + ROWS_PER_TASK - 1) / ROWS_PER_TASK, GK_PICK(gk_path(), rotate_keys), &job);
 }

@@ -25,8 +25,8 @@ public struct LoadedModel {
         let localLayers = (0..<c.layerCount).filter { c.options.attention(layer: $0).isLocal }.count
         let layerCopies = (c.layerCount - localLayers) * copies + localLayers * 2
         let vector = c.keyValueHeadCount * c.headDimension
-        // values and key rotations in the cache's element type; unrotated keys as Float32
-        let unrotated = method.keepsUnrotatedKeys(context: context) ? c.layerCount - localLayers : 0
+        // values and key rotations in the cache's element type; unrotated keys (f32 caches only) as Float32
+        let unrotated = method.storesUnrotatedKeys(context: context, cacheType: model.cacheType) ? c.layerCount - localLayers : 0
         return model.cacheType.byteCount(elements: tokens * layerCopies * vector) + tokens * unrotated * vector * MemoryLayout<Float>.size
     }
 

@@ -118,4 +118,24 @@ public final class RotaryTable: @unchecked Sendable {
                                blend.map { $0.angles.sines.pointer + shift }, blend.map { $0.weight - angleOffset },
                                cConvention, output, outputType.kernelType, Int64(outputHeadStride))
     }
+
+    /// `rotateKeys` for keys `range` taken from a rotated copy instead of unrotated rows: `cached`
+    /// holds keys in `KeyBlockLayout` as elements of `cachedType` (heads `cachedHeadStride`
+    /// elements apart), key `j` rotated with row `j - range.lowerBound` of `cachedAngles`. Each
+    /// key is rotated back with that same row (the exact inverse up to float rounding, whatever
+    /// the position's magnitude) and then rotated with `angles` (row `j`, and `blend`) into
+    /// `output`, which must not overlap `cached`.
+    public func repositionCachedKeys(_ cached: UnsafeRawPointer, cachedType: CacheElementType, cachedHeadStride: Int,
+                                     cachedAngles: RotaryAngles, range: Range<Int>, keyValueHeads: Int, headDimension: Int,
+                                     angles: RotaryAngles, blend: (angles: RotaryAngles, weight: UnsafePointer<Float>)? = nil,
+                                     into output: UnsafeMutableRawPointer, outputType: CacheElementType, outputHeadStride: Int,
+                                     pool: ThreadPool) {
+        let recoveryShift = -range.lowerBound * cachedAngles.pairCount
+        gk_reposition_cached_keys(pool.pool, cached, cachedType.kernelType, Int64(cachedHeadStride),
+                                  cachedAngles.cosines.pointer + recoveryShift, cachedAngles.sines.pointer + recoveryShift,
+                                  Int64(range.lowerBound), Int64(range.count), Int32(keyValueHeads), Int32(headDimension),
+                                  angles.cosines.pointer, angles.sines.pointer, blend.map { $0.angles.cosines.pointer },
+                                  blend.map { $0.angles.sines.pointer }, blend.map { $0.weight }, cConvention, output,
+                                  outputType.kernelType, Int64(outputHeadStride))
+    }
 }

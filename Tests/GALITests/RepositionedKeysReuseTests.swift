@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Extrapolation
+import Tensor
 import TestSupport
 @testable import Transformer
 @testable import GALI
@@ -17,7 +18,10 @@ final class RepositionedKeysReuseTests: XCTestCase {
         for parameters in [GALIParameters(chunkCoefficient: .fixed(7), localWindow: 6, noiseType: .no),
                            GALIParameters(chunkCoefficient: .relative(0.3), localWindow: 0, interpolateLogits: false, noiseType: .no),
                            GALIParameters(chunkCoefficient: .fixed(5), localWindow: 4)] {
-            let loaded = try ModelFactory.make(method: .gali(parameters), maxPositionEmbeddings: 24, model: path, threads: 2, precision: .exact)
+          // f32: from stored unrotated keys; f16: recovered from cache slot 0
+          for cacheType in CacheElementType.allCases where cacheType.supports(headDimension: 16) {  // the tiny model's heads
+            let loaded = try ModelFactory.make(method: .gali(parameters), maxPositionEmbeddings: 24, model: path, threads: 2, precision: .exact,
+                                               cacheType: cacheType)
             func run(reuse: Bool) throws -> [[Float]] {
                 let session = try loaded.makeSession(batchSize: 4)
                 session.reusesRepositionedKeys = reuse
@@ -31,7 +35,38 @@ final class RepositionedKeysReuseTests: XCTestCase {
             let reused = try run(reuse: true), full = try run(reuse: false)
             XCTAssertEqual(reused.count, tokens.count)
             let worst = zip(reused, full).map { zip($0, $1).map { abs($0 - $1) }.max()! }.max()!
-            XCTAssertLessThan(worst, 1e-5, "\(parameters)")
+            XCTAssertLessThan(worst, 1e-5, "\(parameters) \(cacheType)")
+          }
+        }
+    }
+
+    /// Steps whose layers share one re-positioned key buffer (re-rotating every key per layer)
+    /// give the same logits as per-layer buffers, and a prefill that shares holds no per-layer buffer.
+    func testSharedBufferMatchesPerLayerBuffers() throws {
+        let directory = try TinyCheckpoint.temporaryDirectory("shared")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/tiny.gguf"
+        try TinyCheckpoint().writeGGUF(to: path)
+        let tokens = (0..<90).map { 5 + ($0 * 41) % 280 }
+        for cacheType in CacheElementType.allCases where cacheType.supports(headDimension: 16) {  // the tiny model's heads
+            let loaded = try ModelFactory.make(method: .gali(GALIParameters(chunkCoefficient: .fixed(9), localWindow: 6)),
+                                               maxPositionEmbeddings: 24, model: path, threads: 2, precision: .exact, cacheType: cacheType)
+            func run(sharingFrom minimumStep: Int) throws -> (rows: [[Float]], perLayerFloats: Int) {
+                let session = try loaded.makeSession(batchSize: 4)
+                session.sharedRepositioningMinimumStep = minimumStep
+                var rows: [[Float]] = []
+                try session.append(Array(tokens.prefix(60)), logits: .all) { _, row in rows.append(Array(row)) }
+                let perLayerFloats = session.repositionedKeys.values.flatMap(\.layers).map(\.buffer.capacity).max() ?? 0
+                for token in tokens.dropFirst(60) {
+                    try session.append([token], logits: .all) { _, row in rows.append(Array(row)) }
+                }
+                return (rows, perLayerFloats)
+            }
+            let shared = try run(sharingFrom: 2), perLayer = try run(sharingFrom: Int.max)
+            XCTAssertEqual(shared.rows, perLayer.rows, "\(cacheType)")
+            // an unused buffer holds FloatBuffer's minimum of 16 floats; a used one every key of the layer
+            XCTAssertLessThanOrEqual(shared.perLayerFloats, 16, "a prefill of 9-token chunks shares one buffer")
+            XCTAssertGreaterThan(perLayer.perLayerFloats, 60 * 16)
         }
     }
 }

@@ -52,4 +52,14 @@ enum PlainQ8_0 {
         }
         return bytes
     }
+
+    /// Dimension `t` of key `l` (0..<16) of the key block starting at element `block` of a
+    /// blocked `q8_0` key buffer, read from the bytes as `keyHeadBytes` lays them out.
+    static func keyElement(_ buffer: UnsafeRawPointer, block: Int, dimension: Int, key l: Int, element t: Int) -> Float {
+        let base = buffer + block / group * 34
+        let quant = Int8(bitPattern: base.load(fromByteOffset: t * keysPerBlock + l, as: UInt8.self))
+        let scaleAt = dimension * keysPerBlock + (t / group * keysPerBlock + l) * 2
+        let bits = UInt16(base.load(fromByteOffset: scaleAt, as: UInt8.self)) | UInt16(base.load(fromByteOffset: scaleAt + 1, as: UInt8.self)) << 8
+        return Float(quant) * Float(Float16(bitPattern: bits))
+    }
 }

@@ -133,6 +133,18 @@ void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row
                             const float *cos2_rows, const float *sin2_rows, const float *weight2, int convention,
                             void *out, int out_type, int64_t out_head_stride);
 
+/** gk_rotate_keys_blocked with keys recovered from a rotated copy instead of unrotated rows:
+    `cached` holds keys in the blocked layout (elements of cached_type, heads cached_head_stride
+    elements apart; any cache type, Q8_0 keys read as their dequantized numbers), key j rotated
+    with angle row j of cos0_rows/sin0_rows. Each key is first
+    rotated back with that same row (exact inverse up to float rounding, no angle arithmetic),
+    then rotated (and blended) as gk_rotate_keys_blocked does. `out` must not overlap `cached`. */
+void gk_reposition_cached_keys(struct gk_pool *pool, const void *cached, int cached_type, int64_t cached_head_stride,
+                               const float *cos0_rows, const float *sin0_rows, int64_t first, int64_t count,
+                               int32_t kv_heads, int32_t head_dim, const float *cos_rows, const float *sin_rows,
+                               const float *cos2_rows, const float *sin2_rows, const float *weight2, int convention,
+                               void *out, int out_type, int64_t out_head_stride);
+
 /** Stores n floats as elements of `type`: GK_F32, GK_F16 rounded to nearest even, or GK_Q8_0
     as n / 32 of ggml's block_q8_0 (n a multiple of 32; d = max|x| / 127 rounded to f16,
     q = round(x / d) with the unrounded d, halves away from zero, as ggml quantizes). */

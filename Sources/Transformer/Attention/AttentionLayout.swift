@@ -69,6 +69,22 @@ public struct AttentionLayout: Sendable {
             throw fail("logit noise needs a view with blended keys")
         }
     }
+
+    /// Whether some view re-positions its keys (`.positioned` or `.blended`).
+    public var repositionsKeys: Bool {
+        views.contains { if case .cached = $0.keys { return false } else { return true } }
+    }
+
+    /// Checks that re-positioned keys can be recovered from cache slot 0 (a cache without
+    /// unrotated keys): slot 0 must rotate each new key at its sequence index with
+    /// `frequencies`, the checkpoint's own. Layouts that re-position no key pass.
+    public func validateKeyRecovery(cached: Int, frequencies: RotaryFrequencies) throws {
+        guard repositionsKeys else { return }
+        guard let slot = cachedKeys.first, slot.frequencies == frequencies,
+              slot.newKeyPositions.enumerated().allSatisfy({ $0.element == Float(cached + $0.offset) }) else {
+            throw AttentionLayoutError(message: "re-positioned keys with a compact cache need cache slot 0 to hold every key at its sequence index with the checkpoint's frequencies")
+        }
+    }
 }
 
 /// How new keys of a step are rotated before they enter a cache slot.

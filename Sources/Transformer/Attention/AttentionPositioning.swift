@@ -28,7 +28,11 @@ public struct PositioningContext: Sendable {
 public protocol AttentionPositioning: Sendable {
     /// Number of rotated copies of each key the cache keeps (the slots layouts refer to).
     func cachedKeySlotCount(context: PositioningContext) -> Int
-    /// Whether keys are also cached unrotated, for layouts that reposition them every step.
+    /// Whether layouts re-position keys every step (views with `.positioned` or `.blended`
+    /// keys), so that the engine needs every key's unrotated form. With a Float32 cache the
+    /// engine stores the unrotated keys; with a compact cache it recovers them from cache slot 0,
+    /// which every layout must then fill with the unmodified rotation (each key at its sequence
+    /// index, the checkpoint's frequencies; see `storesUnrotatedKeys(context:cacheType:)`).
     func keepsUnrotatedKeys(context: PositioningContext) -> Bool
     /// How `count` new tokens after `cached` split into forward steps (lengths summing to
     /// `count`). Each step gets one layout; the engine may still compute a step in smaller
@@ -46,6 +50,15 @@ extension AttentionPositioning {
     public func keepsUnrotatedKeys(context: PositioningContext) -> Bool { false }
     public func stepLengths(cached: Int, adding count: Int, context: PositioningContext) -> [Int] { count > 0 ? [count] : [] }
     public func checkLength(_ length: Int) throws {}
+
+    /// Whether a cache of `cacheType` stores unrotated keys (Float32) for this scheme: only
+    /// when the scheme re-positions keys and the cache is Float32, where storing them keeps
+    /// exact precision's re-positioned keys bit for bit. A compact cache recovers them from
+    /// slot 0 instead (rotating back with the same angle rows), which saves a Float32 copy of
+    /// every key and adds only float rounding to the rounding the compact type already has.
+    public func storesUnrotatedKeys(context: PositioningContext, cacheType: CacheElementType) -> Bool {
+        keepsUnrotatedKeys(context: context) && cacheType == .f32
+    }
 
     /// The ordinary layout with the checkpoint's own frequencies (schemes that move positions
     /// or change frequencies replace it).

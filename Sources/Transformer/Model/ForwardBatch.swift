@@ -121,22 +121,11 @@ extension InferenceSession {
                 let stride = cache.keyHeadStride
                 let ranges = keys.pending(layer: cacheLayer, keyCount: keyCount,
                                           capacity: (cache.elementType.byteCount(elements: kvHeads * stride) + 3) / 4)
-                let buffer = UnsafeMutableRawPointer(keys.layers[cacheLayer].buffer.pointer)
-                let unrotated = UnsafePointer(cache.unrotatedKeys(cacheLayer))
+                let buffer = keys.buffer(layer: cacheLayer)
                 if prepared.blend != nil { blendedView = index }
                 for range in ranges {
-                    if let blend = prepared.blend {
-                        blend.weights.withUnsafeBufferPointer { weights in
-                            query.table.rotateKeys(unrotated, rowStride: keyWidth, range: range, keyValueHeads: kvHeads,
-                                                   headDimension: d, angles: prepared.angles,
-                                                   blend: (blend.angles, weights.baseAddress!), into: buffer,
-                                                   outputType: cache.elementType, outputHeadStride: stride, pool: pool)
-                        }
-                    } else {
-                        query.table.rotateKeys(unrotated, rowStride: keyWidth, range: range, keyValueHeads: kvHeads,
-                                               headDimension: d, angles: prepared.angles, into: buffer,
-                                               outputType: cache.elementType, outputHeadStride: stride, pool: pool)
-                    }
+                    try repositionKeys(range, layer: cacheLayer, cache: cache, table: query.table, angles: prepared.angles,
+                                       blend: prepared.blend, into: buffer, slotFrequencies: layout.cachedKeys.first?.frequencies)
                 }
                 workspace.keyPointers.append(UnsafeRawPointer(buffer))
             }
@@ -163,5 +152,33 @@ extension InferenceSession {
             }
             if let probe, probe.includes(layer: layer) { try probe.accumulate(arguments, kernel: attention) }
         }
+    }
+
+    /// Rotates keys `range` of cache layer `layer` with `angles` (and `blend`) into `buffer`
+    /// (the view's re-positioned keys), from the stored unrotated keys when the cache keeps
+    /// them, else from cache slot 0 rotated back with its own angle rows (rotated with
+    /// `slotFrequencies` at the keys' sequence indices, as `validateKeyRecovery` checked).
+    private func repositionKeys(_ range: Range<Int>, layer: Int, cache: KeyValueCache, table: RotaryTable, angles: RotaryAngles,
+                                blend: (angles: RotaryAngles, weights: [Float])?, into buffer: UnsafeMutableRawPointer,
+                                slotFrequencies: RotaryFrequencies?) throws {
+        let c = model.configuration
+        let d = c.headDimension, kvHeads = c.keyValueHeadCount
+        func rotate(_ blended: (angles: RotaryAngles, weight: UnsafePointer<Float>)?) throws {
+            if cache.keepsUnrotatedKeys {
+                table.rotateKeys(UnsafePointer(cache.unrotatedKeys(layer)), rowStride: kvHeads * d, range: range, keyValueHeads: kvHeads,
+                                 headDimension: d, angles: angles, blend: blended, into: buffer, outputType: cache.elementType,
+                                 outputHeadStride: cache.keyHeadStride, pool: model.pool)
+                return
+            }
+            guard let slotFrequencies else { throw AttentionLayoutError(message: "re-positioned keys need cache slot 0") }
+            let sequence = range.map { Float($0) }
+            sequence.withUnsafeBufferPointer { rotaryTable(slotFrequencies).computeAngles($0, into: recoveryAngles) }
+            table.repositionCachedKeys(cache.keys(layer, slot: 0), cachedType: cache.elementType, cachedHeadStride: cache.keyHeadStride,
+                                       cachedAngles: recoveryAngles, range: range, keyValueHeads: kvHeads, headDimension: d,
+                                       angles: angles, blend: blended, into: buffer, outputType: cache.elementType,
+                                       outputHeadStride: cache.keyHeadStride, pool: model.pool)
+        }
+        guard let blend else { return try rotate(nil) }
+        try blend.weights.withUnsafeBufferPointer { weights in try rotate((blend.angles, weights.baseAddress!)) }
     }
 }

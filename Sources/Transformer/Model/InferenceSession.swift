@@ -46,7 +46,14 @@ public final class InferenceSession {
     var repositionedKeys: [Int: RepositionedKeys] = [:]
     /// Whether re-positioned keys are reused between steps (off only in tests, to compare).
     var reusesRepositionedKeys = true
+    /// Steps of at least this many tokens rotate re-positioned keys into one buffer all layers
+    /// share instead of keeping one per layer (see `RepositionedKeys`). Rotating every key once
+    /// per layer costs about `3·kvHeads / (stepLength·heads)` of the step's attention, a few
+    /// percent from 32 tokens on; tests change it to compare both ways.
+    var sharedRepositioningMinimumStep = 32
     let anglePool = AnglePool()
+    /// Angle rows of cache slot 0 for keys being re-positioned from it (compact caches).
+    let recoveryAngles = RotaryAngles()
 
     init(model: LlamaModel, positioning: any AttentionPositioning, batchSize: Int) throws {
         guard batchSize >= 1 else { throw InferenceError.invalidArgument("batch size must be at least 1, not \(batchSize)") }
@@ -63,7 +70,7 @@ public final class InferenceSession {
         let localCount = isLocal.filter { $0 }.count
         cacheIndex = isLocal.indices.map { layer in isLocal[..<layer].filter { $0 == isLocal[layer] }.count }
         cache = KeyValueCache(layerCount: c.layerCount - localCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
-                              slotCount: slots, keepsUnrotatedKeys: positioning.keepsUnrotatedKeys(context: context),
+                              slotCount: slots, keepsUnrotatedKeys: positioning.storesUnrotatedKeys(context: context, cacheType: model.cacheType),
                               elementType: model.cacheType)
         local = localCount == 0 ? nil : LocalLayers(
             cache: KeyValueCache(layerCount: localCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
@@ -130,6 +137,7 @@ public final class InferenceSession {
             let stepStart = count
             let layout = try positioning.layout(cached: stepStart, adding: stepLength, context: context)
             try layout.validate(cached: stepStart, count: stepLength)
+            if !cache.keepsUnrotatedKeys { try layout.validateKeyRecovery(cached: stepStart, frequencies: context.baseFrequencies) }
             let angles = prepareAngles(for: layout)
             try local?.beginStep(cached: stepStart, adding: stepLength, session: self)
             let batch = layout.requiresWholeStep ? stepLength : min(batchSize, stepLength)

@@ -5,7 +5,8 @@ import Tensor
 /// Values are stored `[kvHead][token][headDimension]`. Keys are stored in up to several rotated
 /// copies ("slots", in `KeyBlockLayout`, one per rotation the positioning scheme keeps) and
 /// optionally unrotated (`[token][kvHeads · headDimension]`, Float32) for schemes that reposition
-/// keys every step. Values and slots hold elements of `elementType`. Storage grows
+/// keys every step, when the cache is Float32 (a compact cache recovers them from slot 0; see
+/// `AttentionPositioning.storesUnrotatedKeys`). Values and slots hold elements of `elementType`. Storage grows
 /// geometrically; `reserve` avoids regrowth when the length is known.
 public final class KeyValueCache {
     /// Key/value heads.

@@ -10,6 +10,12 @@ import Tensor
 /// they arrive. Between decoding steps GALI changes only its integer tail (at least
 /// `local_window` keys, shifted by one position) and one key that joins the interpolated region,
 /// so decoding no longer re-rotates every key.
+///
+/// Keeping a buffer per layer pays only for short steps. A long step (a prefill chunk) spends
+/// far more on attention than on rotating every key once per layer, so such a step uses one
+/// buffer that all layers share, each layer re-rotating every key into it, and the per-layer
+/// buffers are released: a prefill (`gali score`) then holds one layer's re-positioned keys
+/// instead of every layer's.
 final class RepositionedKeys {
     /// Per layer: the rotated keys (elements of the cache's type, in a buffer sized in floats)
     /// and how many of them are valid.
@@ -20,6 +26,12 @@ final class RepositionedKeys {
     }
 
     private(set) var layers: [LayerKeys]
+    /// The buffer of steps whose layers share one (see `beginStep`).
+    private let shared = LayerKeys()
+    /// Whether the current step's layers share `shared`.
+    private(set) var sharesBuffer = false
+    /// Whether the per-layer buffers have been used since they were last released.
+    private var perLayerBuffersUsed = false
     private var frequencies: RotaryFrequencies?
     private var headStride = 0
     private var upper: [Float] = [], lower: [Float] = [], weight: [Float] = []
@@ -32,10 +44,16 @@ final class RepositionedKeys {
     }
 
     /// Records the rotations of the keys of a new step. Everything is recomputed when the
-    /// frequencies or the cache layout changed, or when `reuse` is false.
+    /// frequencies or the cache layout changed, or when `reuse` is false. With `sharesBuffer`
+    /// every layer rotates every key into one shared buffer, and the per-layer buffers are freed.
     func beginStep(upper newUpper: [Float], lower newLower: [Float], weight newWeight: [Float],
-                   frequencies newFrequencies: RotaryFrequencies, headStride newStride: Int, reuse: Bool) {
+                   frequencies newFrequencies: RotaryFrequencies, headStride newStride: Int, reuse: Bool, sharesBuffer: Bool) {
         step += 1
+        self.sharesBuffer = sharesBuffer
+        if sharesBuffer, perLayerBuffersUsed {
+            layers = layers.map { _ in LayerKeys() }
+            perLayerBuffersUsed = false
+        }
         if !reuse || newFrequencies != frequencies || newStride != headStride {
             invalidate()
             frequencies = newFrequencies
@@ -66,6 +84,11 @@ final class RepositionedKeys {
     /// Key ranges layer `layer` must rotate before attending to `keyCount` keys, and marks them
     /// done. `capacity` is the number of floats the layer's buffer needs.
     func pending(layer index: Int, keyCount: Int, capacity: Int) -> [Range<Int>] {
+        if sharesBuffer {
+            shared.buffer.ensure(capacity)
+            return keyCount > 0 ? [0..<keyCount] : []
+        }
+        perLayerBuffersUsed = true
         let layer = layers[index]
         let before = layer.buffer.capacity
         layer.buffer.ensure(capacity)
@@ -80,5 +103,10 @@ final class RepositionedKeys {
         if layer.prepared < keyCount { ranges.append(layer.prepared..<keyCount) }
         layer.prepared = max(layer.prepared, keyCount)
         return ranges
+    }
+
+    /// The re-positioned keys layer `index` attends to in this step (valid after `pending`).
+    func buffer(layer index: Int) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(sharesBuffer ? shared.buffer.pointer : layers[index].buffer.pointer)
     }
 }

@@ -57,10 +57,12 @@ extension InferenceSession {
                 return nil
             case .positioned(let positions):
                 beginRepositioning(view: index, upper: positions, lower: positions,
-                                   weight: [Float](repeating: 0, count: positions.count), frequencies: view.frequencies)
+                                   weight: [Float](repeating: 0, count: positions.count), frequencies: view.frequencies,
+                                   stepLength: view.queryPositions.count)
                 return (angles(view.frequencies, positions).angles, nil)
             case .blended(let upper, let lower, let weight):
-                beginRepositioning(view: index, upper: upper, lower: lower, weight: weight, frequencies: view.frequencies)
+                beginRepositioning(view: index, upper: upper, lower: lower, weight: weight, frequencies: view.frequencies,
+                                   stepLength: view.queryPositions.count)
                 return (angles(view.frequencies, upper).angles, (angles(view.frequencies, lower).angles, weight))
             }
         }
@@ -72,10 +74,11 @@ extension InferenceSession {
     }
 
     /// Starts a step for the re-positioned keys of view `index`.
-    private func beginRepositioning(view index: Int, upper: [Float], lower: [Float], weight: [Float], frequencies: RotaryFrequencies) {
+    private func beginRepositioning(view index: Int, upper: [Float], lower: [Float], weight: [Float], frequencies: RotaryFrequencies,
+                                    stepLength: Int) {
         let keys = repositionedKeys[index] ?? RepositionedKeys(layerCount: model.configuration.layerCount)
         repositionedKeys[index] = keys
-        keys.beginStep(upper: upper, lower: lower, weight: weight, frequencies: frequencies,
-                       headStride: cache.keyHeadStride, reuse: reusesRepositionedKeys)
+        keys.beginStep(upper: upper, lower: lower, weight: weight, frequencies: frequencies, headStride: cache.keyHeadStride,
+                       reuse: reusesRepositionedKeys, sharesBuffer: stepLength >= sharedRepositioningMinimumStep)
     }
 }
