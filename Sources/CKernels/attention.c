@@ -654,8 +654,10 @@ static size_t partial_bytes(const gk_attention_args *a, const attention_job *job
     return (bytes + 63) / 64 * 64;
 }
 static size_t query_pair_words(const gk_attention_args *a) { return (size_t)a->query_count * (size_t)a->heads * (size_t)(a->head_dim / 2); }
+/* Groups of 32 keys that bfloat16 products pack. */
+static int64_t key_groups(const gk_attention_args *a) { return (a->key_count + 31) / 32; }
 static size_t key_pair_words(const gk_attention_args *a) {
-    return (size_t)a->kv_heads * (size_t)((a->key_count + 31) / 32) * 16 * (size_t)a->head_dim;
+    return (size_t)a->kv_heads * (size_t)key_groups(a) * 16 * (size_t)a->head_dim;
 }
 
 size_t gk_attention_scratch_bytes(const gk_attention_args *a) {
@@ -694,7 +696,7 @@ static void pack_task(void *context, int64_t task, int thread) {
 /* Lays out and fills the packed operands of bfloat16 products in the scratch after the partial states. */
 static void pack_bf16(struct gk_pool *pool, const gk_attention_args *a, attention_job *job, void *scratch) {
     uint32_t *words = (uint32_t *)((char *)scratch + partial_bytes(a, job));
-    job->groups = (a->key_count + 31) / 32;
+    job->groups = key_groups(a);
     for (int v = 0; v < a->view_count; v++) {
         gk_bf16_pack_rows(a->queries[v], (int64_t)query_pair_words(a) * 2, words);
         job->query_pairs[v] = words;
