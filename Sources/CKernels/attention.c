@@ -32,10 +32,11 @@ GK_INLINE v16f tanh16(v16f x) {
 /* ---- Counter-based random numbers -------------------------------------------------------
    The noise of (seed, layer, head, query i, key j) is a pure function of those numbers, so it
    does not depend on tiling or threads. A 32-bit row key mixes (seed, layer, head, i) once per
-   row (splitmix64); each key then hashes (row key, j) with a 32-bit integer hash, 16 lanes at a
-   time. Gaussian numbers come from Box-Muller with polynomial log and cos (relative error below
-   1e-6), uniform numbers from the hash's top 24 bits. The scalar API evaluates the same vector
-   code, so tests see exactly the kernel's numbers. */
+   row (splitmix64); a 32-bit integer hash of (row key, counter) then makes 16 lanes at a time.
+   Uniform numbers take the hash's top 24 bits, one counter per key. Gaussian numbers come from
+   Box-Muller with a polynomial log, cosine and sine (errors below 1e-6): one counter per pair of
+   keys j and j + 16 of a group of 32, the cosine for the first and the sine for the second. The
+   scalar API evaluates the same vector code, so tests see exactly the kernel's numbers. */
 
 static inline uint64_t mix64(uint64_t z) {
     z += 0x9e3779b97f4a7c15ull;
@@ -88,27 +89,48 @@ GK_INLINE v16f log16(v16f x) {
     return __builtin_convertvector(exponent, v16f) * splat(0.69314718056f) + splat(2.0f) * t * series;
 }
 
-/* cos(2π u) for u in [0, 1): Taylor series of cos around 0 on [-π, π] (cos(2πu) = -cos(2πu - π)). */
-GK_INLINE v16f cos2pi16(v16f u) {
-    v16f x = (u - splat(0.5f)) * splat(6.28318530718f);
-    v16f x2 = x * x;
-    static const float c[] = { 1.0f / 2432902008176640000.0f, -1.0f / 6402373705728000.0f, 1.0f / 20922789888000.0f,
-                               -1.0f / 87178291200.0f, 1.0f / 479001600.0f, -1.0f / 3628800.0f, 1.0f / 40320.0f,
-                               -1.0f / 720.0f, 1.0f / 24.0f, -1.0f / 2.0f, 1.0f };
-    v16f p = splat(c[0]);
-    for (int k = 1; k < 11; k++) p = p * x2 + splat(c[k]);
-    return -p;
+/* cos(2πu) and sin(2πu) for u in [0, 1): the quadrant from round(4u), then Taylor polynomials
+   on [-π/4, π/4] (absolute error below 4e-7). */
+GK_INLINE void sincos2pi16(v16f u, v16f *cosine, v16f *sine) {
+    const v16f quadrant = __builtin_elementwise_roundeven(u * splat(4.0f));
+    const v16f x = (u - quadrant * splat(0.25f)) * splat(6.28318530718f), x2 = x * x;
+    v16f s = splat(-1.0f / 5040.0f);
+    s = s * x2 + splat(1.0f / 120.0f);
+    s = s * x2 + splat(-1.0f / 6.0f);
+    s = (s * x2) * x + x;
+    v16f c = splat(1.0f / 40320.0f);
+    c = c * x2 + splat(-1.0f / 720.0f);
+    c = c * x2 + splat(1.0f / 24.0f);
+    c = c * x2 + splat(-0.5f);
+    c = c * x2 + splat(1.0f);
+    const v16i q = __builtin_convertvector(quadrant, v16i) & 3;
+    const v16i odd = (q & 1) != 0;
+    const v16f c_q = odd ? s : c, s_q = odd ? c : s;
+    *cosine = (q == 1) | (q == 2) ? -c_q : c_q;
+    *sine = (q == 2) | (q == 3) ? -s_q : s_q;
 }
 
-/* Standard normal numbers for keys j0 .. j0+15 (Box-Muller on two hashed uniforms). */
-GK_INLINE v16f normal16(uint32_t row_key, int64_t j0) {
+/* Standard normal numbers for the 32 keys of group `group` (keys 32·group .. 32·group+31):
+   Box-Muller on two hashed uniforms per lane, whose cosine serves key 32·group + l and whose
+   sine key 32·group + 16 + l, so one logarithm and square root make two numbers. */
+GK_INLINE void normal32(uint32_t row_key, int64_t group, v16f *first_block, v16f *second_block) {
     const v16u lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    v16u first = hash32((lane + (uint32_t)j0) * 0x9e3779b9u ^ row_key);
+    v16u first = hash32((lane + (uint32_t)group * 16u) * 0x9e3779b9u ^ row_key);
     v16u second = hash32(first ^ 0x2c1b3c6du);
     v16f u1 = __builtin_convertvector((first >> 8) + 1u, v16f) * splat(1.0f / 16777216.0f);   /* (0, 1] */
     v16f u2 = __builtin_convertvector(second >> 8, v16f) * splat(1.0f / 16777216.0f);         /* [0, 1) */
     v16f radius = __builtin_elementwise_sqrt(splat(-2.0f) * log16(u1));
-    return radius * cos2pi16(u2);
+    v16f c, s;
+    sincos2pi16(u2, &c, &s);
+    *first_block = radius * c;
+    *second_block = radius * s;
+}
+
+/* The normal numbers of the 16 keys of block kb (half of normal32's group kb / 2). */
+GK_INLINE v16f normal16(uint32_t row_key, int64_t kb) {
+    v16f first, second;
+    normal32(row_key, kb / 2, &first, &second);
+    return kb % 2 == 0 ? first : second;
 }
 
 float gk_noise_uniform(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j) {
@@ -116,7 +138,7 @@ float gk_noise_uniform(uint64_t seed, int32_t layer, int32_t head, int64_t i, in
 }
 
 float gk_noise_normal(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j) {
-    return normal16(noise_row_key(seed, layer, head, i), j)[0];
+    return normal16(noise_row_key(seed, layer, head, i), j / GK_KEY_BLOCK)[j % GK_KEY_BLOCK];
 }
 
 /* What the noise of one (query, head) row needs, computed once per row: the generator's row
@@ -137,8 +159,9 @@ GK_INLINE noise_row noise_row_of(const gk_attention_args *a, int64_t q, int32_t 
     return row;
 }
 
-/* Noise of `row` for keys j0 .. j0+15 (zero where not applied). */
-GK_INLINE v16f noise16(const gk_attention_args *a, const noise_row *row, int64_t j0) {
+/* Where noise applies among keys j0 .. j0+15: keys that exist and, when only interpolated keys
+   get noise, are interpolated. */
+GK_INLINE v16i noise_applies16(const gk_attention_args *a, int64_t j0) {
     const gk_attention_noise *n = a->noise;
     const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     v16i applies = (lane + (int32_t)j0) < (int32_t)a->key_count;
@@ -153,19 +176,45 @@ GK_INLINE v16f noise16(const gk_attention_args *a, const noise_row *row, int64_t
         }
         applies = applies & (flags != 0);
     }
-    if (__builtin_reduce_or(applies) == 0) return splat(0);
+    return applies;
+}
+
+/* `row`'s noise at keys j0 .. j0+15 from the standard numbers z (zero where it does not apply). */
+GK_INLINE v16f scaled_noise16(const gk_attention_args *a, const noise_row *row, int64_t j0, v16f z, v16i applies) {
+    const gk_attention_noise *n = a->noise;
+    const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     v16f sigma = splat(1.0f);
     if (n->scale_std) {
         v16f distance = splat((float)row->i) - __builtin_convertvector(lane + (int32_t)j0, v16f);
         sigma = distance * splat(row->std_per_distance);
     }
-    v16f noise;
-    if (n->kind == GK_NOISE_GAUSSIAN) {
-        noise = normal16(row->key, j0) * sigma + splat(row->offset);
-    } else {
-        noise = uniform16(row->key, j0) * sigma * splat(row->scale);
-    }
+    v16f noise = n->kind == GK_NOISE_GAUSSIAN ? z * sigma + splat(row->offset) : z * sigma * splat(row->scale);
     return applies ? noise : splat(0);
+}
+
+/* Noise of `row` for the 32 keys j0 .. j0+31 (j0 a multiple of 32: one normal32 group). */
+GK_INLINE void noise32(const gk_attention_args *a, const noise_row *row, int64_t j0, v16f *first, v16f *second) {
+    const v16i applies0 = noise_applies16(a, j0), applies1 = noise_applies16(a, j0 + GK_KEY_BLOCK);
+    if (__builtin_reduce_or(applies0 | applies1) == 0) {
+        *first = *second = splat(0);
+        return;
+    }
+    v16f z0, z1;
+    if (a->noise->kind == GK_NOISE_GAUSSIAN) {
+        normal32(row->key, j0 / (2 * GK_KEY_BLOCK), &z0, &z1);
+    } else {
+        z0 = uniform16(row->key, j0);
+        z1 = uniform16(row->key, j0 + GK_KEY_BLOCK);
+    }
+    *first = scaled_noise16(a, row, j0, z0, applies0);
+    *second = scaled_noise16(a, row, j0 + GK_KEY_BLOCK, z1, applies1);
+}
+
+/* Noise of `row` for the 16 keys j0 .. j0+15 (j0 a multiple of 16). */
+GK_INLINE v16f noise16(const gk_attention_args *a, const noise_row *row, int64_t j0) {
+    v16f first, second;
+    noise32(a, row, j0 / (2 * GK_KEY_BLOCK) * (2 * GK_KEY_BLOCK), &first, &second);
+    return j0 % (2 * GK_KEY_BLOCK) == 0 ? first : second;
 }
 
 /* ---- Helpers shared by every instantiation -------------------------------------------- */
@@ -335,8 +384,9 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
     }
     if (first_key < key_begin) first_key = key_begin;
     const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    /* bfloat16 products work on whole packed groups of 32 keys (two blocks) */
-    const int64_t first_block = READ == READ_BF16 ? first_key / STEP * 2 : first_key / GK_KEY_BLOCK;
+    /* bfloat16 products work on whole packed groups of 32 keys (two blocks), and so does the
+       noise (normal32); keys below first_key are masked */
+    const int64_t first_block = READ == READ_BF16 || a->noise ? first_key / STEP * 2 : first_key / GK_KEY_BLOCK;
     for (int64_t kb = first_block; kb * GK_KEY_BLOCK <= last_key; kb += 2) {
         const int64_t j0 = kb * GK_KEY_BLOCK;
         /* the second block holds a needed key (packed groups always have both) */
@@ -422,9 +472,11 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
             alpha[r] = 1;
             if (r >= rows) { memset(weights[r], 0, sizeof weights[r]); continue; }
             int64_t q = tile_q[r], i = a->first_query_index + q;
-            if (a->noise) {
-                logits0[r] += noise16(a, &noise_rows[r], j0);
-                if (both) logits1[r] += noise16(a, &noise_rows[r], j0 + GK_KEY_BLOCK);
+            if (a->noise) {   /* j0 is a multiple of 32 here */
+                v16f noise0, noise1;
+                noise32(a, &noise_rows[r], j0, &noise0, &noise1);
+                logits0[r] += noise0;
+                if (both) logits1[r] += noise1;
             }
             const int64_t lowest = first_visible_key(a, i) > key_begin ? first_visible_key(a, i) : key_begin;
             v16f masked0 = logits0[r], masked1 = logits1[r];
@@ -535,20 +587,6 @@ GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const
     }
 }
 
-/* How each path reads half caches and Q8_0 scales: the x86-64 baseline has no half conversion
-   instruction. */
-#if GK_X86
-#define HALF_READ_portable READ_F16_BITS
-#define Q8_READ_portable READ_Q8_BITS
-#else
-#define HALF_READ_portable READ_F16_NATIVE
-#define Q8_READ_portable READ_Q8_NATIVE
-#endif
-#define HALF_READ_avx2 READ_F16_NATIVE
-#define HALF_READ_avx512 READ_F16_NATIVE
-#define Q8_READ_avx2 READ_Q8_NATIVE
-#define Q8_READ_avx512 READ_Q8_NATIVE
-
 /* One task function per (path, cached element type). */
 #define ATTENTION_TASKS(isa, target)                                                                       \
     target static void attention_f32_##isa(void *context, int64_t task, int thread) {                    \
@@ -585,7 +623,9 @@ static gk_task_fn attention_task(int kv_type) {
 
 void gk_store_cached(const float *source, void *destination, int type, int64_t n) {
     if (type == GK_F16) {
-        for (int64_t i = 0; i < n; i++) ((uint16_t *)destination)[i] = gk_float_to_half(source[i]);
+        int64_t i = 0;
+        for (; i + 16 <= n; i += 16) store16_half_bits((uint16_t *)destination + i, load16(source + i));
+        for (; i < n; i++) ((uint16_t *)destination)[i] = gk_float_to_half(source[i]);
     } else if (type == GK_F32) {
         memcpy(destination, source, sizeof(float) * (size_t)n);
     } else if (type == GK_Q8_0) {

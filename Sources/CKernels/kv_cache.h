@@ -26,6 +26,20 @@ enum { GK_CACHE_GROUP = GK_QK };
     (from F32 or F16 caches) and read no cache element here. */
 enum { READ_F32, READ_F16_NATIVE, READ_F16_BITS, READ_Q8_NATIVE, READ_Q8_BITS, READ_BF16 };
 
+/* The READ each kernel path uses for half caches and Q8_0 scales (HALF_READ_##isa,
+   Q8_READ_##isa): the x86-64 baseline has no half conversion instruction. */
+#if GK_X86
+#define HALF_READ_portable READ_F16_BITS
+#define Q8_READ_portable READ_Q8_BITS
+#else
+#define HALF_READ_portable READ_F16_NATIVE
+#define Q8_READ_portable READ_Q8_NATIVE
+#endif
+#define HALF_READ_avx2 READ_F16_NATIVE
+#define HALF_READ_avx512 READ_F16_NATIVE
+#define Q8_READ_avx2 READ_Q8_NATIVE
+#define Q8_READ_avx512 READ_Q8_NATIVE
+
 /** Whether `type` is a key/value cache type the kernels read and write. */
 static inline int gk_cache_type_valid(int type) { return type == GK_F32 || type == GK_F16 || type == GK_Q8_0; }
 

@@ -94,41 +94,87 @@ typedef struct {
     int64_t out_head_stride;
 } keys_job;
 
-GK_INLINE void recover_key(const keys_job *job, int64_t j, int32_t g, float *key) {
+/* Keys [lo, hi) of one key block (16 keys) of kv head g, READ saying how the cached keys are
+   read: each key is taken from its unrotated row, or recovered from the cached keys (the
+   block's dimensions loaded as 16-key vectors, then the key's rotation undone), rotated,
+   blended with its second rotation, and stored; Float32 and half outputs collect the block's
+   dimensions and store each as one vector when the block is whole. */
+GK_INLINE void reposition_block(const keys_job *job, int32_t g, int64_t lo, int64_t hi, const int READ) {
     const int32_t d = job->head_dim, half = d / 2;
-    int64_t block = g * job->cached_head_stride + (j / GK_KEY_BLOCK) * d * GK_KEY_BLOCK;
-    for (int32_t t = 0; t < d; t++)
-        key[t] = gk_cached_key_element(job->cached, block, d, (int)(j % GK_KEY_BLOCK), t, job->cached_type);
-    unrotate_vector(key, d, job->cos0_rows + j * half, job->sin0_rows + j * half, job->convention);
-}
-
-GK_INLINE void rotate_keys_body(void *context, int64_t task) {
-    const keys_job *job = context;
-    const int32_t d = job->head_dim, half = d / 2;
-    float rotated[MAX_HEAD_DIM], rotated2[MAX_HEAD_DIM], recovered[MAX_HEAD_DIM];
-    int64_t begin = job->first + task * ROWS_PER_TASK, end = begin + ROWS_PER_TASK;
-    if (end > job->first + job->count) end = job->first + job->count;
-    for (int64_t j = begin; j < end; j++) {
-        float w = job->cos2_rows ? job->weight2[j] : 0.0f;
-        for (int32_t g = 0; g < job->kv_heads; g++) {
-            const float *key = recovered;
-            if (job->keys) key = job->keys + j * job->row_stride + g * d;
-            else recover_key(job, j, g, recovered);
-            rotate_vector(key, rotated, d, job->cos_rows + j * half, job->sin_rows + j * half, job->convention);
-            if (w != 0) {
-                rotate_vector(key, rotated2, d, job->cos2_rows + j * half, job->sin2_rows + j * half, job->convention);
-                for (int32_t t = 0; t < d; t++) rotated[t] = (1 - w) * rotated[t] + w * rotated2[t];
-            }
-            gk_store_key(rotated, job->out, g * job->out_head_stride + (j / GK_KEY_BLOCK) * d * GK_KEY_BLOCK, d,
-                         (int)(j % GK_KEY_BLOCK), job->out_type);
+    const int64_t j0 = lo / GK_KEY_BLOCK * GK_KEY_BLOCK;
+    float columns[MAX_HEAD_DIM][GK_KEY_BLOCK] __attribute__((aligned(64)));
+    if (!job->keys) {
+        const int64_t block = g * job->cached_head_stride + j0 * d;
+        for (int t0 = 0; t0 < d; t0 += GK_CACHE_GROUP) {
+            const v16f scales = key_scales16(job->cached, block, d, t0, READ);
+            for (int t = t0; t < t0 + GK_CACHE_GROUP && t < d; t++) store16(columns[t], load_key16(job->cached, block, t, scales, READ));
         }
     }
+    for (int64_t j = lo; j < hi; j++) {
+        const int l = (int)(j - j0);
+        float key[MAX_HEAD_DIM], rotated[MAX_HEAD_DIM], rotated2[MAX_HEAD_DIM];
+        if (job->keys) {
+            memcpy(key, job->keys + j * job->row_stride + g * d, sizeof(float) * (size_t)d);
+        } else {
+            for (int32_t t = 0; t < d; t++) key[t] = columns[t][l];
+            unrotate_vector(key, d, job->cos0_rows + j * half, job->sin0_rows + j * half, job->convention);
+        }
+        rotate_vector(key, rotated, d, job->cos_rows + j * half, job->sin_rows + j * half, job->convention);
+        const float w = job->cos2_rows ? job->weight2[j] : 0.0f;
+        if (w != 0) {
+            rotate_vector(key, rotated2, d, job->cos2_rows + j * half, job->sin2_rows + j * half, job->convention);
+            for (int32_t t = 0; t < d; t++) rotated[t] = (1 - w) * rotated[t] + w * rotated2[t];
+        }
+        if (job->out_type == GK_Q8_0) {
+            gk_store_key(rotated, job->out, g * job->out_head_stride + j0 * d, d, l, job->out_type);
+        } else {
+            for (int32_t t = 0; t < d; t++) columns[t][l] = rotated[t];
+        }
+    }
+    if (job->out_type == GK_Q8_0) return;
+    const int64_t block = g * job->out_head_stride + j0 * d;
+    const int first = (int)(lo - j0), last = (int)(hi - j0);
+    for (int32_t t = 0; t < d; t++) {
+        if (job->out_type == GK_F16) {
+            uint16_t *out = (uint16_t *)job->out + block + t * GK_KEY_BLOCK;
+            if (first == 0 && last == GK_KEY_BLOCK) store16_half_bits(out, load16(columns[t]));
+            else for (int l = first; l < last; l++) out[l] = gk_float_to_half(columns[t][l]);
+        } else {
+            float *out = (float *)job->out + block + t * GK_KEY_BLOCK;
+            memcpy(out + first, columns[t] + first, sizeof(float) * (size_t)(last - first));
+        }
+    }
+}
+
+/* Task `task` covers the keys of the job in one aligned window of ROWS_PER_TASK keys (a whole
+   number of key blocks, so no block is shared between tasks). */
+GK_INLINE void rotate_keys_body(const keys_job *job, int64_t task, const int READ) {
+    const int64_t end = job->first + job->count;
+    int64_t begin = (job->first / ROWS_PER_TASK + task) * ROWS_PER_TASK;
+    int64_t stop = begin + ROWS_PER_TASK < end ? begin + ROWS_PER_TASK : end;
+    if (begin < job->first) begin = job->first;
+    for (int64_t lo = begin; lo < stop; lo = (lo / GK_KEY_BLOCK + 1) * GK_KEY_BLOCK) {
+        int64_t hi = (lo / GK_KEY_BLOCK + 1) * GK_KEY_BLOCK;
+        if (hi > stop) hi = stop;
+        for (int32_t g = 0; g < job->kv_heads; g++) reposition_block(job, g, lo, hi, READ);
+    }
+}
+
+/* Number of tasks of a keys job: the aligned windows its keys touch. */
+static int64_t key_tasks(int64_t first, int64_t count) {
+    return count > 0 ? (first + count - 1) / ROWS_PER_TASK - first / ROWS_PER_TASK + 1 : 0;
 }
 
 /* The bodies compiled for each path (vector16.h); the compiler vectorises their loops. */
 #define ROTARY_TASKS(isa, target)                                                                                  \
     target static void rotate_rows_##isa(void *context, int64_t task, int thread) { (void)thread; rotate_rows_body(context, task); } \
-    target static void rotate_keys_##isa(void *context, int64_t task, int thread) { (void)thread; rotate_keys_body(context, task); }
+    target static void rotate_keys_##isa(void *context, int64_t task, int thread) {                               \
+        (void)thread;                                                                                              \
+        const keys_job *job = context;                                                                             \
+        if (job->keys || job->cached_type == GK_F32) rotate_keys_body(job, task, READ_F32);                        \
+        else if (job->cached_type == GK_F16) rotate_keys_body(job, task, HALF_READ_##isa);                         \
+        else rotate_keys_body(job, task, Q8_READ_##isa);                                                           \
+    }
 GK_FOR_EACH_PATH(ROTARY_TASKS)
 
 void gk_rotate_rows(struct gk_pool *pool, const float *input, int64_t input_stride, float *output, int64_t output_stride,
@@ -144,7 +190,7 @@ void gk_rotate_keys_blocked(struct gk_pool *pool, const float *keys, int64_t row
     if (!gk_cache_type_valid(out_type) || (out_type == GK_Q8_0 && head_dim % GK_QK != 0)) return;
     keys_job job = { keys, NULL, GK_F32, 0, NULL, NULL, row_stride, first, count, kv_heads, head_dim, cos_rows, sin_rows,
                      cos2_rows, sin2_rows, weight2, convention, out, out_type, out_head_stride };
-    gk_pool_run(pool, (count + ROWS_PER_TASK - 1) / ROWS_PER_TASK, GK_PICK(gk_path(), rotate_keys), &job);
+    gk_pool_run(pool, key_tasks(first, count), GK_PICK(gk_path(), rotate_keys), &job);
 }
 
 void gk_reposition_cached_keys(struct gk_pool *pool, const void *cached, int cached_type, int64_t cached_head_stride,
@@ -156,5 +202,5 @@ void gk_reposition_cached_keys(struct gk_pool *pool, const void *cached, int cac
         && (out_type == GK_Q8_0 || cached_type == GK_Q8_0))) return;
     keys_job job = { NULL, cached, cached_type, cached_head_stride, cos0_rows, sin0_rows, 0, first, count, kv_heads, head_dim,
                      cos_rows, sin_rows, cos2_rows, sin2_rows, weight2, convention, out, out_type, out_head_stride };
-    gk_pool_run(pool, (count + ROWS_PER_TASK - 1) / ROWS_PER_TASK, GK_PICK(gk_path(), rotate_keys), &job);
+    gk_pool_run(pool, key_tasks(first, count), GK_PICK(gk_path(), rotate_keys), &job);
 }

@@ -93,6 +93,30 @@ GK_INLINE v16f load16_half_bits(const uint16_t *p) {
     return value;
 }
 
+/** 16 floats to IEEE halves at p with integer operations, rounding exactly as gk_float_to_half
+    does (to nearest even; overflow to infinity, NaN to the quiet NaN 0x7e00 with its sign). */
+GK_INLINE void store16_half_bits(uint16_t *p, v16f v) {
+    v16u x;
+    memcpy(&x, &v, sizeof x);
+    const v16u magnitude = x & 0x7fffffffu;
+    /* normal halves: rebias the exponent and round the 13 dropped bits to nearest even */
+    v16u result = (magnitude - (112u << 23) + 0xfffu + ((magnitude >> 13) & 1u)) >> 13;
+    /* subnormal halves: the magnitude in units of the smallest subnormal (exact), rounded */
+    v16f value;
+    memcpy(&value, &magnitude, sizeof value);
+    value = __builtin_elementwise_min(value * splat(0x1p24f), splat(2048.0f));   /* only lanes below 2^-14 use it */
+    v16u whole = __builtin_convertvector(value, v16u);
+    v16f rest = value - __builtin_convertvector(whole, v16f);
+    v16i up = (rest > splat(0.5f)) | ((rest == splat(0.5f)) & ((v16i)(whole & 1u) != 0));
+    whole += (v16u)up & 1u;
+    result = (v16i)(magnitude < 0x38800000u) ? whole : result;
+    result = (v16i)(magnitude >= 0x477ff000u) ? (v16u)0x7c00u : result;
+    result = (v16i)(magnitude > 0x7f800000u) ? (v16u)0x7e00u : result;
+    result |= (x >> 16) & 0x8000u;
+    v16u16 halves = __builtin_convertvector(result, v16u16);
+    memcpy(p, &halves, sizeof halves);
+}
+
 /** 16 bfloat16 values to floats (exact). */
 GK_INLINE v16f load16_bf16(const uint16_t *p) {
     v16u16 raw;

@@ -291,11 +291,27 @@ final class AttentionKernelTests: XCTestCase {
         }
     }
 
-    /// Storing rounds to the nearest half (ties to even), loading is exact, for every half value.
+    /// Storing rounds to the nearest half (ties to even), loading is exact, for every half value,
+    /// random floats, and exact ties between two halves (subnormal and normal); NaN stays NaN.
+    /// Runs of 16 are stored by the vector store, the rest (the last 7 here) element by element.
     func testHalfStoreAndLoadMatchFloat16() {
         var floats: [Float] = (0..<65536).map { Float(Float16(bitPattern: UInt16($0))) }.filter { !$0.isNaN }
         var random = SeededRandom(seed: 4)
         floats += (0..<20000).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: random.next())) }.filter { !$0.isNaN }
+        for k in 0..<2048 {
+            let subnormalTie: Float = (Float(k) + 0.5) * 0x1p-24
+            let normalTie = Float(1 + Double(k) / 1024 + 1.0 / 2048)
+            floats += [subnormalTie, -subnormalTie, normalTie]
+        }
+        floats += [65519.99, 65520, -65520, 0x1p-25, 0x1.8p-25]
+        while floats.count % 16 != 7 { floats.append(1.5) }
+        let nans: [Float] = [.nan, -.nan, .signalingNaN]
+        var nanBits = [UInt16](repeating: 0, count: 16)
+        nanBits.withUnsafeMutableBytes { CacheElementType.f16.store(nans + [Float](repeating: 0, count: 13), count: 16, into: $0.baseAddress!) }
+        for (value, bits) in zip(nans, nanBits) {
+            XCTAssertTrue(Float16(bitPattern: bits).isNaN, "NaN stays NaN")
+            XCTAssertEqual(bits & 0x8000 != 0, value.sign == .minus, "NaN keeps its sign")
+        }
         var stored = [UInt16](repeating: 0, count: floats.count)
         var loaded = [Float](repeating: 0, count: floats.count)
         stored.withUnsafeMutableBytes { CacheElementType.f16.store(floats, count: floats.count, into: $0.baseAddress!) }
