@@ -69,4 +69,34 @@ final class RepositionedKeysReuseTests: XCTestCase {
             XCTAssertGreaterThan(perLayer.perLayerFloats, 60 * 16)
         }
     }
+
+    /// A prompt appended for generation (only its last logits selected) keeps the re-positioned
+    /// keys of its last step per layer, though that step is long enough to share one buffer, so
+    /// the first decoded token re-rotates only what changed; the logits equal a scoring prefill's.
+    func testPromptForDecodingKeepsPerLayerKeys() throws {
+        let directory = try TinyCheckpoint.temporaryDirectory("prompt")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/tiny.gguf"
+        try TinyCheckpoint().writeGGUF(to: path)
+        let tokens = (0..<70).map { 5 + ($0 * 37) % 280 }
+        let loaded = try ModelFactory.make(method: .gali(GALIParameters(chunkCoefficient: .fixed(9), localWindow: 6)),
+                                           maxPositionEmbeddings: 24, model: path, threads: 2, precision: .fast, cacheType: .f16)
+        func run(_ selection: LogitSelection) throws -> (rows: [[Float]], prepared: [Int]) {
+            let session = try loaded.makeSession(batchSize: 4)
+            session.sharedRepositioningMinimumStep = 2
+            var rows: [[Float]] = []
+            try session.append(Array(tokens.prefix(60)), logits: selection) { _, row in rows.append(Array(row)) }
+            let prepared = session.repositionedKeys.values.flatMap(\.layers).map(\.prepared)
+            for token in tokens.dropFirst(60) {
+                try session.append([token], logits: .last) { _, row in rows.append(Array(row)) }
+            }
+            return (rows, prepared)
+        }
+        let generation = try run(.last), scoring = try run(.all)
+        XCTAssertFalse(generation.prepared.isEmpty)
+        XCTAssertTrue(generation.prepared.allSatisfy { $0 == 60 }, "every layer keeps every key: \(generation.prepared)")
+        XCTAssertTrue(scoring.prepared.allSatisfy { $0 == 0 }, "a scoring prefill shares one buffer: \(scoring.prepared)")
+        XCTAssertEqual(generation.rows.count, 11)
+        XCTAssertEqual(generation.rows, Array(scoring.rows.suffix(11)))
+    }
 }

@@ -49,7 +49,9 @@ public final class InferenceSession {
     /// Steps of at least this many tokens rotate re-positioned keys into one buffer all layers
     /// share instead of keeping one per layer (see `RepositionedKeys`). Rotating every key once
     /// per layer costs about `3·kvHeads / (stepLength·heads)` of the step's attention, a few
-    /// percent from 32 tokens on; tests change it to compare both ways.
+    /// percent from 32 tokens on; tests change it to compare both ways. The last step of an
+    /// append that selects only the last logits (a prompt, which decoding continues) keeps them
+    /// per layer whatever its length, so the first decoded token finds them ready.
     var sharedRepositioningMinimumStep = 32
     let anglePool = AnglePool()
     /// Angle rows of cache slot 0 for keys being re-positioned from it (compact caches).
@@ -133,12 +135,13 @@ public final class InferenceSession {
         reserve(count + newTokens.count)
         let lastIndex = count + newTokens.count - 1
         var consumed = 0
-        for stepLength in steps {
+        for (stepIndex, stepLength) in steps.enumerated() {
             let stepStart = count
             let layout = try positioning.layout(cached: stepStart, adding: stepLength, context: context)
             try layout.validate(cached: stepStart, count: stepLength)
             if !cache.keepsUnrotatedKeys { try layout.validateKeyRecovery(cached: stepStart, frequencies: context.baseFrequencies) }
-            let angles = prepareAngles(for: layout)
+            let decodingFollows = selection == .last && stepIndex == steps.count - 1
+            let angles = prepareAngles(for: layout, keepsLayerKeys: decodingFollows)
             try local?.beginStep(cached: stepStart, adding: stepLength, session: self)
             let batch = layout.requiresWholeStep ? stepLength : min(batchSize, stepLength)
             workspace.reserve(rows: batch, configuration: model.configuration, views: layout.views.count)

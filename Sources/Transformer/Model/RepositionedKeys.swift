@@ -15,7 +15,8 @@ import Tensor
 /// far more on attention than on rotating every key once per layer, so such a step uses one
 /// buffer that all layers share, each layer re-rotating every key into it, and the per-layer
 /// buffers are released: a prefill (`gali score`) then holds one layer's re-positioned keys
-/// instead of every layer's.
+/// instead of every layer's. A prompt's last step, which decoding continues, keeps them per
+/// layer (see `InferenceSession.sharedRepositioningMinimumStep`).
 final class RepositionedKeys {
     /// Per layer: the rotated keys (elements of the cache's type, in a buffer sized in floats)
     /// and how many of them are valid.

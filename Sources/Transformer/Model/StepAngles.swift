@@ -33,8 +33,10 @@ extension InferenceSession {
     /// session's own by default); rotations asking for the same frequencies and positions (the
     /// unmodified model's new keys and queries) share one buffer. `tracksRepositionedKeys` is
     /// false for the plain layouts of local layers, which must leave the global layers'
-    /// re-positioned keys alone.
-    func prepareAngles(for layout: AttentionLayout, pool: AnglePool? = nil, tracksRepositionedKeys: Bool = true) -> StepAngles {
+    /// re-positioned keys alone. `keepsLayerKeys` keeps re-positioned keys per layer even for a
+    /// long step (see `sharedRepositioningMinimumStep`).
+    func prepareAngles(for layout: AttentionLayout, pool: AnglePool? = nil, tracksRepositionedKeys: Bool = true,
+                       keepsLayerKeys: Bool = false) -> StepAngles {
         let pool = pool ?? anglePool
         pool.reset()
         var computed: [(frequencies: RotaryFrequencies, positions: [Float], angles: RotaryAngles)] = []
@@ -58,11 +60,11 @@ extension InferenceSession {
             case .positioned(let positions):
                 beginRepositioning(view: index, upper: positions, lower: positions,
                                    weight: [Float](repeating: 0, count: positions.count), frequencies: view.frequencies,
-                                   stepLength: view.queryPositions.count)
+                                   sharesBuffer: !keepsLayerKeys && view.queryPositions.count >= sharedRepositioningMinimumStep)
                 return (angles(view.frequencies, positions).angles, nil)
             case .blended(let upper, let lower, let weight):
                 beginRepositioning(view: index, upper: upper, lower: lower, weight: weight, frequencies: view.frequencies,
-                                   stepLength: view.queryPositions.count)
+                                   sharesBuffer: !keepsLayerKeys && view.queryPositions.count >= sharedRepositioningMinimumStep)
                 return (angles(view.frequencies, upper).angles, (angles(view.frequencies, lower).angles, weight))
             }
         }
@@ -75,10 +77,10 @@ extension InferenceSession {
 
     /// Starts a step for the re-positioned keys of view `index`.
     private func beginRepositioning(view index: Int, upper: [Float], lower: [Float], weight: [Float], frequencies: RotaryFrequencies,
-                                    stepLength: Int) {
+                                    sharesBuffer: Bool) {
         let keys = repositionedKeys[index] ?? RepositionedKeys(layerCount: model.configuration.layerCount)
         repositionedKeys[index] = keys
         keys.beginStep(upper: upper, lower: lower, weight: weight, frequencies: frequencies, headStride: cache.keyHeadStride,
-                       reuse: reusesRepositionedKeys, sharesBuffer: stepLength >= sharedRepositioningMinimumStep)
+                       reuse: reusesRepositionedKeys, sharesBuffer: sharesBuffer)
     }
 }
