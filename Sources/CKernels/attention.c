@@ -106,8 +106,8 @@ GK_INLINE void sincos2pi16(v16f u, v16f *cosine, v16f *sine) {
     const v16i q = __builtin_convertvector(quadrant, v16i) & 3;
     const v16i odd = (q & 1) != 0;
     const v16f c_q = odd ? s : c, s_q = odd ? c : s;
-    *cosine = (q == 1) | (q == 2) ? -c_q : c_q;
-    *sine = (q == 2) | (q == 3) ? -s_q : s_q;
+    *cosine = ((q == 1) | (q == 2)) ? -c_q : c_q;
+    *sine = ((q == 2) | (q == 3)) ? -s_q : s_q;
 }
 
 /* Standard normal numbers for the 32 keys of group `group` (keys 32·group .. 32·group+31):
