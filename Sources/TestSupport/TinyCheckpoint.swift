@@ -140,6 +140,25 @@ public struct TinyCheckpoint {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
+
+    /// Writes this checkpoint as `tiny.gguf` in a fresh temporary directory (see
+    /// `temporaryDirectory`); `remove()` deletes the directory.
+    public func temporaryGGUF(_ label: String = "tiny") throws -> TemporaryModelFile {
+        let file = TemporaryModelFile(directory: try Self.temporaryDirectory(label))
+        try writeGGUF(to: file.path)
+        return file
+    }
+}
+
+/// A model file in a temporary directory of its own, for tests.
+public struct TemporaryModelFile {
+    /// The directory holding the file.
+    public let directory: String
+    /// The file.
+    public var path: String { directory + "/tiny.gguf" }
+
+    /// Deletes the directory and everything in it.
+    public func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
 /// A 300-token byte-level BPE vocabulary in GPT-2 style: three control tokens

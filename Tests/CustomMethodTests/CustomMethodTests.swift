@@ -15,10 +15,9 @@ final class CustomMethodTests: XCTestCase {
         try registry.register(CappedDistanceMethod.self)
         XCTAssertEqual(try registry.type(named: "rerope").descriptor.name, "capped_distance")
 
-        let directory = try TinyCheckpoint.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/tiny.gguf"
-        try TinyCheckpoint().writeGGUF(to: path)
+        let model = try TinyCheckpoint().temporaryGGUF()
+        defer { model.remove() }
+        let path = model.path
         let tokens = Array(4..<44)
         func logits(_ spec: MethodSpec) throws -> [[Float]] {
             let loaded = try ModelFactory.make(method: spec, maxPositionEmbeddings: 128, model: path, threads: 2,

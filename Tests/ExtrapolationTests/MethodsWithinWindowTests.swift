@@ -19,10 +19,9 @@ final class MethodsWithinWindowTests: XCTestCase {
     }
 
     func testMethodsReproduceTheOriginalModelInsideTheWindow() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/tiny.gguf"
-        try TinyCheckpoint().writeGGUF(to: path)
+        let model = try TinyCheckpoint().temporaryGGUF()
+        defer { model.remove() }
+        let path = model.path
         let original = try logits(.original, window: 64, path: path)
         let specs: [MethodSpec] = [.dynamicNTK(factor: 4), .selfExtend(groupSize: 4, windowSize: 32), .chunkLlama(),
                                    .chunkLlama(mscale: false), .ntk(factor: 1), .yarn(factor: 1), .linear(factor: 1)]
@@ -38,13 +37,12 @@ final class MethodsWithinWindowTests: XCTestCase {
     }
 
     func testFactoryErrors() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/tiny.gguf"
-        try TinyCheckpoint().writeGGUF(to: path)
+        let model = try TinyCheckpoint().temporaryGGUF()
+        defer { model.remove() }
+        let path = model.path
         XCTAssertThrowsError(try ModelFactory.make(methodName: "rope_magic", model: path)) { XCTAssertTrue("\($0)".contains("rope_magic")) }
         XCTAssertThrowsError(try ModelFactory.make(methodName: "ntk", parameters: ["factor": .string("x")], model: path))
-        XCTAssertThrowsError(try ModelFactory.make(method: .original, model: directory + "/missing.gguf")) {
+        XCTAssertThrowsError(try ModelFactory.make(method: .original, model: model.directory + "/missing.gguf")) {
             XCTAssertTrue("\($0)".contains("missing.gguf"), "\($0)")
         }
         let loaded = try ModelFactory.make(method: .ntk(factor: 2), maxPositionEmbeddings: 16, model: path, threads: 1)

@@ -10,10 +10,9 @@ import GALI
 /// rotations and Float32 unrotated keys.
 final class CacheSizeTests: XCTestCase {
     func testEstimateMatchesTheAllocatedCache() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory("cache-size")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/tiny.gguf"
-        try TinyCheckpoint().writeGGUF(to: path)
+        let model = try TinyCheckpoint().temporaryGGUF("cache-size")
+        defer { model.remove() }
+        let path = model.path
         let tokens = 96   // whole blocks of 16 keys, above the cache's smallest capacity
         for method in [MethodSpec.original, .gali(GALIParameters(chunkCoefficient: .fixed(7), localWindow: 6, noiseType: .no))] {
             var sizes: [CacheElementType: Int] = [:]

@@ -11,10 +11,9 @@ import TestSupport
 /// no more than the compact cache moves the unmodified model's.
 final class CompactCacheKeyRecoveryTests: XCTestCase {
     func testCompactCacheStoresNoUnrotatedKeysAndOnlyRoundsLikeTheUnmodifiedModel() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory("recovery")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/tiny.gguf"
-        try TinyCheckpoint().writeGGUF(to: path)
+        let model = try TinyCheckpoint().temporaryGGUF("recovery")
+        defer { model.remove() }
+        let path = model.path
         let tokens = (0..<80).map { 7 + ($0 * 61) % 270 }
         let gali = MethodSpec.gali(GALIParameters(chunkCoefficient: .fixed(9), localWindow: 5, noiseType: .no))
 

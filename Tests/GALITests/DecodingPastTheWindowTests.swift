@@ -17,10 +17,9 @@ final class DecodingPastTheWindowTests: XCTestCase {
     let prefilled = 28
 
     func testDecodeMatchesPrefillForEveryMethod() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory("decode")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/tiny.gguf"
-        try TinyCheckpoint().writeGGUF(to: path)
+        let model = try TinyCheckpoint().temporaryGGUF("decode")
+        defer { model.remove() }
+        let path = model.path
         let specs: [MethodSpec] = [
             .original, .linear(factor: 4), .ntk(factor: 4), .yarn(factor: 4),
             .selfExtend(groupSize: 4, windowSize: 8), .chunkLlama(mscale: false),

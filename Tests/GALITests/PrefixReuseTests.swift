@@ -12,10 +12,9 @@ final class PrefixReuseTests: XCTestCase {
     let window = 16
 
     func testReusedPrefixGivesFreshLogitsForEveryMethod() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory("prefix")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/tiny.gguf"
-        try TinyCheckpoint().writeGGUF(to: path)
+        let model = try TinyCheckpoint().temporaryGGUF("prefix")
+        defer { model.remove() }
+        let path = model.path
         let specs: [MethodSpec] = [
             .original, .linear(factor: 4), .ntk(factor: 4), .dynamicNTK(factor: 4), .yarn(factor: 4),
             .selfExtend(groupSize: 4, windowSize: 8), .chunkLlama(mscale: false), .chunkLlama(mscale: true),

@@ -10,10 +10,9 @@ import TestSupport
 /// the same logits as rotating every key at every step.
 final class RepositionedKeysReuseTests: XCTestCase {
     func testReuseMatchesFullRepositioning() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory("reuse")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/tiny.gguf"
-        try TinyCheckpoint().writeGGUF(to: path)
+        let model = try TinyCheckpoint().temporaryGGUF("reuse")
+        defer { model.remove() }
+        let path = model.path
         let tokens = (0..<90).map { 5 + ($0 * 53) % 280 }
         for parameters in [GALIParameters(chunkCoefficient: .fixed(7), localWindow: 6, noiseType: .no),
                            GALIParameters(chunkCoefficient: .relative(0.3), localWindow: 0, interpolateLogits: false, noiseType: .no),
@@ -43,10 +42,9 @@ final class RepositionedKeysReuseTests: XCTestCase {
     /// Steps whose layers share one re-positioned key buffer (re-rotating every key per layer)
     /// give the same logits as per-layer buffers, and a prefill that shares holds no per-layer buffer.
     func testSharedBufferMatchesPerLayerBuffers() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory("shared")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/tiny.gguf"
-        try TinyCheckpoint().writeGGUF(to: path)
+        let model = try TinyCheckpoint().temporaryGGUF("shared")
+        defer { model.remove() }
+        let path = model.path
         let tokens = (0..<90).map { 5 + ($0 * 41) % 280 }
         for cacheType in CacheElementType.allCases where cacheType.supports(headDimension: 16) {  // the tiny model's heads
             let loaded = try ModelFactory.make(method: .gali(GALIParameters(chunkCoefficient: .fixed(9), localWindow: 6)),
@@ -74,10 +72,9 @@ final class RepositionedKeysReuseTests: XCTestCase {
     /// keys of its last step per layer, though that step is long enough to share one buffer, so
     /// the first decoded token re-rotates only what changed; the logits equal a scoring prefill's.
     func testPromptForDecodingKeepsPerLayerKeys() throws {
-        let directory = try TinyCheckpoint.temporaryDirectory("prompt")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/tiny.gguf"
-        try TinyCheckpoint().writeGGUF(to: path)
+        let model = try TinyCheckpoint().temporaryGGUF("prompt")
+        defer { model.remove() }
+        let path = model.path
         let tokens = (0..<70).map { 5 + ($0 * 37) % 280 }
         let loaded = try ModelFactory.make(method: .gali(GALIParameters(chunkCoefficient: .fixed(9), localWindow: 6)),
                                            maxPositionEmbeddings: 24, model: path, threads: 2, precision: .fast, cacheType: .f16)
