@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Tensor
 import CKernels
@@ -425,6 +426,50 @@ final class AttentionKernelTests: XCTestCase {
                        AttentionNoise.uniform(seed: 5, layer: 1, head: 2, query: 3, key: 4))
         XCTAssertNotEqual(AttentionNoise.uniform(seed: 5, layer: 1, head: 2, query: 3, key: 4),
                           AttentionNoise.uniform(seed: 6, layer: 1, head: 2, query: 3, key: 4))
+    }
+
+    /// The gaussian generator against a plain twin: the same counter hashes written again in
+    /// Swift, then Box-Muller in Double with Foundation's `log`, `cos` and `sin` (the kernel's
+    /// polynomials must agree to 1e-5), the cosine serving key j and the sine key j + 16 of each
+    /// group of 32 keys.
+    func testGaussianNoiseMatchesPlainBoxMuller() {
+        func mix64(_ value: UInt64) -> UInt64 {
+            var z = value &+ 0x9e37_79b9_7f4a_7c15
+            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+            return z ^ (z >> 31)
+        }
+        func hash32(_ value: UInt32) -> UInt32 {
+            var x = value
+            x ^= x >> 16
+            x = x &* 0x7feb_352d
+            x ^= x >> 15
+            x = x &* 0x846c_a68b
+            return x ^ (x >> 16)
+        }
+        func plainNormal(seed: UInt64, layer: Int, head: Int, query: Int, key: Int) -> Double {
+            var h = mix64(seed)
+            h = mix64(h ^ UInt64(UInt32(truncatingIfNeeded: layer)))
+            h = mix64(h ^ (UInt64(UInt32(truncatingIfNeeded: head)) << 32))
+            let rowKey = UInt32(truncatingIfNeeded: mix64(h ^ UInt64(bitPattern: Int64(query))) >> 32)
+            let counter = UInt32(truncatingIfNeeded: key / 32 * 16 + key % 16)
+            let first = hash32((counter &* 0x9e37_79b9) ^ rowKey)
+            let second = hash32(first ^ 0x2c1b_3c6d)
+            let u1 = Double((first >> 8) + 1) / 16_777_216, u2 = Double(second >> 8) / 16_777_216
+            let radius = (-2 * Foundation.log(u1)).squareRoot()
+            return key % 32 < 16 ? radius * Foundation.cos(2 * Double.pi * u2) : radius * Foundation.sin(2 * Double.pi * u2)
+        }
+        var worst = 0.0
+        for (seed, layer, head) in [(UInt64(0), 0, 0), (7, 3, 2), (UInt64.max, 29, 8)] {
+            for query in [0, 1, 4095, 16_383] {
+                for key in 0..<96 {
+                    let kernel = Double(AttentionNoise.normal(seed: seed, layer: layer, head: head, query: query, key: key))
+                    let plain = plainNormal(seed: seed, layer: layer, head: head, query: query, key: key)
+                    worst = max(worst, abs(kernel - plain))
+                }
+            }
+        }
+        XCTAssertLessThan(worst, 1e-5)
     }
 
     func testProbeAveragesLogitsAndScoresOverHeads() throws {
