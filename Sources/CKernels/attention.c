@@ -491,7 +491,9 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
             float new_max = block_max > running_max[r] ? block_max : running_max[r];
             /* e^0 = 1 exactly, so an unchanged maximum skips the exp */
             alpha[r] = running_max[r] == -INFINITY ? 0.0f : new_max == running_max[r] ? 1.0f : expf(running_max[r] - new_max);
-            v16f p0 = exp16(masked0 - splat(new_max)), p1 = exp16(masked1 - splat(new_max));
+            /* bfloat16 products round the weights to 8 bits, so a coarser exp serves them */
+            v16f p0 = READ == READ_BF16 ? exp16_nonpositive_coarse(masked0 - splat(new_max)) : exp16(masked0 - splat(new_max));
+            v16f p1 = READ == READ_BF16 ? exp16_nonpositive_coarse(masked1 - splat(new_max)) : exp16(masked1 - splat(new_max));
             if (READ == READ_BF16) sum_lanes[r] = sum_lanes[r] * splat(alpha[r]) + (p0 + p1);   /* reduced once, at the end */
             else running_sum[r] = running_sum[r] * alpha[r] + hsum16(p0 + p1);
             running_max[r] = new_max;

@@ -45,4 +45,20 @@ GK_INLINE v16f exp16(v16f x) {
     return x != x ? x : result;
 }
 
+/** e^x for x <= 0 (-inf gives 0, NaN stays NaN) with a relative error below 5e-5: the
+    polynomial of exp16 cut to degree 2, enough for softmax weights that are rounded to bfloat16
+    (2^-9) for their products anyway (the bfloat16 attention tile). */
+GK_INLINE v16f exp16_nonpositive_coarse(v16f x) {
+    const v16f lo = splat(-87.3f);
+    const v16f clamped = x >= lo ? x : lo;
+    const v16f k = __builtin_elementwise_floor(clamped * splat(1.44269504088896341f) + splat(0.5f));
+    v16f r = clamped - k * splat(0.693359375f);
+    r = r - k * splat(-2.12194440e-4f);
+    v16f p = splat(4.1666666667e-2f);
+    p = p * r + splat(1.6666666667e-1f);
+    p = p * r + splat(0.5f);
+    const v16f result = (p * (r * r) + r + splat(1.0f)) * pow2i16(k);
+    return x != x ? x : x < lo ? splat(0.0f) : result;
+}
+
 #endif
