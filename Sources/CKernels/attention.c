@@ -517,8 +517,8 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
                 o1[r] = o[r][c + 1] * splat(alpha[r]);
             }
             for (int l = 0; l < count; l++) {
-                v16f v0 = load_cached16(a->values, values + l * D + c * 16, READ);
-                v16f v1 = load_cached16(a->values, values + l * D + c * 16 + 16, READ);
+                v16f v0, v1;
+                load_cached32(a->values, values + l * D + c * 16, &v0, &v1, READ);
                 for (int r = 0; r < TR; r++) {
                     v16f w = splat(weights[r][l]);
                     o0[r] += w * v0;

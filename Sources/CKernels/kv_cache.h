@@ -80,6 +80,20 @@ GK_INLINE v16f load_cached16(const void *base, int64_t index, const int READ) {
     return cache_half16((const uint16_t *)base + index, READ);
 }
 
+/** 32 consecutive elements of a float cache or a Q8_0 value row from element `index` (a
+    multiple of 32), as two vectors; a Q8_0 block's scale is converted once for both. */
+GK_INLINE void load_cached32(const void *base, int64_t index, v16f *first, v16f *second, const int READ) {
+    if (READ == READ_Q8_NATIVE || READ == READ_Q8_BITS) {
+        const uint8_t *block = (const uint8_t *)base + index / GK_QK * GK_Q8_0_BYTES;
+        const v16f scale = splat(cache_half(block, READ));
+        *first = load16_i8(block + 2) * scale;
+        *second = load16_i8(block + 2 + 16) * scale;
+        return;
+    }
+    *first = load_cached16(base, index, READ);
+    *second = load_cached16(base, index + 16, READ);
+}
+
 /** The scales of the 16 keys of the key block at element `block` for dimensions t0 .. t0+31
     (t0 a multiple of 32): 1 for float caches, where load_key16 ignores them. */
 GK_INLINE v16f key_scales16(const void *keys, int64_t block, int head_dim, int t0, const int READ) {
