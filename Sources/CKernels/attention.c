@@ -29,14 +29,16 @@ GK_INLINE v16f tanh16(v16f x) {
     return x < splat(0.0f) ? -t : t;
 }
 
-/* ---- Counter-based random numbers -------------------------------------------------------
+/* ---- Random numbers for logit noise ----------------------------------------------------
    The noise of (seed, layer, head, query i, key j) is a pure function of those numbers, so it
-   does not depend on tiling or threads. A 32-bit row key mixes (seed, layer, head, i) once per
-   row (splitmix64); a 32-bit integer hash of (row key, counter) then makes 16 lanes at a time.
-   Uniform numbers take the hash's top 24 bits, one counter per key. Gaussian numbers come from
-   Box-Muller with a polynomial log, cosine and sine (errors below 1e-6): one counter per pair of
-   keys j and j + 16 of a group of 32, the cosine for the first and the sine for the second. The
-   scalar API evaluates the same vector code, so tests see exactly the kernel's numbers. */
+   does not depend on tiling or threads: entry (start + j) mod 2^20 of a table of standard
+   numbers, where start hashes (seed, layer, head, i) (splitmix64 to a 32-bit row key). A
+   row's numbers are consecutive table entries, so a 16-key block costs one load. The table is
+   filled once per seed from a counter-based generator: a 32-bit integer hash of (row key,
+   counter) makes 16 lanes at a time. Uniform numbers take the hash's top 24 bits, one counter
+   per entry. Gaussian numbers come from Box-Muller with a polynomial log, cosine and sine
+   (errors below 1e-6): one counter per pair of entries j and j + 16 of a group of 32, the
+   cosine for the first and the sine for the second. */
 
 static inline uint64_t mix64(uint64_t z) {
     z += 0x9e3779b97f4a7c15ull;
@@ -126,41 +128,54 @@ GK_INLINE void normal32(uint32_t row_key, int64_t group, v16f *first_block, v16f
     *second_block = radius * s;
 }
 
-/* The normal numbers of the 16 keys of block kb (half of normal32's group kb / 2). */
-GK_INLINE v16f normal16(uint32_t row_key, int64_t kb) {
-    v16f first, second;
-    normal32(row_key, kb / 2, &first, &second);
-    return kb % 2 == 0 ? first : second;
+/* The numbers a table draws from: the generator's row (layer, head, i) = (-1, -1, -1), which no
+   attention row uses. */
+void gk_noise_table_fill(int kind, uint64_t seed, float *table) {
+    const uint32_t table_key = noise_row_key(seed, -1, -1, -1);
+    for (int64_t j0 = 0; j0 < GK_NOISE_TABLE_SIZE; j0 += 2 * GK_KEY_BLOCK) {
+        v16f first, second;
+        if (kind == GK_NOISE_GAUSSIAN) {
+            normal32(table_key, j0 / (2 * GK_KEY_BLOCK), &first, &second);
+        } else {
+            first = uniform16(table_key, j0);
+            second = uniform16(table_key, j0 + GK_KEY_BLOCK);
+        }
+        memcpy(table + j0, &first, sizeof first);
+        memcpy(table + j0 + GK_KEY_BLOCK, &second, sizeof second);
+    }
+    memcpy(table + GK_NOISE_TABLE_SIZE, table, sizeof(float) * GK_NOISE_TABLE_PAD);
 }
 
-float gk_noise_uniform(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j) {
-    return uniform16(noise_row_key(seed, layer, head, i), j)[0];
+uint32_t gk_noise_row_start(uint64_t seed, int32_t layer, int32_t head, int64_t i) {
+    return noise_row_key(seed, layer, head, i) & (GK_NOISE_TABLE_SIZE - 1);
 }
 
-float gk_noise_normal(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j) {
-    return normal16(noise_row_key(seed, layer, head, i), j / GK_KEY_BLOCK)[j % GK_KEY_BLOCK];
-}
-
-/* What the noise of one (query, head) row needs, computed once per row: the generator's row
-   key, the query's sequence index, the gaussian mean or uniform scale, and the factor that turns
-   a distance into a standard deviation. */
+/* What the noise of one (query, head) row needs, computed once per row: where its numbers start
+   in the table, its gaussian mean or uniform scale, and the deviation's change per key of
+   distance (0 when the deviation does not scale with distance). */
 typedef struct {
-    uint32_t key;
+    uint32_t start;
     int64_t i;
-    float offset, scale, std_per_distance;
+    float offset, scale, per_distance;
+    v16f lane_step;   /* per_distance · lane */
 } noise_row;
 
 GK_INLINE noise_row noise_row_of(const gk_attention_args *a, int64_t q, int32_t h) {
     const gk_attention_noise *n = a->noise;
-    noise_row row = { noise_row_key(n->seed, n->layer, h, a->first_query_index + q), a->first_query_index + q, 0.0f, 1.0f,
-                      n->std_base / (float)n->total_key_count };
+    const v16f lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    noise_row row = { gk_noise_row_start(n->seed, n->layer, h, a->first_query_index + q), a->first_query_index + q,
+                      0.0f, 1.0f, 0.0f, splat(0) };
     if (n->kind == GK_NOISE_GAUSSIAN && n->row_offset) row.offset = n->row_offset[q * a->heads + h];
     if (n->kind != GK_NOISE_GAUSSIAN && n->row_scale) row.scale = n->row_scale[q * a->heads + h];
+    if (n->scale_std) {
+        row.per_distance = n->std_base / (float)n->total_key_count * row.scale;
+        row.lane_step = lane * splat(row.per_distance);
+    }
     return row;
 }
 
-/* Where noise applies among keys j0 .. j0+15: keys that exist and, when only interpolated keys
-   get noise, are interpolated. */
+/* Where noise applies among keys j0 .. j0+15 (the same for every row): keys that exist and, when
+   only interpolated keys get noise, are interpolated. */
 GK_INLINE v16i noise_applies16(const gk_attention_args *a, int64_t j0) {
     const gk_attention_noise *n = a->noise;
     const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
@@ -179,42 +194,13 @@ GK_INLINE v16i noise_applies16(const gk_attention_args *a, int64_t j0) {
     return applies;
 }
 
-/* `row`'s noise at keys j0 .. j0+15 from the standard numbers z (zero where it does not apply). */
-GK_INLINE v16f scaled_noise16(const gk_attention_args *a, const noise_row *row, int64_t j0, v16f z, v16i applies) {
+/* `logits` of keys j0 .. j0+15 plus `row`'s noise where `applies`: the row's 16 numbers from the
+   table (its padding keeps the load whole) times the deviation, plus the mean. */
+GK_INLINE v16f add_noise16(const gk_attention_args *a, const noise_row *row, int64_t j0, v16i applies, v16f logits) {
     const gk_attention_noise *n = a->noise;
-    const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    v16f sigma = splat(1.0f);
-    if (n->scale_std) {
-        v16f distance = splat((float)row->i) - __builtin_convertvector(lane + (int32_t)j0, v16f);
-        sigma = distance * splat(row->std_per_distance);
-    }
-    v16f noise = n->kind == GK_NOISE_GAUSSIAN ? z * sigma + splat(row->offset) : z * sigma * splat(row->scale);
-    return applies ? noise : splat(0);
-}
-
-/* Noise of `row` for the 32 keys j0 .. j0+31 (j0 a multiple of 32: one normal32 group). */
-GK_INLINE void noise32(const gk_attention_args *a, const noise_row *row, int64_t j0, v16f *first, v16f *second) {
-    const v16i applies0 = noise_applies16(a, j0), applies1 = noise_applies16(a, j0 + GK_KEY_BLOCK);
-    if (__builtin_reduce_or(applies0 | applies1) == 0) {
-        *first = *second = splat(0);
-        return;
-    }
-    v16f z0, z1;
-    if (a->noise->kind == GK_NOISE_GAUSSIAN) {
-        normal32(row->key, j0 / (2 * GK_KEY_BLOCK), &z0, &z1);
-    } else {
-        z0 = uniform16(row->key, j0);
-        z1 = uniform16(row->key, j0 + GK_KEY_BLOCK);
-    }
-    *first = scaled_noise16(a, row, j0, z0, applies0);
-    *second = scaled_noise16(a, row, j0 + GK_KEY_BLOCK, z1, applies1);
-}
-
-/* Noise of `row` for the 16 keys j0 .. j0+15 (j0 a multiple of 16). */
-GK_INLINE v16f noise16(const gk_attention_args *a, const noise_row *row, int64_t j0) {
-    v16f first, second;
-    noise32(a, row, j0 / (2 * GK_KEY_BLOCK) * (2 * GK_KEY_BLOCK), &first, &second);
-    return j0 % (2 * GK_KEY_BLOCK) == 0 ? first : second;
+    const v16f z = load16(n->table + ((row->start + (uint64_t)j0) & (GK_NOISE_TABLE_SIZE - 1)));
+    const v16f deviation = n->scale_std ? splat((float)(row->i - j0) * row->per_distance) - row->lane_step : splat(row->scale);
+    return applies ? logits + (z * deviation + splat(row->offset)) : logits;
 }
 
 /* ---- Helpers shared by every instantiation -------------------------------------------- */
@@ -311,10 +297,6 @@ GK_INLINE v16f block_logits(const gk_attention_args *a, int64_t q, int32_t h, in
             logits = in_view ? dots : logits;
         }
     }
-    if (a->noise) {
-        noise_row row = noise_row_of(a, q, h);
-        logits += noise16(a, &row, j0);
-    }
     v16i valid = (key <= (int32_t)i) & (key < (int32_t)key_end) & (key >= (int32_t)key_begin)
                & (key >= (int32_t)first_visible_key(a, i));
     return valid ? logits : splat(-INFINITY);
@@ -331,8 +313,11 @@ GK_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, i
     float running_max = -INFINITY, running_sum = 0;
     float *acc = state + 2;
     memset(acc, 0, sizeof(float) * (size_t)d);
+    noise_row noise;
+    if (a->noise) noise = noise_row_of(a, q, h);
     for (int64_t kb = first_key / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
         v16f logits = block_logits(a, q, h, g, kb, key_begin, key_end, READ);
+        if (a->noise) logits = add_noise16(a, &noise, kb * GK_KEY_BLOCK, noise_applies16(a, kb * GK_KEY_BLOCK), logits);
         float block_max = hmax16(logits);
         if (block_max == -INFINITY) continue;
         float new_max = block_max > running_max ? block_max : running_max;
@@ -384,9 +369,9 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
     }
     if (first_key < key_begin) first_key = key_begin;
     const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    /* bfloat16 products work on whole packed groups of 32 keys (two blocks), and so does the
-       noise (normal32); keys below first_key are masked */
-    const int64_t first_block = READ == READ_BF16 || a->noise ? first_key / STEP * 2 : first_key / GK_KEY_BLOCK;
+    /* bfloat16 products work on whole packed groups of 32 keys (two blocks); keys below
+       first_key are masked */
+    const int64_t first_block = READ == READ_BF16 ? first_key / STEP * 2 : first_key / GK_KEY_BLOCK;
     for (int64_t kb = first_block; kb * GK_KEY_BLOCK <= last_key; kb += 2) {
         const int64_t j0 = kb * GK_KEY_BLOCK;
         /* the second block holds a needed key (packed groups always have both) */
@@ -467,16 +452,21 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
                 }
             }
         }
+        v16i noise_applies0 = {0}, noise_applies1 = {0};
+        bool noisy = false;
+        if (a->noise) {   /* where noise goes is the same for every row */
+            noise_applies0 = noise_applies16(a, j0);
+            noise_applies1 = both ? noise_applies16(a, j0 + GK_KEY_BLOCK) : noise_applies1;
+            noisy = __builtin_reduce_or(noise_applies0 | noise_applies1) != 0;
+        }
         float alpha[MAX_TILE];
         for (int r = 0; r < TR; r++) {
             alpha[r] = 1;
             if (r >= rows) { memset(weights[r], 0, sizeof weights[r]); continue; }
             int64_t q = tile_q[r], i = a->first_query_index + q;
-            if (a->noise) {   /* j0 is a multiple of 32 here */
-                v16f noise0, noise1;
-                noise32(a, &noise_rows[r], j0, &noise0, &noise1);
-                logits0[r] += noise0;
-                if (both) logits1[r] += noise1;
+            if (noisy) {
+                logits0[r] = add_noise16(a, &noise_rows[r], j0, noise_applies0, logits0[r]);
+                if (both) logits1[r] = add_noise16(a, &noise_rows[r], j0 + GK_KEY_BLOCK, noise_applies1, logits1[r]);
             }
             const int64_t lowest = first_visible_key(a, i) > key_begin ? first_visible_key(a, i) : key_begin;
             v16f masked0 = logits0[r], masked1 = logits1[r];
@@ -672,6 +662,7 @@ static int valid_args(const gk_attention_args *a) {
     if (a->view_count > 1 && !a->thresholds) return 0;
     if (a->first_query_index < 0 || a->first_query_index + a->query_count > a->key_count) return 0;
     if (a->key_count > INT32_MAX) return 0;
+    if (a->noise && (!a->noise->table || (a->noise->only_interpolated && !a->noise->interpolated_keys))) return 0;
     return 1;
 }
 
@@ -806,7 +797,7 @@ typedef struct {
     int64_t *counts;
 } probe_job;
 
-/* Logits of row (q, h) against key block kb over all keys, on the portable path. */
+/* Logits of row (q, h) against key block kb over all keys, on the portable path (noise excluded). */
 static v16f probe_logits(const gk_attention_args *a, int64_t q, int32_t h, int32_t g, int64_t kb) {
     if (a->kv_type == GK_Q8_0) return block_logits(a, q, h, g, kb, 0, a->key_count, Q8_READ_portable);
     return a->kv_type == GK_F16 ? block_logits(a, q, h, g, kb, 0, a->key_count, HALF_READ_portable)

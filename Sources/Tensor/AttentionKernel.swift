@@ -1,13 +1,14 @@
 import CKernels
 
 /// Logit noise prepared for one kernel call: the method's `LogitNoise` setting plus what the
-/// call supplies (layer, interpolated-key mask, key count, row statistics).
+/// call supplies (layer, interpolated-key mask, key count, row statistics) and the table of
+/// standard numbers the setting draws from.
 ///
 /// For query at sequence index `i` and key `j` over `totalKeyCount` keys:
 /// `sigma = scaleStandardDeviation ? (i - j) / K · standardDeviationBase : 1`;
-/// gaussian noise is `offset + sigma · N(0,1)` (offset the row statistic when `meanFromRow`, else 0),
-/// uniform noise is `U(0,1) · sigma · scale` (scale the row statistic when `maximumFromRow`, else 1).
-/// Random numbers are a pure function of `(seed, layer, head, i, j)`.
+/// gaussian noise is `offset + sigma · z` (offset the row statistic when `meanFromRow`, else 0),
+/// uniform noise is `z · sigma · scale` (scale the row statistic when `maximumFromRow`, else 1),
+/// with `z = table.number(layer:head:query:key:)`, a pure function of `(seed, layer, head, i, j)`.
 public struct AttentionNoise {
     /// The method's noise setting, unchanged.
     public var setting: LogitNoise
@@ -20,25 +21,18 @@ public struct AttentionNoise {
     /// Per (query, head): the row mean (gaussian) or row maximum (uniform) of the logits, needed
     /// when the setting takes one from the row.
     public var rowStatistics: UnsafePointer<Float>?
+    /// The standard numbers of the setting's kind and seed.
+    public var table: NoiseTable
 
-    /// `setting` for one call of layer `layer`.
-    public init(_ setting: LogitNoise, layer: Int, interpolatedKeys: UnsafePointer<UInt8>?, totalKeyCount: Int,
-                rowStatistics: UnsafePointer<Float>? = nil) {
+    /// `setting` for one call of layer `layer`, drawing from `table` (of the setting's kind and seed).
+    public init(_ setting: LogitNoise, layer: Int, table: NoiseTable, interpolatedKeys: UnsafePointer<UInt8>?,
+                totalKeyCount: Int, rowStatistics: UnsafePointer<Float>? = nil) {
         self.setting = setting
         self.layer = layer
+        self.table = table
         self.interpolatedKeys = interpolatedKeys
         self.totalKeyCount = totalKeyCount
         self.rowStatistics = rowStatistics
-    }
-
-    /// The standard-normal number the generator gives for these counters.
-    public static func normal(seed: UInt64, layer: Int, head: Int, query: Int, key: Int) -> Float {
-        gk_noise_normal(seed, Int32(layer), Int32(head), Int64(query), Int64(key))
-    }
-
-    /// The uniform number in [0, 1) the generator gives for these counters.
-    public static func uniform(seed: UInt64, layer: Int, head: Int, query: Int, key: Int) -> Float {
-        gk_noise_uniform(seed, Int32(layer), Int32(head), Int64(query), Int64(key))
     }
 }
 
@@ -244,8 +238,11 @@ public final class AttentionKernel: @unchecked Sendable {
         var cNoise = gk_attention_noise()
         if let noise = a.noise {
             let setting = noise.setting
-            cNoise = gk_attention_noise(kind: setting.kind == .gaussian ? Int32(GK_NOISE_GAUSSIAN) : Int32(GK_NOISE_UNIFORM),
-                                        seed: setting.seed, layer: Int32(noise.layer), only_interpolated: setting.onlyInterpolated ? 1 : 0,
+            guard noise.table.kind == setting.kind, noise.table.seed == setting.seed else {
+                throw TensorError.invalidShape("the noise table is not the setting's (kind \(noise.table.kind), seed \(noise.table.seed))")
+            }
+            cNoise = gk_attention_noise(kind: setting.kind.kernelKind, seed: setting.seed, layer: Int32(noise.layer),
+                                        table: noise.table.pointer, only_interpolated: setting.onlyInterpolated ? 1 : 0,
                                         interpolated_keys: noise.interpolatedKeys, scale_std: setting.scaleStandardDeviation ? 1 : 0,
                                         std_base: setting.standardDeviationBase, total_key_count: Int64(noise.totalKeyCount),
                                         row_offset: setting.meanFromRow ? noise.rowStatistics : nil,

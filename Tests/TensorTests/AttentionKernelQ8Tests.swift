@@ -52,15 +52,16 @@ extension AttentionKernelTests {
             let offsets = (0..<(c.queries * c.heads)).map { Float($0 % 5) * 0.1 }
             let setting = LogitNoise(kind: .gaussian, onlyInterpolated: true, meanFromRow: true,
                                      scaleStandardDeviation: true, standardDeviationBase: 1.5, seed: 11)
+            let table = NoiseTable(kind: .gaussian, seed: 11)
             let expected = naive(dequantized, scale: scale, noise: { q, h, j in
                 guard problem.interpolated[j] != 0 else { return 0 }
                 let i = c.firstQuery + q
                 let sigma = Double(Float(i - j) / Float(c.keys) * 1.5)
-                return Double(AttentionNoise.normal(seed: 11, layer: 2, head: h, query: i, key: j)) * sigma + Double(offsets[q * c.heads + h])
+                return Double(table.number(layer: 2, head: h, query: i, key: j)) * sigma + Double(offsets[q * c.heads + h])
             }, window: window, softCap: Double(softCap))
             try problem.interpolated.withUnsafeBufferPointer { mask in
                 try offsets.withUnsafeBufferPointer { rows in
-                    let noise = AttentionNoise(setting, layer: 2, interpolatedKeys: mask.baseAddress, totalKeyCount: c.keys,
+                    let noise = AttentionNoise(setting, layer: 2, table: table, interpolatedKeys: mask.baseAddress, totalKeyCount: c.keys,
                                                rowStatistics: rows.baseAddress)
                     try onEveryPath { path in
                         let actual = try runKernel(problem, scale: scale, noise: noise, window: window, softCap: softCap, cacheType: .q8_0)

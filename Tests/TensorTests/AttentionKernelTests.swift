@@ -350,15 +350,16 @@ final class AttentionKernelTests: XCTestCase {
         let c = Case(queries: 7, firstQuery: 20, keys: 27, heads: 6, kvHeads: 2, dim: 64, views: 2)
         let problem = makeProblem(c, seed: 17)
         let scale: Float = 0.5
+        let table = NoiseTable(kind: .uniform, seed: 3)
         let expected = naive(problem, scale: scale, noise: { q, h, j in
-            Double(AttentionNoise.uniform(seed: 3, layer: 1, head: h, query: c.firstQuery + q, key: j)) * 4
+            Double(table.number(layer: 1, head: h, query: c.firstQuery + q, key: j)) * 4
         }, window: 9, softCap: 1)
         try onEveryPath { path in
             let setting = LogitNoise(kind: .uniform, onlyInterpolated: false, scaleStandardDeviation: false,
                                      standardDeviationBase: 1, maximumFromRow: true, seed: 3)
             var scales = [Float](repeating: 4, count: c.queries * c.heads)
             let actual = try scales.withUnsafeMutableBufferPointer { rowScale in
-                let withScale = AttentionNoise(setting, layer: 1, interpolatedKeys: nil, totalKeyCount: c.keys,
+                let withScale = AttentionNoise(setting, layer: 1, table: table, interpolatedKeys: nil, totalKeyCount: c.keys,
                                                rowStatistics: UnsafePointer(rowScale.baseAddress))
                 return try runKernel(problem, scale: scale, noise: withScale, window: 9, softCap: 1)
             }
@@ -366,73 +367,128 @@ final class AttentionKernelTests: XCTestCase {
         }
     }
 
+    /// Gaussian noise (interpolated keys only, mean from the row, deviation scaled by distance)
+    /// against the naive twin reading the same table. The layer is chosen so that some row's
+    /// numbers start within 16 entries of the table's end, where the kernel's 16-key loads read
+    /// the table's padding.
     func testGaussianNoiseMatchesNaive() throws {
+      let table = NoiseTable(kind: .gaussian, seed: 7)
       for c in [Case(queries: 12, firstQuery: 30, keys: 42, heads: 4, kvHeads: 2, dim: 32, views: 1),
                 Case(queries: 7, firstQuery: 20, keys: 27, heads: 6, kvHeads: 2, dim: 64, views: 1)] {
         let problem = makeProblem(c, seed: 99)
         let offsets = (0..<(c.queries * c.heads)).map { Float($0 % 7) * 0.1 - 0.3 }
         let scale: Float = 0.2
+        let layer = try XCTUnwrap((0..<100_000).first { layer in
+            (0..<c.heads).contains { h in
+                (c.firstQuery..<(c.firstQuery + c.queries)).contains { table.rowStart(layer: layer, head: h, query: $0) > NoiseTable.size - 16 }
+            }
+        })
         let expected = naive(problem, scale: scale) { q, h, j in
             guard problem.interpolated[j] != 0 else { return 0 }
             let i = c.firstQuery + q
             let sigma = Double(Float(i - j) / Float(c.keys) * 1.5)
-            return Double(AttentionNoise.normal(seed: 7, layer: 3, head: h, query: i, key: j)) * sigma + Double(offsets[q * c.heads + h])
+            return Double(table.number(layer: layer, head: h, query: i, key: j)) * sigma + Double(offsets[q * c.heads + h])
         }
         try onEveryPath { path in
             let actual = try problem.interpolated.withUnsafeBufferPointer { mask in
                 try offsets.withUnsafeBufferPointer { offsetPointer in
                     let setting = LogitNoise(kind: .gaussian, onlyInterpolated: true, meanFromRow: true,
                                              scaleStandardDeviation: true, standardDeviationBase: 1.5, seed: 7)
-                    let noise = AttentionNoise(setting, layer: 3, interpolatedKeys: mask.baseAddress, totalKeyCount: c.keys,
+                    let noise = AttentionNoise(setting, layer: layer, table: table, interpolatedKeys: mask.baseAddress, totalKeyCount: c.keys,
                                                rowStatistics: offsetPointer.baseAddress)
                     return try runKernel(problem, scale: scale, noise: noise)
                 }
             }
-            assertClose(actual, expected, tolerance: 2e-5, "gaussian noise on \(path), \(c)")
+            assertClose(actual, expected, tolerance: 2e-5, "gaussian noise on \(path), \(c), layer \(layer)")
         }
       }
     }
 
-    /// A setting that needs the mask or the row statistics is refused without them, not run with garbage.
+    /// A setting that needs the mask or the row statistics is refused without them, and a table
+    /// of another kind or seed is refused, not run with garbage.
     func testNoiseWithoutItsInputsIsRefused() throws {
         let c = Case(queries: 3, firstQuery: 5, keys: 8, heads: 2, kvHeads: 1, dim: 16, views: 1)
         let problem = makeProblem(c, seed: 5)
+        let gaussian = NoiseTable(kind: .gaussian, seed: 1), uniform = NoiseTable(kind: .uniform, seed: 1)
         let fromRow = LogitNoise(kind: .gaussian, onlyInterpolated: false, meanFromRow: true,
                                  scaleStandardDeviation: false, standardDeviationBase: 1, seed: 1)
-        XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: AttentionNoise(fromRow, layer: 0, interpolatedKeys: nil, totalKeyCount: c.keys)))
+        XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: AttentionNoise(fromRow, layer: 0, table: gaussian, interpolatedKeys: nil,
+                                                                                  totalKeyCount: c.keys)))
         let masked = LogitNoise(kind: .uniform, onlyInterpolated: true, scaleStandardDeviation: false, standardDeviationBase: 1, seed: 1)
-        XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: AttentionNoise(masked, layer: 0, interpolatedKeys: nil, totalKeyCount: c.keys)))
+        XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: AttentionNoise(masked, layer: 0, table: uniform, interpolatedKeys: nil,
+                                                                                  totalKeyCount: c.keys)))
+        let plain = LogitNoise(kind: .gaussian, onlyInterpolated: false, scaleStandardDeviation: false, standardDeviationBase: 1, seed: 1)
+        XCTAssertNoThrow(try runKernel(problem, scale: 1, noise: AttentionNoise(plain, layer: 0, table: gaussian, interpolatedKeys: nil,
+                                                                               totalKeyCount: c.keys)))
+        for wrong in [uniform, NoiseTable(kind: .gaussian, seed: 2)] {
+            XCTAssertThrowsError(try runKernel(problem, scale: 1, noise: AttentionNoise(plain, layer: 0, table: wrong, interpolatedKeys: nil,
+                                                                                      totalKeyCount: c.keys)))
+        }
     }
 
-    func testNoiseGeneratorIsDeterministicAndDistributed() {
-        var sum = 0.0, squares = 0.0
-        let n = 20000
+    /// The tables hold the distributions they claim: over all 2^20 entries, the moments and tails
+    /// of N(0, 1) and U(0, 1); the same seed gives the same table, another seed another one.
+    func testNoiseTablesAreDeterministicAndDistributed() {
+        let n = NoiseTable.size
+        let normals = NoiseTable(kind: .gaussian, seed: 1)
+        var sum = 0.0, squares = 0.0, fourth = 0.0, beyond2 = 0, beyond3 = 0
         for index in 0..<n {
-            let z = Double(AttentionNoise.normal(seed: 1, layer: 0, head: 0, query: index / 100, key: index % 100))
+            let z = Double(normals.entry(index))
             sum += z
             squares += z * z
+            fourth += z * z * z * z
+            if abs(z) > 2 { beyond2 += 1 }
+            if abs(z) > 3 { beyond3 += 1 }
         }
-        XCTAssertEqual(sum / Double(n), 0, accuracy: 0.05)
-        XCTAssertEqual(squares / Double(n), 1, accuracy: 0.05)
-        // tails of a true gaussian: P(|z| > 2) = 4.55%, P(|z| > 3) = 0.27%
-        let samples = (0..<n).map { AttentionNoise.normal(seed: 9, layer: 2, head: 1, query: $0 / 50, key: $0 % 50) }
-        XCTAssertEqual(Double(samples.filter { abs($0) > 2 }.count) / Double(n), 0.0455, accuracy: 0.006)
-        XCTAssertEqual(Double(samples.filter { abs($0) > 3 }.count) / Double(n), 0.0027, accuracy: 0.0015)
-        let uniforms = (0..<n).map { AttentionNoise.uniform(seed: 9, layer: 2, head: 1, query: $0 / 50, key: $0 % 50) }
-        XCTAssertTrue(uniforms.allSatisfy { $0 >= 0 && $0 < 1 })
-        XCTAssertEqual(uniforms.reduce(0, +) / Float(n), 0.5, accuracy: 0.01)
-        XCTAssertEqual(Double(uniforms.filter { $0 < 0.1 }.count) / Double(n), 0.1, accuracy: 0.01)
-        XCTAssertEqual(AttentionNoise.uniform(seed: 5, layer: 1, head: 2, query: 3, key: 4),
-                       AttentionNoise.uniform(seed: 5, layer: 1, head: 2, query: 3, key: 4))
-        XCTAssertNotEqual(AttentionNoise.uniform(seed: 5, layer: 1, head: 2, query: 3, key: 4),
-                          AttentionNoise.uniform(seed: 6, layer: 1, head: 2, query: 3, key: 4))
+        XCTAssertEqual(sum / Double(n), 0, accuracy: 0.005)
+        XCTAssertEqual(squares / Double(n), 1, accuracy: 0.005)
+        XCTAssertEqual(fourth / Double(n), 3, accuracy: 0.05)   // a gaussian's kurtosis
+        // tails of a true gaussian: P(|z| > 2) = 4.550%, P(|z| > 3) = 0.270%
+        XCTAssertEqual(Double(beyond2) / Double(n), 0.0455, accuracy: 0.001)
+        XCTAssertEqual(Double(beyond3) / Double(n), 0.0027, accuracy: 0.0002)
+        let uniforms = NoiseTable(kind: .uniform, seed: 9)
+        let values = (0..<n).map { uniforms.entry($0) }
+        XCTAssertTrue(values.allSatisfy { $0 >= 0 && $0 < 1 })
+        XCTAssertEqual(Double(values.reduce(0, +)) / Double(n), 0.5, accuracy: 0.002)
+        for decile in 0..<10 {
+            let inside = values.filter { Int($0 * 10) == decile }.count
+            XCTAssertEqual(Double(inside) / Double(n), 0.1, accuracy: 0.002, "decile \(decile)")
+        }
+        let again = NoiseTable(kind: .gaussian, seed: 1), other = NoiseTable(kind: .gaussian, seed: 2)
+        XCTAssertTrue((0..<1000).allSatisfy { again.entry($0 * 1000) == normals.entry($0 * 1000) })
+        XCTAssertGreaterThan((0..<1000).filter { other.entry($0 * 1000) != normals.entry($0 * 1000) }.count, 990)
     }
 
-    /// The gaussian generator against a plain twin: the same counter hashes written again in
-    /// Swift, then Box-Muller in Double with Foundation's `log`, `cos` and `sin` (the kernel's
-    /// polynomials must agree to 1e-5), the cosine serving key j and the sine key j + 16 of each
-    /// group of 32 keys.
-    func testGaussianNoiseMatchesPlainBoxMuller() {
+    /// Rows read the table at hashed places: neighbouring queries, heads and layers start far
+    /// apart, so their noise at the same keys is uncorrelated, and a row's numbers are
+    /// consecutive entries (distinct up to 2^20 keys, then repeating).
+    func testNoiseRowsAreUncorrelated() {
+        let table = NoiseTable(kind: .gaussian, seed: 4)
+        let keys = 4096
+        func row(_ layer: Int, _ head: Int, _ query: Int) -> [Double] {
+            (0..<keys).map { Double(table.number(layer: layer, head: head, query: query, key: $0)) }
+        }
+        func correlation(_ a: [Double], _ b: [Double]) -> Double {
+            let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
+            var ab = 0.0, aa = 0.0, bb = 0.0
+            for (x, y) in zip(a, b) { ab += (x - ma) * (y - mb); aa += (x - ma) * (x - ma); bb += (y - mb) * (y - mb) }
+            return ab / (aa * bb).squareRoot()
+        }
+        let base = row(3, 2, 1000)
+        for other in [row(3, 2, 1001), row(3, 3, 1000), row(4, 2, 1000)] {
+            XCTAssertLessThan(abs(correlation(base, other)), 0.06)   // 4 sigma of a zero correlation over 4096 keys
+        }
+        let start = table.rowStart(layer: 3, head: 2, query: 1000)
+        XCTAssertEqual(table.number(layer: 3, head: 2, query: 1000, key: 5), table.entry((start + 5) % NoiseTable.size))
+        XCTAssertEqual(table.number(layer: 3, head: 2, query: 1000, key: 7 + NoiseTable.size), table.number(layer: 3, head: 2, query: 1000, key: 7))
+        XCTAssertEqual(Set((0..<keys).map { (start + $0) % NoiseTable.size }).count, keys)
+    }
+
+    /// The generator against a plain twin: the counter hashes written again in Swift, then
+    /// Box-Muller in Double with Foundation's `log`, `cos` and `sin` (the kernel's polynomials must
+    /// agree to 1e-5), the cosine serving entry j and the sine entry j + 16 of each group of 32;
+    /// uniform entries from the hash's top 24 bits; rows starting at their hashed row key.
+    func testNoiseTableMatchesPlainGenerator() {
         func mix64(_ value: UInt64) -> UInt64 {
             var z = value &+ 0x9e37_79b9_7f4a_7c15
             z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
@@ -447,26 +503,35 @@ final class AttentionKernelTests: XCTestCase {
             x = x &* 0x846c_a68b
             return x ^ (x >> 16)
         }
-        func plainNormal(seed: UInt64, layer: Int, head: Int, query: Int, key: Int) -> Double {
+        func rowKey(seed: UInt64, layer: Int, head: Int, query: Int) -> UInt32 {
             var h = mix64(seed)
             h = mix64(h ^ UInt64(UInt32(truncatingIfNeeded: layer)))
             h = mix64(h ^ (UInt64(UInt32(truncatingIfNeeded: head)) << 32))
-            let rowKey = UInt32(truncatingIfNeeded: mix64(h ^ UInt64(bitPattern: Int64(query))) >> 32)
-            let counter = UInt32(truncatingIfNeeded: key / 32 * 16 + key % 16)
-            let first = hash32((counter &* 0x9e37_79b9) ^ rowKey)
+            return UInt32(truncatingIfNeeded: mix64(h ^ UInt64(bitPattern: Int64(query))) >> 32)
+        }
+        func plainNormal(seed: UInt64, index: Int) -> Double {
+            let counter = UInt32(truncatingIfNeeded: index / 32 * 16 + index % 16)
+            let first = hash32((counter &* 0x9e37_79b9) ^ rowKey(seed: seed, layer: -1, head: -1, query: -1))
             let second = hash32(first ^ 0x2c1b_3c6d)
             let u1 = Double((first >> 8) + 1) / 16_777_216, u2 = Double(second >> 8) / 16_777_216
             let radius = (-2 * Foundation.log(u1)).squareRoot()
-            return key % 32 < 16 ? radius * Foundation.cos(2 * Double.pi * u2) : radius * Foundation.sin(2 * Double.pi * u2)
+            return index % 32 < 16 ? radius * Foundation.cos(2 * Double.pi * u2) : radius * Foundation.sin(2 * Double.pi * u2)
+        }
+        func plainUniform(seed: UInt64, index: Int) -> Float {
+            let x = hash32(hash32((UInt32(truncatingIfNeeded: index) &* 0x9e37_79b9) ^ rowKey(seed: seed, layer: -1, head: -1, query: -1)) ^ 0x68e3_1da4)
+            return Float(x >> 8) / 16_777_216
         }
         var worst = 0.0
-        for (seed, layer, head) in [(UInt64(0), 0, 0), (7, 3, 2), (UInt64.max, 29, 8)] {
-            for query in [0, 1, 4095, 16_383] {
-                for key in 0..<96 {
-                    let kernel = Double(AttentionNoise.normal(seed: seed, layer: layer, head: head, query: query, key: key))
-                    let plain = plainNormal(seed: seed, layer: layer, head: head, query: query, key: key)
-                    worst = max(worst, abs(kernel - plain))
-                }
+        let indices = Array(0..<96) + [NoiseTable.size / 2 + 17, NoiseTable.size - 1]
+        for seed in [UInt64(0), 7, UInt64.max] {
+            let normals = NoiseTable(kind: .gaussian, seed: seed), uniforms = NoiseTable(kind: .uniform, seed: seed)
+            for index in indices {
+                worst = max(worst, abs(Double(normals.entry(index)) - plainNormal(seed: seed, index: index)))
+                XCTAssertEqual(uniforms.entry(index), plainUniform(seed: seed, index: index), "uniform entry \(index), seed \(seed)")
+            }
+            for (layer, head, query) in [(0, 0, 0), (3, 2, 4095), (29, 8, 16_383)] {
+                XCTAssertEqual(normals.rowStart(layer: layer, head: head, query: query),
+                               Int(rowKey(seed: seed, layer: layer, head: head, query: query)) % NoiseTable.size)
             }
         }
         XCTAssertLessThan(worst, 1e-5)

@@ -14,14 +14,18 @@ enum { GK_PRODUCTS_F32 = 0, GK_PRODUCTS_BF16 = 1, GK_BF16_MIN_QUERIES = 16 };
 
 /** Noise added to logits (GALI). For query sequence index i and key index j over K keys:
     sigma = scale_std ? (i - j) / K * std_base : 1;
-    gaussian: noise = row_offset + sigma * N(0, 1); uniform: noise = U(0, 1) * sigma * row_scale.
-    Random numbers come from a counter-based generator keyed by (seed, layer, head, i, j), so
-    they do not depend on tiling or threads. */
+    gaussian: noise = row_offset + sigma * z; uniform: noise = z * sigma * row_scale.
+    z is entry (gk_noise_row_start(seed, layer, head, i) + j) mod GK_NOISE_TABLE_SIZE of a table
+    of standard numbers (N(0, 1) or U(0, 1)) filled once per kind and seed by gk_noise_table_fill:
+    each row reads a stretch of the table that starts at a hashed place, so the noise does not
+    depend on tiling or threads, and a row's numbers are distinct up to 2^20 keys. */
 enum { GK_NOISE_GAUSSIAN = 1, GK_NOISE_UNIFORM = 2 };
+enum { GK_NOISE_TABLE_SIZE = 1 << 20, GK_NOISE_TABLE_PAD = 32 };
 typedef struct {
     int kind;
     uint64_t seed;
     int32_t layer;
+    const float *table;                 /* [GK_NOISE_TABLE_SIZE + GK_NOISE_TABLE_PAD], gk_noise_table_fill */
     int only_interpolated;              /* add noise only where interpolated_keys[j] != 0 */
     const uint8_t *interpolated_keys;   /* [key_count] */
     int scale_std;
@@ -102,9 +106,12 @@ float gk_attention_logit(const gk_attention_args *args, int64_t q, int32_t h, in
     sums (for the mean logit of a row, q · Σk / key_count). Returns 0, or -1 for invalid arguments. */
 int gk_attention_key_sums(const gk_attention_args *args, int32_t view, float *sums);
 
-/** Standard-normal and uniform numbers of the counter-based generator (for tests). */
-float gk_noise_normal(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j);
-float gk_noise_uniform(uint64_t seed, int32_t layer, int32_t head, int64_t i, int64_t j);
+/** Fills table[0 ..< GK_NOISE_TABLE_SIZE + GK_NOISE_TABLE_PAD] with the standard numbers of
+    `kind` for `seed`: counter-based (a hash of the seed and the index), Box-Muller for gaussian
+    numbers; the last GK_NOISE_TABLE_PAD entries repeat the first. */
+void gk_noise_table_fill(int kind, uint64_t seed, float *table);
+/** Where the numbers of row (seed, layer, head, query index i) start in the table. */
+uint32_t gk_noise_row_start(uint64_t seed, int32_t layer, int32_t head, int64_t i);
 
 
 /* ---- Rotary position embedding for attention inputs ------------------------------------- */

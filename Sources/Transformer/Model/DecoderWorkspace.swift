@@ -20,6 +20,8 @@ final class DecoderWorkspace {
     /// Noise: row statistics and key sums.
     let noiseRows = FloatBuffer()
     let keySums = FloatBuffer()
+    /// Noise: the standard numbers of the last setting used, kept across steps.
+    var noiseTable: NoiseTable?
     /// Per-view pointers handed to the attention kernel (reused, not reallocated, per layer).
     var queryPointers: [UnsafePointer<Float>] = []
     var keyPointers: [UnsafeRawPointer] = []

@@ -28,7 +28,9 @@ extension InferenceSession {
         }
         try interpolatedKeys.withUnsafeBufferPointer { mask in
             var noisy = arguments
-            noisy.noise = AttentionNoise(noise, layer: layer, interpolatedKeys: mask.baseAddress, totalKeyCount: stepKeyCount,
+            let table = NoiseTable.matching(noise, reusing: workspace.noiseTable)
+            workspace.noiseTable = table
+            noisy.noise = AttentionNoise(noise, layer: layer, table: table, interpolatedKeys: mask.baseAddress, totalKeyCount: stepKeyCount,
                                          rowStatistics: UnsafePointer(rowStatistics))
             try body(noisy)
         }
