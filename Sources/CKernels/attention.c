@@ -151,25 +151,22 @@ uint32_t gk_noise_row_start(uint64_t seed, int32_t layer, int32_t head, int64_t 
 }
 
 /* What the noise of one (query, head) row needs, computed once per row: where its numbers start
-   in the table, its gaussian mean or uniform scale, and the deviation's change per key of
-   distance (0 when the deviation does not scale with distance). */
+   in the table, its gaussian mean, and its deviation at key j as at_query - per_distance · j
+   (sigma times the uniform scale; per_distance = 0 when it does not scale with distance). */
 typedef struct {
     uint32_t start;
-    int64_t i;
-    float offset, scale, per_distance;
-    v16f lane_step;   /* per_distance · lane */
+    float offset, at_query, per_distance;
 } noise_row;
 
 GK_INLINE noise_row noise_row_of(const gk_attention_args *a, int64_t q, int32_t h) {
     const gk_attention_noise *n = a->noise;
-    const v16f lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    noise_row row = { gk_noise_row_start(n->seed, n->layer, h, a->first_query_index + q), a->first_query_index + q,
-                      0.0f, 1.0f, 0.0f, splat(0) };
+    const int64_t i = a->first_query_index + q;
+    noise_row row = { gk_noise_row_start(n->seed, n->layer, h, i), 0.0f, 1.0f, 0.0f };
     if (n->kind == GK_NOISE_GAUSSIAN && n->row_offset) row.offset = n->row_offset[q * a->heads + h];
-    if (n->kind != GK_NOISE_GAUSSIAN && n->row_scale) row.scale = n->row_scale[q * a->heads + h];
+    if (n->kind != GK_NOISE_GAUSSIAN && n->row_scale) row.at_query = n->row_scale[q * a->heads + h];
     if (n->scale_std) {
-        row.per_distance = n->std_base / (float)n->total_key_count * row.scale;
-        row.lane_step = lane * splat(row.per_distance);
+        row.per_distance = n->std_base / (float)n->total_key_count * row.at_query;
+        row.at_query = row.per_distance * (float)i;
     }
     return row;
 }
@@ -194,13 +191,19 @@ GK_INLINE v16i noise_applies16(const gk_attention_args *a, int64_t j0) {
     return applies;
 }
 
-/* `logits` of keys j0 .. j0+15 plus `row`'s noise where `applies`: the row's 16 numbers from the
-   table (its padding keeps the load whole) times the deviation, plus the mean. */
-GK_INLINE v16f add_noise16(const gk_attention_args *a, const noise_row *row, int64_t j0, v16i applies, v16f logits) {
-    const gk_attention_noise *n = a->noise;
-    const v16f z = load16(n->table + ((row->start + (uint64_t)j0) & (GK_NOISE_TABLE_SIZE - 1)));
-    const v16f deviation = n->scale_std ? splat((float)(row->i - j0) * row->per_distance) - row->lane_step : splat(row->scale);
+/* `logits` of keys j0 .. j0+15 (their indices `keys` as floats) plus `row`'s noise where
+   `applies`: the row's 16 numbers from the table (its padding keeps the load whole) times the
+   deviation, plus the mean. */
+GK_INLINE v16f add_noise16(const gk_attention_args *a, const noise_row *row, int64_t j0, v16f keys, v16i applies, v16f logits) {
+    const v16f z = load16(a->noise->table + ((row->start + (uint64_t)j0) & (GK_NOISE_TABLE_SIZE - 1)));
+    const v16f deviation = splat(row->at_query) - splat(row->per_distance) * keys;
     return applies ? logits + (z * deviation + splat(row->offset)) : logits;
+}
+
+/* Key indices j0 .. j0+15 as floats. */
+GK_INLINE v16f key_indices16(int64_t j0) {
+    const v16f lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    return splat((float)j0) + lane;
 }
 
 /* ---- Helpers shared by every instantiation -------------------------------------------- */
@@ -317,7 +320,10 @@ GK_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, i
     if (a->noise) noise = noise_row_of(a, q, h);
     for (int64_t kb = first_key / GK_KEY_BLOCK; kb * GK_KEY_BLOCK <= last_key; kb++) {
         v16f logits = block_logits(a, q, h, g, kb, key_begin, key_end, READ);
-        if (a->noise) logits = add_noise16(a, &noise, kb * GK_KEY_BLOCK, noise_applies16(a, kb * GK_KEY_BLOCK), logits);
+        if (a->noise) {
+            const int64_t j0 = kb * GK_KEY_BLOCK;
+            logits = add_noise16(a, &noise, j0, key_indices16(j0), noise_applies16(a, j0), logits);
+        }
         float block_max = hmax16(logits);
         if (block_max == -INFINITY) continue;
         float new_max = block_max > running_max ? block_max : running_max;
@@ -453,11 +459,14 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
             }
         }
         v16i noise_applies0 = {0}, noise_applies1 = {0};
+        v16f key_indices0 = splat(0), key_indices1 = splat(0);
         bool noisy = false;
         if (a->noise) {   /* where noise goes is the same for every row */
             noise_applies0 = noise_applies16(a, j0);
             noise_applies1 = both ? noise_applies16(a, j0 + GK_KEY_BLOCK) : noise_applies1;
             noisy = __builtin_reduce_or(noise_applies0 | noise_applies1) != 0;
+            key_indices0 = key_indices16(j0);
+            key_indices1 = key_indices0 + splat((float)GK_KEY_BLOCK);
         }
         float alpha[MAX_TILE];
         for (int r = 0; r < TR; r++) {
@@ -465,8 +474,8 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
             if (r >= rows) { memset(weights[r], 0, sizeof weights[r]); continue; }
             int64_t q = tile_q[r], i = a->first_query_index + q;
             if (noisy) {
-                logits0[r] = add_noise16(a, &noise_rows[r], j0, noise_applies0, logits0[r]);
-                if (both) logits1[r] = add_noise16(a, &noise_rows[r], j0 + GK_KEY_BLOCK, noise_applies1, logits1[r]);
+                logits0[r] = add_noise16(a, &noise_rows[r], j0, key_indices0, noise_applies0, logits0[r]);
+                if (both) logits1[r] = add_noise16(a, &noise_rows[r], j0 + GK_KEY_BLOCK, key_indices1, noise_applies1, logits1[r]);
             }
             const int64_t lowest = first_visible_key(a, i) > key_begin ? first_visible_key(a, i) : key_begin;
             v16f masked0 = logits0[r], masked1 = logits1[r];
