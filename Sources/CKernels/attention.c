@@ -31,7 +31,7 @@ GK_INLINE v16f tanh16(v16f x) {
 
 /* ---- Random numbers for logit noise ----------------------------------------------------
    The noise of (seed, layer, head, query i, key j) is a pure function of those numbers, so it
-   does not depend on tiling or threads: entry (start + j) mod 2^20 of a table of standard
+   does not depend on tiling or threads: entry (start + j) mod 2^17 of a table of standard
    numbers, where start hashes (seed, layer, head, i) (splitmix64 to a 32-bit row key). A
    row's numbers are consecutive table entries, so a 16-key block costs one load. The table is
    filled once per seed from a counter-based generator: a 32-bit integer hash of (row key,

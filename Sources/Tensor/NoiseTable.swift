@@ -1,13 +1,14 @@
 import CKernels
 
-/// The standard random numbers that logit noise draws from: 2^20 numbers of one kind (N(0, 1)
+/// The standard random numbers that logit noise draws from: 2^17 numbers of one kind (N(0, 1)
 /// or U(0, 1)) made once from a seed, which every (layer, head, query) row reads as a stretch
 /// of consecutive entries starting at a hashed place.
 ///
-/// Within a row the numbers are distinct table entries (for rows up to 2^20 keys), so a row's
-/// noise is independent from key to key; different rows may reuse entries at other keys. The
-/// kernel adds a row's noise to 16 logits with one load instead of generating 16 numbers.
-/// A table costs 4 MB; sessions keep the one their setting needs.
+/// Within a row the numbers are distinct table entries (for rows up to 2^17 = 131,072 keys), so
+/// a row's noise is independent from key to key; different rows may reuse entries at other
+/// keys. The kernel adds a row's noise to 16 logits with one load instead of generating 16
+/// numbers. A table costs 512 KB, small enough to stay in a core's L2 cache; sessions keep the
+/// one their setting needs.
 public final class NoiseTable: @unchecked Sendable {
     /// Entries a row can address; a row longer than this repeats its numbers.
     public static let size = Int(GK_NOISE_TABLE_SIZE)

@@ -426,7 +426,7 @@ final class AttentionKernelTests: XCTestCase {
         }
     }
 
-    /// The tables hold the distributions they claim: over all 2^20 entries, the moments and tails
+    /// The tables hold the distributions they claim: over all 2^17 entries, the moments and tails
     /// of N(0, 1) and U(0, 1); the same seed gives the same table, another seed another one.
     func testNoiseTablesAreDeterministicAndDistributed() {
         let n = NoiseTable.size
@@ -440,28 +440,28 @@ final class AttentionKernelTests: XCTestCase {
             if abs(z) > 2 { beyond2 += 1 }
             if abs(z) > 3 { beyond3 += 1 }
         }
-        XCTAssertEqual(sum / Double(n), 0, accuracy: 0.005)
-        XCTAssertEqual(squares / Double(n), 1, accuracy: 0.005)
-        XCTAssertEqual(fourth / Double(n), 3, accuracy: 0.05)   // a gaussian's kurtosis
+        XCTAssertEqual(sum / Double(n), 0, accuracy: 0.012)   // about 4 standard errors at n = 2^17
+        XCTAssertEqual(squares / Double(n), 1, accuracy: 0.016)
+        XCTAssertEqual(fourth / Double(n), 3, accuracy: 0.12)   // a gaussian's kurtosis
         // tails of a true gaussian: P(|z| > 2) = 4.550%, P(|z| > 3) = 0.270%
-        XCTAssertEqual(Double(beyond2) / Double(n), 0.0455, accuracy: 0.001)
-        XCTAssertEqual(Double(beyond3) / Double(n), 0.0027, accuracy: 0.0002)
+        XCTAssertEqual(Double(beyond2) / Double(n), 0.0455, accuracy: 0.0025)
+        XCTAssertEqual(Double(beyond3) / Double(n), 0.0027, accuracy: 0.0006)
         let uniforms = NoiseTable(kind: .uniform, seed: 9)
         let values = (0..<n).map { uniforms.entry($0) }
         XCTAssertTrue(values.allSatisfy { $0 >= 0 && $0 < 1 })
-        XCTAssertEqual(Double(values.reduce(0, +)) / Double(n), 0.5, accuracy: 0.002)
+        XCTAssertEqual(Double(values.reduce(0, +)) / Double(n), 0.5, accuracy: 0.004)
         for decile in 0..<10 {
             let inside = values.filter { Int($0 * 10) == decile }.count
-            XCTAssertEqual(Double(inside) / Double(n), 0.1, accuracy: 0.002, "decile \(decile)")
+            XCTAssertEqual(Double(inside) / Double(n), 0.1, accuracy: 0.004, "decile \(decile)")
         }
         let again = NoiseTable(kind: .gaussian, seed: 1), other = NoiseTable(kind: .gaussian, seed: 2)
-        XCTAssertTrue((0..<1000).allSatisfy { again.entry($0 * 1000) == normals.entry($0 * 1000) })
-        XCTAssertGreaterThan((0..<1000).filter { other.entry($0 * 1000) != normals.entry($0 * 1000) }.count, 990)
+        XCTAssertTrue((0..<1000).allSatisfy { again.entry($0 * 131) == normals.entry($0 * 131) })
+        XCTAssertGreaterThan((0..<1000).filter { other.entry($0 * 131) != normals.entry($0 * 131) }.count, 990)
     }
 
     /// Rows read the table at hashed places: neighbouring queries, heads and layers start far
     /// apart, so their noise at the same keys is uncorrelated, and a row's numbers are
-    /// consecutive entries (distinct up to 2^20 keys, then repeating).
+    /// consecutive entries (distinct up to 2^17 keys, then repeating).
     func testNoiseRowsAreUncorrelated() {
         let table = NoiseTable(kind: .gaussian, seed: 4)
         let keys = 4096

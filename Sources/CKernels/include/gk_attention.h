@@ -18,9 +18,10 @@ enum { GK_PRODUCTS_F32 = 0, GK_PRODUCTS_BF16 = 1, GK_BF16_MIN_QUERIES = 16 };
     z is entry (gk_noise_row_start(seed, layer, head, i) + j) mod GK_NOISE_TABLE_SIZE of a table
     of standard numbers (N(0, 1) or U(0, 1)) filled once per kind and seed by gk_noise_table_fill:
     each row reads a stretch of the table that starts at a hashed place, so the noise does not
-    depend on tiling or threads, and a row's numbers are distinct up to 2^20 keys. */
+    depend on tiling or threads, and a row's numbers are distinct up to 2^17 keys. The table
+    (512 KB) stays in a core's L2 cache; one of 4 MB cost 4% more time at 16k tokens. */
 enum { GK_NOISE_GAUSSIAN = 1, GK_NOISE_UNIFORM = 2 };
-enum { GK_NOISE_TABLE_SIZE = 1 << 20, GK_NOISE_TABLE_PAD = 32 };
+enum { GK_NOISE_TABLE_SIZE = 1 << 17, GK_NOISE_TABLE_PAD = 32 };
 typedef struct {
     int kind;
     uint64_t seed;
