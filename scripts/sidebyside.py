@@ -3,7 +3,7 @@
 
 Usage:
   LLAMA_CPP_BIN=/path/to/llama.cpp/build/bin scripts/sidebyside.py GALI [--baseline OLD_GALI] [--rounds N]
-      [--threads T] [--text FILE] [--only NAME ...] [--new-options "OPTIONS"]
+      [--threads T] [--text FILE] [--only NAME ...] [--new-options "OPTIONS"] [--simultaneous]
 
 GALI is a release build of `gali`; OLD_GALI a release build of an older commit (e.g. 8b1b7f3) for
 A/B figures; --save keeps each 16k score's output (the command on the first line, then the
@@ -13,8 +13,14 @@ times, and prints one JSON line: both medians, every run, and the ratio. The mac
 (`/proc/loadavg`) is printed before and after each figure. MODEL overrides the model file
 (default: the fetched SmolLM2 Q4_1); llama.cpp runs on Q4_0 requantized from it (its fastest CPU
 format, repacked at load time), `gali` on the model file itself.
+
+--simultaneous runs the two commands of each 16k-score figure at the same time, one thread each
+(one per core), instead of one after the other with T threads: on a machine whose speed drifts by
+several percent from run to run, both then see the same machine state and their ratio is steadier.
+Decode figures stay sequential (the command whose prefill ends first would decode alone).
 """
 import argparse
+import concurrent.futures
 import json
 import os
 import statistics
@@ -55,21 +61,27 @@ def llama_bench(bin_dir, model, prompt, gen, depth, threads):
     return json.loads(out)[0]["avg_ts"]
 
 
-def figure(names, rounds, first, second, labels):
-    """Alternates first() and second() rounds times; each returns one number per name. Prints,
-    per name, both medians and second/first."""
+def figure(names, rounds, first, second, labels, together=False):
+    """Alternates first() and second() rounds times (or, together, starts both at once each
+    round); each returns one number per name. Prints, per name, both medians and second/first."""
     before = load()
     a, b = [], []
     for _ in range(rounds):
-        a.append(first())
-        b.append(second())
+        if together:
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                pending = pool.submit(first), pool.submit(second)
+                a.append(pending[0].result())
+                b.append(pending[1].result())
+        else:
+            a.append(first())
+            b.append(second())
     after = load()
     for index, name in enumerate(names):
         xs, ys = [run[index] for run in a], [run[index] for run in b]
         ma, mb = statistics.median(xs), statistics.median(ys)
         print(json.dumps({"figure": name, labels[0]: round(ma, 2), labels[1]: round(mb, 2),
                           "ratio": round(mb / ma, 3) if ma else None, labels[0] + "_runs": xs, labels[1] + "_runs": ys,
-                          "load_before": before, "load_after": after}), flush=True)
+                          "simultaneous": together, "load_before": before, "load_after": after}), flush=True)
 
 
 def main():
@@ -82,6 +94,8 @@ def main():
                         help="text of at least 16,384 tokens for the score figures")
     parser.add_argument("--only", nargs="*", help="figure groups: llama, baseline, gali")
     parser.add_argument("--save", help="folder for the JSON output of every 16k score run (per-token NLL)")
+    parser.add_argument("--simultaneous", action="store_true",
+                        help="run the two 16k scores of a figure at once, one thread each")
     parser.add_argument("--new-options", default="",
                         help="extra options for every run of GALI, e.g. \"--kv-type q8_0\" (space-separated)")
     args = parser.parse_args()
@@ -101,7 +115,7 @@ def main():
         """(wall seconds, peak MB) of a 16k score."""
         def run():
             command = [binary, "score", "--model", MODEL, "--file", args.text, "--max-tokens", "16384",
-                       "--threads", str(t), "--json", *options(binary, extra)]
+                       "--threads", "1" if args.simultaneous else str(t), "--json", *options(binary, extra)]
             out, wall, peak = measured(command)
             if args.save:
                 os.makedirs(args.save, exist_ok=True)
@@ -128,12 +142,12 @@ def main():
     if "baseline" in groups and args.baseline:
         old = args.baseline
         figure(["16k score wall seconds (baseline vs new)", "16k score peak MB (baseline vs new)"], r,
-               score(old), score(new), ("baseline", "new"))
+               score(old), score(new), ("baseline", "new"), args.simultaneous)
         figure(["decode after 12288 tokens/s (baseline vs new)"], r, bench(old, 12288, 32, "decode_tokens_per_s"),
                bench(new, 12288, 32, "decode_tokens_per_s"), ("baseline", "new"))
     if "gali" in groups:
         figure(["16k score wall seconds (original vs gali)", "16k score peak MB (original vs gali)"], r,
-               score(new), score(new, ("--method", "gali")), ("original", "gali"))
+               score(new), score(new, ("--method", "gali")), ("original", "gali"), args.simultaneous)
         figure(["decode after 12288 tokens/s (original vs gali)"], r, bench(new, 12288, 32, "decode_tokens_per_s"),
                bench(new, 12288, 32, "decode_tokens_per_s", ("--method", "gali")), ("original", "gali"))
 
