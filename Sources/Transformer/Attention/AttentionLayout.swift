@@ -33,6 +33,16 @@ public struct AttentionLayout: Sendable {
         self.noise = noise
     }
 
+    /// How many keys view `index` can serve to the step's new tokens `rows` (indices within the
+    /// step) out of `keyCount`: view `v > 0` covers only keys below its nearer neighbour's
+    /// threshold, so keys at or above the largest such threshold need no rotation for it.
+    public func keysServed(byView index: Int, rows: Range<Int>, keyCount: Int) -> Int {
+        guard index > 0, views.count > 1, !rows.isEmpty else { return keyCount }
+        let stride = views.count - 1
+        let bound = rows.map { Int(thresholds[$0 * stride + index - 1]) }.max() ?? keyCount
+        return min(bound, keyCount)
+    }
+
     /// Whether the whole step must run as one batch: noise whose mean or scale comes from
     /// statistics over every key of the step needs all of the step's keys at once.
     public var requiresWholeStep: Bool { noise.map { $0.meanFromRow || $0.maximumFromRow } ?? false }

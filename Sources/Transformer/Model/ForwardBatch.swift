@@ -119,7 +119,8 @@ extension InferenceSession {
             case .positioned, .blended:
                 guard let prepared = angles.viewKeys[index], let keys = repositionedKeys[index] else { continue }
                 let stride = cache.keyHeadStride
-                let ranges = keys.pending(layer: cacheLayer, keyCount: keyCount,
+                let served = layout.keysServed(byView: index, rows: rows, keyCount: keyCount)
+                let ranges = keys.pending(layer: cacheLayer, keyCount: served,
                                           capacity: (cache.elementType.byteCount(elements: kvHeads * stride) + 3) / 4)
                 let buffer = keys.buffer(layer: cacheLayer)
                 if prepared.blend != nil { blendedView = index }
