@@ -32,8 +32,8 @@ public final class NoiseTable: @unchecked Sendable {
         return NoiseTable(kind: setting.kind, seed: setting.seed)
     }
 
-    /// Entry `index` (0 ..< `size`).
-    public func entry(_ index: Int) -> Float { numbers.pointer[index] }
+    /// Entry `index` mod `size` (any index reads inside the table).
+    public func entry(_ index: Int) -> Float { numbers.pointer[index & (Self.size - 1)] }
 
     /// Where the numbers of row (layer, head, query) start.
     public func rowStart(layer: Int, head: Int, query: Int) -> Int {
@@ -42,7 +42,7 @@ public final class NoiseTable: @unchecked Sendable {
 
     /// The standard number the kernel uses for (layer, head, query index, key index).
     public func number(layer: Int, head: Int, query: Int, key: Int) -> Float {
-        entry((rowStart(layer: layer, head: head, query: query) + key) & (Self.size - 1))
+        entry(rowStart(layer: layer, head: head, query: query) &+ key)
     }
 
     /// The table's first entry, for the kernel.

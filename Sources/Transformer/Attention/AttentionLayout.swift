@@ -39,7 +39,8 @@ public struct AttentionLayout: Sendable {
     public func keysServed(byView index: Int, rows: Range<Int>, keyCount: Int) -> Int {
         guard index > 0, views.count > 1, !rows.isEmpty else { return keyCount }
         let stride = views.count - 1
-        let bound = rows.map { Int(thresholds[$0 * stride + index - 1]) }.max() ?? keyCount
+        var bound = 0
+        for row in rows { bound = max(bound, Int(thresholds[row * stride + index - 1])) }
         return min(bound, keyCount)
     }
 
