@@ -7,7 +7,11 @@
    every (query, head) row, the running maximum, the running sum and the weighted value sum of
    an online softmax. When keys are split across tasks (short query blocks against long
    caches, as in decoding) the partial states are merged at the end in a fixed order, so the
-   result does not depend on the thread count. */
+   result does not depend on the thread count.
+
+   bfloat16 products read keys and values packed per segment of SEGMENT_KEYS keys: each
+   segment is packed, then every task continues its rows' states over it, so the packed
+   operands take a segment's memory, not the whole cache's. */
 #include "exp16.h"
 #include "kv_cache.h"
 #include <math.h>
@@ -15,6 +19,8 @@
 
 /* Queries per task, keys per task when keys are split, and (query, head) rows per tile. */
 enum { QUERY_BLOCK = 16, KEY_SPLIT = 1024, TILE_ROWS = GK_ATTENTION_TILE_ROWS };
+/* Keys packed at once for bfloat16 products (a multiple of the 32-key group). */
+enum { SEGMENT_KEYS = 2048 };
 
 /* tanh on 16 lanes: with m = e^(-2|x|) - 1 (formed without cancellation), tanh|x| = -m / (m + 2);
    relative error a few ulp. */
@@ -249,13 +255,16 @@ typedef struct {
     const gk_attention_args *args;
     int64_t query_blocks, key_splits, split_length;
     float *partial;   /* [query_blocks * QUERY_BLOCK][heads][key_splits][head_dim + 2] */
+    /* Keys [segment_begin, segment_end) are computed in this pass (all keys unless bfloat16
+       products pack them by segment). */
+    int64_t segment_begin, segment_end;
     /* bfloat16 products only (attention_bf16.c has the layouts): per view, queries
-       [query_count][heads][head_dim / 2] and keys [kv_heads][group][2][head_dim / 2][16];
-       values [kv_heads][group][16][head_dim]; groups of 32 keys. */
+       [query_count][heads][head_dim / 2] and the segment's keys [kv_heads][group][2][head_dim / 2][16];
+       values [kv_heads][group][16][head_dim]; groups of 32 keys, from first_group on. */
     uint32_t *query_pairs[GK_MAX_VIEWS];
     uint32_t *key_pairs[GK_MAX_VIEWS];
     uint32_t *value_pairs;
-    int64_t groups;
+    int64_t first_group, groups;
 } attention_job;
 
 /* Logits of one (query, head) row against the 16 keys of block kb, for every view the row uses
@@ -345,9 +354,11 @@ GK_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, i
 /* A tile of up to TR rows (query, head) that share a kv head, computed together so that each
    key and value load serves every row, 32 keys (two key blocks) at a time: like a GEMM
    micro-kernel, Q·K keeps 2·TR accumulators and P·V updates two 16-float slices of TR output
-   rows per value load. D is the (compile-time) head dimension, a multiple of 32. */
+   rows per value load. D is the (compile-time) head dimension, a multiple of 32. With
+   `resume`, the rows continue the online softmax held in `states` (earlier keys' segment)
+   instead of starting afresh. */
 GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, const int32_t *tile_h, int rows,
-                                  int32_t g, int64_t key_begin, int64_t key_end, float *const *states,
+                                  int32_t g, int64_t key_begin, int64_t key_end, bool resume, float *const *states,
                                   const int D, const int TR, const int READ) {
     enum { MAX_TILE = 8, MAX_CHUNKS = 8, STEP = 2 * GK_KEY_BLOCK };
     const gk_attention_args *a = job->args;
@@ -365,6 +376,15 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
         running_sum[r] = 0;
         sum_lanes[r] = splat(0);
         for (int c = 0; c < D / 16; c++) o[r][c] = splat(0);
+        if (resume && r < rows) {
+            running_max[r] = states[r][0];
+            running_sum[r] = states[r][1];
+            sum_lanes[r][0] = states[r][1];
+            for (int c = 0; c < D / 16; c++) {
+                if (READ == READ_BF16) store16(o_bf16[r] + c * 16, load16(states[r] + 2 + c * 16));
+                else o[r][c] = load16(states[r] + 2 + c * 16);
+            }
+        }
         if (r < rows) {
             int64_t i = a->first_query_index + tile_q[r];
             int64_t last = i < key_end - 1 ? i : key_end - 1;
@@ -412,7 +432,8 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
                 float dots[TILE_ROWS][STEP] __attribute__((aligned(64)));
                 for (int r = 0; r < TILE_ROWS; r++)
                     query_pairs[r] = job->query_pairs[view] + (tile_q[r < rows ? r : 0] * a->heads + tile_h[r < rows ? r : 0]) * (D / 2);
-                gk_bf16_group_logits(job->key_pairs[view] + (g * job->groups + kb / 2) * 16 * D, query_pairs, D, dots);
+                gk_bf16_group_logits(job->key_pairs[view] + (g * job->groups + kb / 2 - job->first_group) * 16 * D,
+                                     query_pairs, D, dots);
                 for (int r = 0; r < TILE_ROWS; r++) {
                     acc0[r] = load16(dots[r]);
                     acc1[r] = load16(dots[r] + GK_KEY_BLOCK);
@@ -501,8 +522,8 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
         }
         if (READ == READ_BF16) {
 #if GK_X86
-            gk_bf16_group_accumulate(job->value_pairs + (g * job->groups + kb / 2) * 16 * D, (const float (*)[STEP])weights,
-                                     alpha, D, o_bf16);
+            gk_bf16_group_accumulate(job->value_pairs + (g * job->groups + kb / 2 - job->first_group) * 16 * D,
+                                     (const float (*)[STEP])weights, alpha, D, o_bf16);
 #endif
             continue;
         }
@@ -547,9 +568,14 @@ GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const
     int32_t g = (int32_t)(rest / job->query_blocks);
     int64_t q_begin = qb * QUERY_BLOCK, q_end = q_begin + QUERY_BLOCK;
     if (q_end > a->query_count) q_end = a->query_count;
-    int64_t key_begin = split * job->split_length;
-    int64_t key_end = key_begin + job->split_length;
+    const int64_t split_begin = split * job->split_length;
+    int64_t key_end = split_begin + job->split_length;
     if (key_end > a->key_count) key_end = a->key_count;
+    /* this pass computes the split's keys within the segment, continuing earlier segments' states */
+    const int64_t key_begin = split_begin > job->segment_begin ? split_begin : job->segment_begin;
+    if (key_end > job->segment_end) key_end = job->segment_end;
+    if (key_begin >= key_end) return;
+    const bool resume = key_begin > split_begin;
 
     /* Rows (query, head) of this task in order: tiles of TILE_ROWS rows for head sizes 64 and 128,
        single rows for the others. */
@@ -575,12 +601,12 @@ GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const
                 /* a tile of half the rows for short tails (decoding: one query, a group of heads),
                    so that the FMAs are not spent on padding rows */
                 if (READ != READ_BF16 && filled <= TILE_ROWS / 2) {
-                    if (d == 64) attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS / 2, READ);
-                    else attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS / 2, READ);
+                    if (d == 64) attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, resume, states, 64, TILE_ROWS / 2, READ);
+                    else attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, resume, states, 128, TILE_ROWS / 2, READ);
                 } else if (d == 64) {
-                    attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 64, TILE_ROWS, READ);
+                    attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, resume, states, 64, TILE_ROWS, READ);
                 } else {
-                    attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, states, 128, TILE_ROWS, READ);
+                    attention_tile(job, tile_q, tile_h, filled, g, key_begin, key_end, resume, states, 128, TILE_ROWS, READ);
                 }
                 filled = 0;
             }
@@ -696,10 +722,13 @@ static size_t partial_bytes(const gk_attention_args *a, const attention_job *job
     return (bytes + 63) / 64 * 64;
 }
 static size_t query_pair_words(const gk_attention_args *a) { return (size_t)a->query_count * (size_t)a->heads * (size_t)(a->head_dim / 2); }
-/* Groups of 32 keys that bfloat16 products pack. */
-static int64_t key_groups(const gk_attention_args *a) { return (a->key_count + 31) / 32; }
+/* Groups of 32 keys that bfloat16 products pack at once: one segment's. */
+static int64_t segment_groups(const gk_attention_args *a) {
+    const int64_t keys = a->key_count < SEGMENT_KEYS ? a->key_count : SEGMENT_KEYS;
+    return (keys + 31) / 32;
+}
 static size_t key_pair_words(const gk_attention_args *a) {
-    return (size_t)a->kv_heads * (size_t)key_groups(a) * 16 * (size_t)a->head_dim;
+    return (size_t)a->kv_heads * (size_t)segment_groups(a) * 16 * (size_t)a->head_dim;
 }
 
 size_t gk_attention_scratch_bytes(const gk_attention_args *a) {
@@ -712,8 +741,9 @@ size_t gk_attention_scratch_bytes(const gk_attention_args *a) {
 }
 
 #if GK_X86
-/* Packs the keys of every view and the values for bfloat16 products: task = (part, kv head,
-   range of PACK_GROUPS groups), part v < view_count the keys of view v, part view_count the values. */
+/* Packs the current segment's keys of every view and its values for bfloat16 products: task =
+   (part, kv head, range of PACK_GROUPS groups), part v < view_count the keys of view v, part
+   view_count the values. */
 enum { PACK_GROUPS = 32 };
 static void pack_task(void *context, int64_t task, int thread) {
     (void)thread;
@@ -725,20 +755,21 @@ static void pack_task(void *context, int64_t task, int thread) {
     const int part = (int)(rest / a->kv_heads);
     const int64_t first = range * PACK_GROUPS;
     const int64_t count = first + PACK_GROUPS <= job->groups ? PACK_GROUPS : job->groups - first;
-    const int64_t head_words = job->groups * 16 * a->head_dim;
+    const int64_t group_words = 16 * a->head_dim;
+    const int64_t offset = (g * job->groups + first) * group_words;
     if (part < a->view_count) {
         gk_bf16_pack_keys((const char *)a->keys[part] + (size_t)(g * a->key_head_stride) * (size_t)gk_type_block_bytes(a->kv_type),
-                          a->kv_type, a->key_count, first, count, a->head_dim, job->key_pairs[part] + g * head_words);
+                          a->kv_type, a->key_count, job->first_group + first, count, a->head_dim, job->key_pairs[part] + offset);
     } else {
         gk_bf16_pack_values((const char *)a->values + (size_t)(g * a->value_head_stride) * (size_t)gk_type_block_bytes(a->kv_type),
-                            a->kv_type, a->key_count, first, count, a->head_dim, job->value_pairs + g * head_words);
+                            a->kv_type, a->key_count, job->first_group + first, count, a->head_dim, job->value_pairs + offset);
     }
 }
 
-/* Lays out and fills the packed operands of bfloat16 products in the scratch after the partial states. */
-static void pack_bf16(struct gk_pool *pool, const gk_attention_args *a, attention_job *job, void *scratch) {
+/* Lays out the packed operands of bfloat16 products in the scratch after the partial states
+   and packs the queries. */
+static void lay_out_bf16(const gk_attention_args *a, attention_job *job, void *scratch) {
     uint32_t *words = (uint32_t *)((char *)scratch + partial_bytes(a, job));
-    job->groups = key_groups(a);
     for (int v = 0; v < a->view_count; v++) {
         gk_bf16_pack_rows(a->queries[v], (int64_t)query_pair_words(a) * 2, words);
         job->query_pairs[v] = words;
@@ -747,6 +778,12 @@ static void pack_bf16(struct gk_pool *pool, const gk_attention_args *a, attentio
         words += key_pair_words(a);
     }
     job->value_pairs = words;
+}
+
+/* Packs the keys and values of the job's segment. */
+static void pack_segment(struct gk_pool *pool, const gk_attention_args *a, attention_job *job) {
+    job->first_group = job->segment_begin / 32;
+    job->groups = (job->segment_end - job->segment_begin + 31) / 32;
     const int64_t ranges = (job->groups + PACK_GROUPS - 1) / PACK_GROUPS;
     gk_pool_run(pool, (int64_t)(a->view_count + 1) * a->kv_heads * ranges, pack_task, job);
 }
@@ -758,14 +795,21 @@ int gk_attention(struct gk_pool *pool, const gk_attention_args *a, void *scratch
     attention_job job;
     plan(a, &job);
     job.partial = scratch;
-    gk_task_fn task = attention_task(a->kv_type);
+    job.segment_begin = 0;
+    job.segment_end = a->key_count;
+    const int64_t tasks = (int64_t)a->kv_heads * job.query_blocks * job.key_splits;
 #if GK_X86
     if (gk_attention_uses_bf16(a)) {
-        pack_bf16(pool, a, &job, scratch);
-        task = attention_bf16_avx512;
-    }
+        lay_out_bf16(a, &job, scratch);
+        for (int64_t begin = 0; begin < a->key_count; begin += SEGMENT_KEYS) {
+            job.segment_begin = begin;
+            job.segment_end = begin + SEGMENT_KEYS < a->key_count ? begin + SEGMENT_KEYS : a->key_count;
+            pack_segment(pool, a, &job);
+            gk_pool_run(pool, tasks, attention_bf16_avx512, &job);
+        }
+    } else
 #endif
-    gk_pool_run(pool, (int64_t)a->kv_heads * job.query_blocks * job.key_splits, task, &job);
+        gk_pool_run(pool, tasks, attention_task(a->kv_type), &job);
 
     /* Merge the key splits of every row in split order and normalise. */
     const int d = a->head_dim;

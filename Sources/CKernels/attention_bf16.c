@@ -64,7 +64,7 @@ GK_TARGET_AVX512_BF16 void gk_bf16_pack_keys(const void *keys, int type, int64_t
             const int64_t kb = group * 2 + block;
             const int64_t available = key_count - kb * GK_KEY_BLOCK;   /* keys of this block that exist */
             const int64_t base = kb * (int64_t)head_dim * GK_KEY_BLOCK;
-            uint32_t *out = pairs + (group * 2 + block) * (int64_t)(head_dim / 2) * 16;
+            uint32_t *out = pairs + ((group - first_group) * 2 + block) * (int64_t)(head_dim / 2) * 16;
             for (int p = 0; p < head_dim / 2; p++) {
                 __m512 even = load_cached(keys, type, base + 2 * p * GK_KEY_BLOCK, available);
                 __m512 odd = load_cached(keys, type, base + (2 * p + 1) * GK_KEY_BLOCK, available);
@@ -77,7 +77,7 @@ GK_TARGET_AVX512_BF16 void gk_bf16_pack_keys(const void *keys, int type, int64_t
 GK_TARGET_AVX512_BF16 void gk_bf16_pack_values(const void *values, int type, int64_t key_count, int64_t first_group,
                                                int64_t group_count, int head_dim, uint32_t *pairs) {
     for (int64_t group = first_group; group < first_group + group_count; group++) {
-        uint32_t *out = pairs + group * 16 * (int64_t)head_dim;
+        uint32_t *out = pairs + (group - first_group) * 16 * (int64_t)head_dim;
         for (int l = 0; l < 16; l++) {
             const int64_t first = group * 32 + l, second = first + 16;
             for (int c = 0; c < head_dim; c += 16) {

@@ -174,11 +174,11 @@ enum { GK_ATTENTION_TILE_ROWS = 6 };
 void gk_bf16_pack_rows(const float *source, int64_t count, uint32_t *pairs);
 /** Packs the keys of groups first_group..<first_group + group_count (32 keys each) of one kv
     head's blocked key layout (elements of type GK_F32 or GK_F16; keys from key_count on read as
-    zero) into [group][block][dimension pair][16] words. */
+    zero) into [group - first_group][block][dimension pair][16] words. */
 void gk_bf16_pack_keys(const void *keys, int type, int64_t key_count, int64_t first_group, int64_t group_count,
                        int head_dim, uint32_t *pairs);
 /** Packs the value rows of those groups (one kv head, rows of head_dim elements of `type`) into
-    [group][l][dimension] words (v_l, v_{l+16}); rows from key_count on read as zero. */
+    [group - first_group][l][dimension] words (v_l, v_{l+16}); rows from key_count on read as zero. */
 void gk_bf16_pack_values(const void *values, int type, int64_t key_count, int64_t first_group, int64_t group_count,
                          int head_dim, uint32_t *pairs);
 /** logits[r][i] = Σ_p queries[r][p] · key pair p of key i of the group at `keys`, for the

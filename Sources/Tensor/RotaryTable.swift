@@ -35,7 +35,7 @@ public final class RotaryTable: @unchecked Sendable {
     private var tableSines: [Float] = []
     private var tablePositions = 0
 
-    /// Lists at least this long use (and grow) the integer-position table.
+    /// Lists at least this long that are asked for again (`recurring`) grow the integer-position table.
     static let tableThreshold = 256
     /// The table never grows past this many positions.
     static let tableLimit = 1 << 20
@@ -48,11 +48,15 @@ public final class RotaryTable: @unchecked Sendable {
 
     private var cConvention: Int32 { convention == .adjacentPairs ? Int32(GK_ROPE_ADJACENT) : Int32(GK_ROPE_HALF_SPLIT) }
 
-    /// Fills `angles` with the cos/sin rows of `positions`.
-    public func computeAngles(_ positions: UnsafeBufferPointer<Float>, into angles: RotaryAngles) {
+    /// Fills `angles` with the cos/sin rows of `positions`. `recurring` lists (the positions of
+    /// every key, asked for again at later steps) grow a table of every integer position up to
+    /// their highest, from which later calls copy rows; other lists (a step's new rows) are
+    /// computed directly, with the same values, so that a model whose positions never move keeps
+    /// no such table (4 MB at 16k for SmolLM2).
+    public func computeAngles(_ positions: UnsafeBufferPointer<Float>, into angles: RotaryAngles, recurring: Bool = false) {
         let half = frequencies.pairCount
         angles.resize(count: positions.count, pairCount: half)
-        if positions.count >= RotaryTable.tableThreshold {
+        if recurring && positions.count >= RotaryTable.tableThreshold {
             var highest: Float = -1
             for position in positions where position == position.rounded(.down) { highest = max(highest, position) }
             if highest >= Float(tablePositions) && highest < Float(RotaryTable.tableLimit) { growTable(to: Int(highest) + 1) }

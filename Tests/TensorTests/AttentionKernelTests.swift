@@ -246,12 +246,16 @@ final class AttentionKernelTests: XCTestCase {
     /// keys and values rounded to bfloat16, up to the rounding of the softmax weights (relative
     /// 2⁻⁹ each, so at most 2⁻⁹·max|v| on an output); elsewhere (other paths, short calls, other
     /// head sizes) it is the Float32 kernel. Covers groups of heads, several views, key counts
-    /// that are not whole groups of 32, windows starting inside a group, soft-cap and both caches.
+    /// that are not whole groups of 32, windows starting inside a group, soft-cap, both caches,
+    /// and keys packed segment by segment (rows continuing their softmax across segments).
     func testBfloat16ProductsMatchNaiveOnRoundedOperands() throws {
         let cases = [
             Case(queries: 37, firstQuery: 0, keys: 37, heads: 9, kvHeads: 3, dim: 64, views: 2),
             Case(queries: 16, firstQuery: 50, keys: 66, heads: 6, kvHeads: 2, dim: 128, views: 3),
             Case(queries: 40, firstQuery: 2500, keys: 2540, heads: 4, kvHeads: 1, dim: 64, views: 1),
+            // enough query blocks not to split keys: keys packed in three segments of 2,048, rows
+            // continuing their softmax across them, three views
+            Case(queries: 96, firstQuery: 4400, keys: 4496, heads: 6, kvHeads: 3, dim: 64, views: 3),
             Case(queries: 15, firstQuery: 9, keys: 24, heads: 3, kvHeads: 3, dim: 64, views: 1),   // too few queries
             Case(queries: 20, firstQuery: 3, keys: 23, heads: 2, kvHeads: 1, dim: 32, views: 1),   // untiled head size
         ]

@@ -5,10 +5,11 @@ import Tensor
 final class DecoderWorkspace {
     let hidden = FloatBuffer()
     let normed = FloatBuffer()
+    /// The batch's query projections, then (once every view has rotated them into its own
+    /// buffer) the attention output, which takes their place.
     let queries = FloatBuffer()
     let keys = FloatBuffer()
     let values = FloatBuffer()
-    let attentionOutput = FloatBuffer()
     let projection = FloatBuffer()
     let gate = FloatBuffer()
     let up = FloatBuffer()
@@ -28,6 +29,8 @@ final class DecoderWorkspace {
 
     /// Rows of logits computed at once by the output head.
     static let logitRowsPerBlock = 16
+    /// Rows whose feed-forward gate and up activations are computed at once.
+    static let feedForwardRowsPerBlock = 128
 
     /// Sizes the buffers for batches of `rows` tokens whose layouts have `views` views (only
     /// those views' query buffers are grown).
@@ -38,10 +41,9 @@ final class DecoderWorkspace {
         queries.ensure(rows * queryWidth)
         keys.ensure(rows * keyWidth)
         values.ensure(rows * keyWidth)
-        attentionOutput.ensure(rows * queryWidth)
         projection.ensure(rows * c.hiddenSize)
-        gate.ensure(rows * c.intermediateSize)
-        up.ensure(rows * c.intermediateSize)
+        gate.ensure(min(rows, DecoderWorkspace.feedForwardRowsPerBlock) * c.intermediateSize)
+        up.ensure(min(rows, DecoderWorkspace.feedForwardRowsPerBlock) * c.intermediateSize)
         logits.ensure(min(rows, DecoderWorkspace.logitRowsPerBlock) * c.vocabularySize)
         for buffer in viewQueries.prefix(views) { buffer.ensure(rows * queryWidth) }
         for buffer in positions { buffer.ensure(rows) }

@@ -49,22 +49,27 @@ extension InferenceSession {
                 norm(headNorms.key, workspace.keys.pointer, rows: count * c.keyValueHeadCount, dimension: d, into: workspace.keys.pointer)
             }
             try attend(layer: layer, layout: layout, angles: angles, stepStart: stepStart, rows: rows)
-            linear.apply(weights.output, input: workspace.attentionOutput.pointer, rows: count, output: workspace.projection.pointer)
+            linear.apply(weights.output, input: workspace.queries.pointer, rows: count, output: workspace.projection.pointer)
             addToResidual(weights.blockOutputNorms?.attention)
 
             norm(weights.feedForwardNorm, x, rows: count, dimension: width, into: normed)
-            try linear.prepare(input: normed, rows: count, columns: width)  // once for gate and up
-            try linear.apply(weights.gate, output: workspace.gate.pointer)
-            try linear.apply(weights.up, output: workspace.up.pointer)
-            switch options.activation {
-            case .silu:
-                Kernels.siluMultiply(gate: workspace.gate.pointer, up: workspace.up.pointer, count: count * c.intermediateSize,
-                                     into: workspace.gate.pointer)
-            case .geluTanh:
-                Kernels.geluTanhMultiply(gate: workspace.gate.pointer, up: workspace.up.pointer, count: count * c.intermediateSize,
-                                         into: workspace.gate.pointer)
+            // in blocks of rows, so that the wide gate and up activations stay small
+            for first in stride(from: 0, to: count, by: DecoderWorkspace.feedForwardRowsPerBlock) {
+                let blockRows = min(DecoderWorkspace.feedForwardRowsPerBlock, count - first)
+                let elements = blockRows * c.intermediateSize
+                try linear.prepare(input: normed + first * width, rows: blockRows, columns: width)  // once for gate and up
+                try linear.apply(weights.gate, output: workspace.gate.pointer)
+                try linear.apply(weights.up, output: workspace.up.pointer)
+                switch options.activation {
+                case .silu:
+                    Kernels.siluMultiply(gate: workspace.gate.pointer, up: workspace.up.pointer, count: elements, into: workspace.gate.pointer)
+                case .geluTanh:
+                    Kernels.geluTanhMultiply(gate: workspace.gate.pointer, up: workspace.up.pointer, count: elements,
+                                             into: workspace.gate.pointer)
+                }
+                linear.apply(weights.down, input: workspace.gate.pointer, rows: blockRows,
+                             output: workspace.projection.pointer + first * width)
             }
-            linear.apply(weights.down, input: workspace.gate.pointer, rows: count, output: workspace.projection.pointer)
             addToResidual(weights.blockOutputNorms?.feedForward)
         }
         norm(model.weights.finalNorm, x, rows: count, dimension: width, into: normed)
@@ -72,8 +77,8 @@ extension InferenceSession {
 
     /// Attention of one layer for the batch: caches the new keys and values, rotates queries
     /// (and repositioned keys) for every view, and runs the fused kernel into
-    /// `workspace.attentionOutput`. A local layer uses the plain layout of `local` instead of the
-    /// positioning scheme's, and its own cache.
+    /// `workspace.queries` (the unrotated queries are no longer needed then). A local layer
+    /// uses the plain layout of `local` instead of the positioning scheme's, and its own cache.
     private func attend(layer: Int, layout globalLayout: AttentionLayout, angles globalAngles: StepAngles, stepStart: Int,
                         rows: Range<Int>) throws {
         let c = model.configuration
@@ -141,7 +146,7 @@ extension InferenceSession {
                 cachedValues: cache.values(cacheLayer), valueHeadStride: cache.valueHeadStride, cacheType: cache.elementType,
                 thresholds: layout.views.count > 1 ? thresholds.baseAddress! + thresholdOffset : nil,
                 logitScale: logitScale, slidingWindow: layerAttention.slidingWindow, logitSoftCap: c.options.attentionSoftCap,
-                output: workspace.attentionOutput.pointer)
+                output: workspace.queries.pointer)
             arguments.products = model.attentionProducts
             if let noise = layout.noise, let blendedView {
                 try withNoise(noise, layer: layer, arguments: arguments, blendedView: blendedView, interpolatedKeys: angles.interpolatedKeys,
@@ -173,7 +178,7 @@ extension InferenceSession {
             }
             guard let slotFrequencies else { throw AttentionLayoutError(message: "re-positioned keys need cache slot 0") }
             let sequence = range.map { Float($0) }
-            sequence.withUnsafeBufferPointer { rotaryTable(slotFrequencies).computeAngles($0, into: recoveryAngles) }
+            sequence.withUnsafeBufferPointer { rotaryTable(slotFrequencies).computeAngles($0, into: recoveryAngles, recurring: true) }
             table.repositionCachedKeys(cache.keys(layer, slot: 0), cachedType: cache.elementType, cachedHeadStride: cache.keyHeadStride,
                                        cachedAngles: recoveryAngles, range: range, keyValueHeads: kvHeads, headDimension: d,
                                        angles: angles, blend: blended, into: buffer, outputType: cache.elementType,

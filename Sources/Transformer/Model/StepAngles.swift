@@ -40,13 +40,15 @@ extension InferenceSession {
         let pool = pool ?? anglePool
         pool.reset()
         var computed: [(frequencies: RotaryFrequencies, positions: [Float], angles: RotaryAngles)] = []
-        func angles(_ frequencies: RotaryFrequencies, _ positions: [Float]) -> (table: RotaryTable, angles: RotaryAngles) {
+        /// `recurring`: positions of every key, asked for again at the next step.
+        func angles(_ frequencies: RotaryFrequencies, _ positions: [Float], recurring: Bool = false)
+            -> (table: RotaryTable, angles: RotaryAngles) {
             let table = rotaryTable(frequencies)
             if let same = computed.first(where: { $0.frequencies == frequencies && $0.positions == positions }) {
                 return (table, same.angles)
             }
             let result = pool.next()
-            positions.withUnsafeBufferPointer { table.computeAngles($0, into: result) }
+            positions.withUnsafeBufferPointer { table.computeAngles($0, into: result, recurring: recurring) }
             computed.append((frequencies, positions, result))
             return (table, result)
         }
@@ -61,11 +63,12 @@ extension InferenceSession {
                 beginRepositioning(view: index, upper: positions, lower: positions,
                                    weight: [Float](repeating: 0, count: positions.count), frequencies: view.frequencies,
                                    sharesBuffer: !keepsLayerKeys && view.queryPositions.count >= sharedRepositioningMinimumStep)
-                return (angles(view.frequencies, positions).angles, nil)
+                return (angles(view.frequencies, positions, recurring: true).angles, nil)
             case .blended(let upper, let lower, let weight):
                 beginRepositioning(view: index, upper: upper, lower: lower, weight: weight, frequencies: view.frequencies,
                                    sharesBuffer: !keepsLayerKeys && view.queryPositions.count >= sharedRepositioningMinimumStep)
-                return (angles(view.frequencies, upper).angles, (angles(view.frequencies, lower).angles, weight))
+                return (angles(view.frequencies, upper, recurring: true).angles,
+                        (angles(view.frequencies, lower, recurring: true).angles, weight))
             }
         }
         var interpolated: [UInt8] = []
