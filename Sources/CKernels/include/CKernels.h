@@ -21,10 +21,6 @@ enum {
 /** Features of this CPU that the kernels can use. */
 uint32_t gk_cpu_features(void);
 
-/** Hands the pages of freed heap memory back to the system where the C library keeps them
-    (glibc's malloc_trim); elsewhere nothing. */
-void gk_return_freed_memory(void);
-
 /* ---- Thread pool ----------------------------------------------------------------------- */
 
 typedef struct gk_pool gk_pool;

@@ -38,7 +38,6 @@ enum ScoreCommand: Command {
             try loaded.checkFits(tokens: tokens.count)
             return (try loaded.makeSession(batchSize: batchSize), tokens, loaded.method.name, loaded.originalWindow)
         }()
-        returnFreedMemoryToSystem()
         session.reserve(tokens.count)
         let progress = ProgressReporter(label: "scoring", total: tokens.count, unit: "tok", isTerminal: output.errorIsTerminal,
                                         write: output.writeError)
