@@ -255,6 +255,9 @@ typedef struct {
     const gk_attention_args *args;
     int64_t query_blocks, key_splits, split_length;
     float *partial;   /* [query_blocks * QUERY_BLOCK][heads][key_splits][head_dim + 2] */
+    /* bfloat16 products: each partial state's softmax sum kept per lane [same rows][16], so that
+       a row continuing over the next segment adds up exactly as in one pass */
+    float *sum_lanes;
     /* Keys [segment_begin, segment_end) are computed in this pass (all keys unless bfloat16
        products pack them by segment). */
     int64_t segment_begin, segment_end;
@@ -351,6 +354,11 @@ GK_INLINE void attention_row(const gk_attention_args *a, int64_t q, int32_t h, i
     state[1] = running_sum;
 }
 
+/* The per-lane softmax sum kept for the partial state at `state` (bfloat16 products). */
+GK_INLINE float *lanes_of(const attention_job *job, const float *state, int D) {
+    return job->sum_lanes + (state - job->partial) / (D + 2) * 16;
+}
+
 /* A tile of up to TR rows (query, head) that share a kv head, computed together so that each
    key and value load serves every row, 32 keys (two key blocks) at a time: like a GEMM
    micro-kernel, Q·K keeps 2·TR accumulators and P·V updates two 16-float slices of TR output
@@ -379,7 +387,7 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
         if (resume && r < rows) {
             running_max[r] = states[r][0];
             running_sum[r] = states[r][1];
-            sum_lanes[r][0] = states[r][1];
+            if (READ == READ_BF16) sum_lanes[r] = load16(lanes_of(job, states[r], D));
             for (int c = 0; c < D / 16; c++) {
                 if (READ == READ_BF16) store16(o_bf16[r] + c * 16, load16(states[r] + 2 + c * 16));
                 else o[r][c] = load16(states[r] + 2 + c * 16);
@@ -555,6 +563,7 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
         float *state = states[r];
         state[0] = running_max[r];
         state[1] = READ == READ_BF16 ? hsum16(sum_lanes[r]) : running_sum[r];
+        if (READ == READ_BF16) store16(lanes_of(job, state, D), sum_lanes[r]);
         for (int c = 0; c < D / 16; c++) store16(state + 2 + c * 16, READ == READ_BF16 ? load16(o_bf16[r] + c * 16) : o[r][c]);
     }
 }
@@ -721,6 +730,10 @@ static size_t partial_bytes(const gk_attention_args *a, const attention_job *job
     size_t bytes = (size_t)(job->query_blocks * QUERY_BLOCK) * (size_t)a->heads * (size_t)job->key_splits * (size_t)(a->head_dim + 2) * sizeof(float);
     return (bytes + 63) / 64 * 64;
 }
+/* Bytes of the per-lane softmax sums of bfloat16 products: 16 floats per partial state. */
+static size_t lane_bytes(const gk_attention_args *a, const attention_job *job) {
+    return (size_t)(job->query_blocks * QUERY_BLOCK) * (size_t)a->heads * (size_t)job->key_splits * 16 * sizeof(float);
+}
 static size_t query_pair_words(const gk_attention_args *a) { return (size_t)a->query_count * (size_t)a->heads * (size_t)(a->head_dim / 2); }
 /* Groups of 32 keys that bfloat16 products pack at once: one segment's. */
 static int64_t segment_groups(const gk_attention_args *a) {
@@ -736,7 +749,8 @@ size_t gk_attention_scratch_bytes(const gk_attention_args *a) {
     plan(a, &job);
     size_t bytes = partial_bytes(a, &job) + 64;
     if (gk_attention_uses_bf16(a))
-        bytes += ((size_t)a->view_count * (query_pair_words(a) + key_pair_words(a)) + key_pair_words(a)) * sizeof(uint32_t);
+        bytes += lane_bytes(a, &job)
+               + ((size_t)a->view_count * (query_pair_words(a) + key_pair_words(a)) + key_pair_words(a)) * sizeof(uint32_t);
     return bytes;
 }
 
@@ -766,10 +780,11 @@ static void pack_task(void *context, int64_t task, int thread) {
     }
 }
 
-/* Lays out the packed operands of bfloat16 products in the scratch after the partial states
-   and packs the queries. */
+/* Lays out the per-lane sums and the packed operands of bfloat16 products in the scratch after
+   the partial states, and packs the queries. */
 static void lay_out_bf16(const gk_attention_args *a, attention_job *job, void *scratch) {
-    uint32_t *words = (uint32_t *)((char *)scratch + partial_bytes(a, job));
+    job->sum_lanes = (float *)((char *)scratch + partial_bytes(a, job));
+    uint32_t *words = (uint32_t *)((char *)job->sum_lanes + lane_bytes(a, job));
     for (int v = 0; v < a->view_count; v++) {
         gk_bf16_pack_rows(a->queries[v], (int64_t)query_pair_words(a) * 2, words);
         job->query_pairs[v] = words;
@@ -795,6 +810,7 @@ int gk_attention(struct gk_pool *pool, const gk_attention_args *a, void *scratch
     attention_job job;
     plan(a, &job);
     job.partial = scratch;
+    job.sum_lanes = NULL;
     job.segment_begin = 0;
     job.segment_end = a->key_count;
     const int64_t tasks = (int64_t)a->kv_heads * job.query_blocks * job.key_splits;
