@@ -597,7 +597,7 @@ GK_INLINE void attention_task_body(const attention_job *job, int64_t task, const
         for (int hh = 0; hh < group; hh++) {
             int32_t h = g * group + hh;
             float *state = job->partial + (((q * a->heads + h) * job->key_splits) + split) * (d + 2);
-            if (tile_rows == 1) {
+            if (tile_rows == 1) {   /* never resumes: only bfloat16 products, always tiled, come in segments */
                 attention_row(a, q, h, g, key_begin, key_end, state, READ);
                 continue;
             }
