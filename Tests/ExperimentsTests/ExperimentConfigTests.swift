@@ -55,7 +55,8 @@ final class ExperimentConfigTests: XCTestCase {
     func testEveryShippedConfigParses() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var count = 0
-        for folder in ["expcfg", "expcfg/tiny", "expcfg/smollm2", "expcfg/ruler"] {
+        let rulerSlices = ["4k", "8k", "12k", "16k"].map { "expcfg/ruler/slice\($0)" }
+        for folder in ["expcfg", "expcfg/tiny", "expcfg/smollm2", "expcfg/ruler"] + rulerSlices {
             let directory = root.appendingPathComponent(folder).path
             for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".toml") {
                 let config = try ExperimentConfig(contentsOfFile: directory + "/" + name)
@@ -64,7 +65,7 @@ final class ExperimentConfigTests: XCTestCase {
                 count += 1
             }
         }
-        XCTAssertGreaterThanOrEqual(count, 80)
+        XCTAssertGreaterThanOrEqual(count, 200)
     }
 
     func testPassKeySpellingsAndTaskKeys() throws {
