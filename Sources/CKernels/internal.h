@@ -94,9 +94,11 @@ static inline int64_t gk_fast_panel_stride(int sub) { return (int64_t)sub * GK_P
 static inline int gk_fast_panel_sub(int type) { return gk_type(type)->fast_panel_sub; }
 /** Unpacks rows [first, first + count) (count ≤ GK_PANEL) of a quantized weight into `panel`.
     `signed_q8` stores Q8_0 as signed bytes with m = 0 instead of q + 128 with m = -128·d.
-    `row_buffer` holds in_features bytes + 2·in_features/16 floats. */
+    `row_buffer` holds gk_fast_panel_row_buffer_bytes(in_features) bytes (a few unpacked rows). */
 void gk_fast_panel_pack(gk_fast_panel *panel, int type, const uint8_t *weight, int64_t row_bytes,
                         int64_t first, int64_t count, int64_t in_features, int signed_q8, void *row_buffer);
+/** Bytes of gk_fast_panel_pack's row buffer. */
+size_t gk_fast_panel_row_buffer_bytes(int64_t in_features);
 
 /** Packs rows [first, first + count) dequantized to float as panel[k · 32 + i]; rows past
     `count` are zero. `row_buffer` holds in_features floats. */

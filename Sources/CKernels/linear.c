@@ -95,7 +95,11 @@ void gk_linear_prepare(gk_pool *pool, gk_linear_input *prepared, const float *in
 enum { HEADER_BYTES = 64, TILE_BYTES = GK_PANEL * 8 * 4 };
 
 static int64_t panel_bytes(int64_t in_features) { return align64((int64_t)GK_PANEL * 4 * in_features); }
-static int64_t row_buffer_bytes(int64_t in_features) { return align64(4 * in_features) + 128; }
+/* The float panel's row of floats, or the FAST panel's unpacked rows. */
+static int64_t row_buffer_bytes(int64_t in_features) {
+    const int64_t fast = (int64_t)gk_fast_panel_row_buffer_bytes(in_features), float_row = 4 * in_features;
+    return align64(fast > float_row ? fast : float_row) + 128;
+}
 static int64_t thread_bytes(int64_t in_features) {
     return HEADER_BYTES + panel_bytes(in_features) + row_buffer_bytes(in_features) + TILE_BYTES;
 }

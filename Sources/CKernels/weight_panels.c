@@ -1,8 +1,18 @@
 /* Packing of GK_PANEL consecutive weight rows into the layouts the matrix-matrix micro-kernels
    stream: unsigned (or signed) bytes with per-sub-block scale and offset for FAST precision,
    float32 columns for the float path. A panel is packed once per task and reused for every
-   input row of the task. */
+   input row of the task, so packing costs once per call what the products cost per input row:
+   with the 16-row calls of the output head it was as much as the products themselves. So the
+   FAST packing unpacks PACK_ROWS rows with 16-byte vector operations and moves them into the
+   panel with 4 × 4 word transposes, one 16-byte store per word of four rows. */
 #include "internal.h"
+
+typedef uint8_t bytes16 __attribute__((ext_vector_type(16)));
+typedef uint32_t words4 __attribute__((ext_vector_type(4)));
+typedef float floats4 __attribute__((ext_vector_type(4)));
+
+/* Rows unpacked before they are moved into the panel together. */
+enum { PACK_ROWS = 4 };
 
 /* One weight row as bytes u with w = d[s] · u + m[s] for sub-block s. */
 static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uint8_t *u, float *d, float *m) {
@@ -11,13 +21,13 @@ static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uin
     case GK_Q4_0:
     case GK_Q4_1:
         for (int64_t i = 0; i < n / 32; i++, u += 32) {
-            const uint8_t *qs = b + (type == GK_Q4_1 ? 4 : 2);
+            bytes16 q;
+            memcpy(&q, b + (type == GK_Q4_1 ? 4 : 2), sizeof q);
             d[i] = gk_half_to_float(gk_read_u16(b));
             m[i] = type == GK_Q4_1 ? gk_half_to_float(gk_read_u16(b + 2)) : -8.0f * d[i];
-            for (int j = 0; j < 16; j++) {
-                u[j] = qs[j] & 0x0f;
-                u[j + 16] = qs[j] >> 4;
-            }
+            const bytes16 low = q & 0x0f, high = q >> 4;
+            memcpy(u, &low, sizeof low);
+            memcpy(u + 16, &high, sizeof high);
             b += block_bytes;
         }
         return;
@@ -40,7 +50,14 @@ static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uin
         for (int64_t i = 0; i < n / 32; i++, u += 32, b += GK_Q8_0_BYTES) {
             d[i] = gk_half_to_float(gk_read_u16(b));
             m[i] = signed_q8 ? 0.0f : -128.0f * d[i];
-            for (int j = 0; j < 32; j++) u[j] = signed_q8 ? b[2 + j] : (uint8_t)((int8_t)b[2 + j] + 128);
+            /* q + 128 as an unsigned byte flips q's sign bit */
+            const bytes16 flip = signed_q8 ? (bytes16)0 : (bytes16)0x80;
+            for (int half = 0; half < 2; half++) {
+                bytes16 q;
+                memcpy(&q, b + 2 + 16 * half, sizeof q);
+                q ^= flip;
+                memcpy(u + 16 * half, &q, sizeof q);
+            }
         }
         return;
     case GK_Q4_K:
@@ -90,29 +107,63 @@ static void unpack_row(int type, const uint8_t *b, int64_t n, int signed_q8, uin
     }
 }
 
+/* Words w .. w+3 of four rows (r[k] points at word w of row k) as four vectors, one per word,
+   each holding that word of the four rows. */
+static inline void transpose4(const uint8_t *const r[PACK_ROWS], words4 out[4]) {
+    words4 a, b, c, e;
+    memcpy(&a, r[0], 16);
+    memcpy(&b, r[1], 16);
+    memcpy(&c, r[2], 16);
+    memcpy(&e, r[3], 16);
+    const words4 ab_low = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_high = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+    const words4 ce_low = __builtin_shufflevector(c, e, 0, 4, 1, 5), ce_high = __builtin_shufflevector(c, e, 2, 6, 3, 7);
+    out[0] = __builtin_shufflevector(ab_low, ce_low, 0, 1, 4, 5);
+    out[1] = __builtin_shufflevector(ab_low, ce_low, 2, 3, 6, 7);
+    out[2] = __builtin_shufflevector(ab_high, ce_high, 0, 1, 4, 5);
+    out[3] = __builtin_shufflevector(ab_high, ce_high, 2, 3, 6, 7);
+}
+
+size_t gk_fast_panel_row_buffer_bytes(int64_t in_features) {
+    return PACK_ROWS * (size_t)(((in_features + 63) & ~(int64_t)63) + 2 * (in_features / 16) * (int64_t)sizeof(float));
+}
+
 void gk_fast_panel_pack(gk_fast_panel *panel, int type, const uint8_t *weight, int64_t row_bytes,
                         int64_t first, int64_t count, int64_t in_features, int signed_q8, void *row_buffer) {
-    int sub = gk_fast_panel_sub(type);
-    int64_t sub_blocks = in_features / sub, stride = gk_fast_panel_stride(sub);
+    const int sub = gk_fast_panel_sub(type);
+    const int64_t sub_blocks = in_features / sub, stride = gk_fast_panel_stride(sub);
     panel->sub = sub;
     panel->sub_blocks = sub_blocks;
     panel->is_signed = type == GK_Q8_0 && signed_q8;
-    uint8_t *u = row_buffer;
-    float *d = (float *)(u + ((in_features + 63) & ~(int64_t)63)), *m = d + sub_blocks;
-    for (int i = 0; i < GK_PANEL; i++) {
-        if (i < count) {
-            unpack_row(type, weight + (first + i) * row_bytes, in_features, panel->is_signed, u, d, m);
-        } else {
-            memset(u, 0, (size_t)in_features);
-            memset(d, 0, (size_t)sub_blocks * sizeof(float));
-            memset(m, 0, (size_t)sub_blocks * sizeof(float));
+    const int64_t row_stride = (int64_t)gk_fast_panel_row_buffer_bytes(in_features) / PACK_ROWS;
+    for (int i0 = 0; i0 < GK_PANEL; i0 += PACK_ROWS) {
+        const uint8_t *u[PACK_ROWS];
+        const float *d[PACK_ROWS], *m[PACK_ROWS];
+        for (int k = 0; k < PACK_ROWS; k++) {
+            uint8_t *row_u = (uint8_t *)row_buffer + k * row_stride;
+            float *row_d = (float *)(row_u + ((in_features + 63) & ~(int64_t)63)), *row_m = row_d + sub_blocks;
+            if (i0 + k < count) {
+                unpack_row(type, weight + (first + i0 + k) * row_bytes, in_features, panel->is_signed, row_u, row_d, row_m);
+            } else {
+                memset(row_u, 0, (size_t)in_features);
+                memset(row_d, 0, (size_t)sub_blocks * sizeof(float));
+                memset(row_m, 0, (size_t)sub_blocks * sizeof(float));
+            }
+            u[k] = row_u;
+            d[k] = row_d;
+            m[k] = row_m;
         }
         for (int64_t s = 0; s < sub_blocks; s++) {
-            uint8_t *base = panel->data + s * stride;
-            const uint8_t *source = u + s * sub;
-            for (int g = 0; g < sub / 4; g++) memcpy(base + g * 128 + 4 * i, source + 4 * g, 4);
-            memcpy(base + sub * GK_PANEL + 4 * i, d + s, 4);
-            memcpy(base + sub * GK_PANEL + 128 + 4 * i, m + s, 4);
+            uint8_t *base = panel->data + s * stride + 4 * i0;
+            for (int g = 0; g < sub / 4; g += 4) {   /* sub / 4 words per row: 8 or 4 */
+                const uint8_t *words[PACK_ROWS] = { u[0] + s * sub + 4 * g, u[1] + s * sub + 4 * g,
+                                                    u[2] + s * sub + 4 * g, u[3] + s * sub + 4 * g };
+                words4 columns[4];
+                transpose4(words, columns);
+                for (int c = 0; c < 4; c++) memcpy(base + (g + c) * 128, &columns[c], 16);
+            }
+            const floats4 scales = { d[0][s], d[1][s], d[2][s], d[3][s] }, offsets = { m[0][s], m[1][s], m[2][s], m[3][s] };
+            memcpy(base + sub * GK_PANEL, &scales, 16);
+            memcpy(base + sub * GK_PANEL + 128, &offsets, 16);
         }
     }
 }
