@@ -199,10 +199,12 @@ GK_INLINE v16i noise_applies16(const gk_attention_args *a, int64_t j0) {
 
 /* `logits` of keys j0 .. j0+15 (their indices `keys` as floats) plus `row`'s noise where
    `applies`: the row's 16 numbers from the table (its padding keeps the load whole) times the
-   deviation, plus the mean. */
+   deviation, plus the mean. Without a mean (the default) the noise is added by one
+   multiply-add, which the vector paths fuse. */
 GK_INLINE v16f add_noise16(const gk_attention_args *a, const noise_row *row, int64_t j0, v16f keys, v16i applies, v16f logits) {
     const v16f z = load16(a->noise->table + ((row->start + (uint64_t)j0) & (GK_NOISE_TABLE_SIZE - 1)));
     const v16f deviation = splat(row->at_query) - splat(row->per_distance) * keys;
+    if (row->offset == 0.0f) return applies ? logits + z * deviation : logits;
     return applies ? logits + (z * deviation + splat(row->offset)) : logits;
 }
 

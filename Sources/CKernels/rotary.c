@@ -2,6 +2,7 @@
    rotation of keys into the blocked key layout, including GALI's blend of two rotations. */
 #include "kv_cache.h"
 #include <math.h>
+#include <stdbool.h>
 
 enum { MAX_HEAD_DIM = 512, ROWS_PER_TASK = 64 };
 
@@ -66,19 +67,6 @@ GK_INLINE void rotate_rows_body(void *context, int64_t task) {
     }
 }
 
-/* Undoes rotate_vector with the same angle row: each pair is multiplied by the transposed
-   rotation and divided by c² + s², so the result is the input of rotate_vector up to float
-   rounding whatever the angle's magnitude (no angle arithmetic is involved). */
-GK_INLINE void unrotate_vector(float *v, int32_t head_dim, const float *c, const float *s, int convention) {
-    int32_t half = head_dim / 2;
-    for (int32_t i = 0; i < half; i++) {
-        int32_t a = convention == GK_ROPE_ADJACENT ? 2 * i : i, b = convention == GK_ROPE_ADJACENT ? 2 * i + 1 : i + half;
-        float y0 = v[a], y1 = v[b], norm = c[i] * c[i] + s[i] * s[i];
-        v[a] = (y0 * c[i] + y1 * s[i]) / norm;
-        v[b] = (y1 * c[i] - y0 * s[i]) / norm;
-    }
-}
-
 typedef struct {
     const float *keys;           /* unrotated rows, or NULL when the source is `cached` */
     const void *cached;          /* rotated keys in the blocked layout (elements of cached_type) */
@@ -94,54 +82,121 @@ typedef struct {
     int64_t out_head_stride;
 } keys_job;
 
+/* 16 × 16 floats transposed in place (m[k][l] becomes m[l][k]): four stages, each exchanging
+   the off-diagonal blocks of S rows and lanes. For rows k (bit S of k clear) and k + S, row k
+   keeps its lanes whose bit S is clear and takes the others from row k + S's lanes l - S; row
+   k + S keeps its lanes whose bit S is set and takes the others from row k's lanes l + S. */
+GK_INLINE void transpose16(v16f m[16]) {
+#define PASS(...) __VA_ARGS__   /* a lane list as one macro argument */
+#define SWAP_BLOCKS(S, LOW, HIGH)                                                                           \
+    for (int k = 0; k < 16; k++) {                                                                         \
+        if (k & S) continue;                                                                               \
+        const v16f a = m[k], b = m[k + S];                                                                 \
+        m[k] = __builtin_shufflevector(a, b, LOW);                                                         \
+        m[k + S] = __builtin_shufflevector(a, b, HIGH);                                                    \
+    }
+    SWAP_BLOCKS(8, PASS(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23),
+                PASS(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31))
+    SWAP_BLOCKS(4, PASS(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27),
+                PASS(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31))
+    SWAP_BLOCKS(2, PASS(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29),
+                PASS(2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31))
+    SWAP_BLOCKS(1, PASS(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30),
+                PASS(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31))
+#undef SWAP_BLOCKS
+#undef PASS
+}
+
+/* out[k][l] = rows[j · row_stride + k] for k < count (≤ 16) and j = j0 + l clamped to [lo, hi):
+   per-key rows (angles, unrotated keys) of a key block with the keys as lanes. Lanes outside
+   [lo, hi) repeat a key of the range; their results are never stored. */
+GK_INLINE void load_key_lanes(const float *rows, int64_t row_stride, int64_t j0, int64_t lo, int64_t hi, int count,
+                              v16f out[16]) {
+    for (int l = 0; l < GK_KEY_BLOCK; l++) {
+        const int64_t j = j0 + l < lo ? lo : j0 + l >= hi ? hi - 1 : j0 + l;
+        out[l] = load16_upto(rows + j * row_stride, count, 0.0f);
+    }
+    transpose16(out);
+}
+
 /* Keys [lo, hi) of one key block (16 keys) of kv head g, READ saying how the cached keys are
-   read: each key is taken from its unrotated row, or recovered from the cached keys (the
-   block's dimensions loaded as 16-key vectors, then the key's rotation undone), rotated,
-   blended with its second rotation, and stored; Float32 and half outputs collect the block's
-   dimensions and store each as one vector when the block is whole. */
+   read, computed with the block's 16 keys as vector lanes: each dimension of the block is one
+   vector, taken from the cached keys (whose rotation is then undone) or from the unrotated
+   rows; each rotation pair is rotated, blended with its second rotation, and stored. The angle
+   rows, one per key, are turned into lanes 16 frequencies at a time. */
 GK_INLINE void reposition_block(const keys_job *job, int32_t g, int64_t lo, int64_t hi, const int READ) {
     const int32_t d = job->head_dim, half = d / 2;
     const int64_t j0 = lo / GK_KEY_BLOCK * GK_KEY_BLOCK;
-    float columns[MAX_HEAD_DIM][GK_KEY_BLOCK] __attribute__((aligned(64)));
-    if (!job->keys) {
+    v16f columns[MAX_HEAD_DIM + GK_KEY_BLOCK];   /* dimension t of the block's keys; room for a last partial load */
+    if (job->keys) {
+        for (int t0 = 0; t0 < d; t0 += 16)
+            load_key_lanes(job->keys + g * d + t0, job->row_stride, j0, lo, hi, d - t0 < 16 ? d - t0 : 16, columns + t0);
+    } else {
         const int64_t block = g * job->cached_head_stride + j0 * d;
         for (int t0 = 0; t0 < d; t0 += GK_CACHE_GROUP) {
             const v16f scales = key_scales16(job->cached, block, d, t0, READ);
-            for (int t = t0; t < t0 + GK_CACHE_GROUP && t < d; t++) store16(columns[t], load_key16(job->cached, block, t, scales, READ));
+            for (int t = t0; t < t0 + GK_CACHE_GROUP && t < d; t++) columns[t] = load_key16(job->cached, block, t, scales, READ);
         }
     }
-    for (int64_t j = lo; j < hi; j++) {
-        const int l = (int)(j - j0);
-        float key[MAX_HEAD_DIM], rotated[MAX_HEAD_DIM], rotated2[MAX_HEAD_DIM];
-        if (job->keys) {
-            memcpy(key, job->keys + j * job->row_stride + g * d, sizeof(float) * (size_t)d);
-        } else {
-            for (int32_t t = 0; t < d; t++) key[t] = columns[t][l];
-            unrotate_vector(key, d, job->cos0_rows + j * half, job->sin0_rows + j * half, job->convention);
+    v16f w = splat(0.0f);
+    if (job->cos2_rows) {
+        for (int l = 0; l < GK_KEY_BLOCK; l++) w[l] = j0 + l >= lo && j0 + l < hi ? job->weight2[j0 + l] : 0.0f;
+    }
+    const bool blend = __builtin_reduce_or((v16i)(w != splat(0.0f))) != 0;
+    for (int32_t i0 = 0; i0 < half; i0 += 16) {
+        const int n = half - i0 < 16 ? half - i0 : 16;
+        v16f c[16], s[16], c0[16], s0[16], c2[16], s2[16];
+        load_key_lanes(job->cos_rows + i0, half, j0, lo, hi, n, c);
+        load_key_lanes(job->sin_rows + i0, half, j0, lo, hi, n, s);
+        if (!job->keys) {
+            load_key_lanes(job->cos0_rows + i0, half, j0, lo, hi, n, c0);
+            load_key_lanes(job->sin0_rows + i0, half, j0, lo, hi, n, s0);
         }
-        rotate_vector(key, rotated, d, job->cos_rows + j * half, job->sin_rows + j * half, job->convention);
-        const float w = job->cos2_rows ? job->weight2[j] : 0.0f;
-        if (w != 0) {
-            rotate_vector(key, rotated2, d, job->cos2_rows + j * half, job->sin2_rows + j * half, job->convention);
-            for (int32_t t = 0; t < d; t++) rotated[t] = (1 - w) * rotated[t] + w * rotated2[t];
+        if (blend) {
+            load_key_lanes(job->cos2_rows + i0, half, j0, lo, hi, n, c2);
+            load_key_lanes(job->sin2_rows + i0, half, j0, lo, hi, n, s2);
         }
-        if (job->out_type == GK_Q8_0) {
-            gk_store_key(rotated, job->out, g * job->out_head_stride + j0 * d, d, l, job->out_type);
-        } else {
-            for (int32_t t = 0; t < d; t++) columns[t][l] = rotated[t];
+        for (int k = 0; k < n; k++) {
+            const int32_t i = i0 + k;
+            const int32_t a = job->convention == GK_ROPE_ADJACENT ? 2 * i : i;
+            const int32_t b = job->convention == GK_ROPE_ADJACENT ? 2 * i + 1 : i + half;
+            v16f x0 = columns[a], x1 = columns[b];
+            if (!job->keys) {
+                /* undo the cached rotation: the pair times the transposed rotation, divided by
+                   c² + s², is the rotation's input up to float rounding whatever the angle's
+                   magnitude (no angle arithmetic is involved) */
+                const v16f y0 = x0, y1 = x1, norm = c0[k] * c0[k] + s0[k] * s0[k];
+                x0 = (y0 * c0[k] + y1 * s0[k]) / norm;
+                x1 = (y1 * c0[k] - y0 * s0[k]) / norm;
+            }
+            v16f r0 = x0 * c[k] - x1 * s[k], r1 = x1 * c[k] + x0 * s[k];
+            if (blend) {
+                const v16f q0 = x0 * c2[k] - x1 * s2[k], q1 = x1 * c2[k] + x0 * s2[k];
+                r0 = (splat(1.0f) - w) * r0 + w * q0;
+                r1 = (splat(1.0f) - w) * r1 + w * q1;
+            }
+            columns[a] = r0;
+            columns[b] = r1;
         }
     }
-    if (job->out_type == GK_Q8_0) return;
-    const int64_t block = g * job->out_head_stride + j0 * d;
     const int first = (int)(lo - j0), last = (int)(hi - j0);
+    if (job->out_type == GK_Q8_0) {
+        for (int l = first; l < last; l++) {
+            float key[MAX_HEAD_DIM];
+            for (int32_t t = 0; t < d; t++) key[t] = columns[t][l];
+            gk_store_key(key, job->out, g * job->out_head_stride + j0 * d, d, l, job->out_type);
+        }
+        return;
+    }
+    const int64_t block = g * job->out_head_stride + j0 * d;
     for (int32_t t = 0; t < d; t++) {
         if (job->out_type == GK_F16) {
             uint16_t *out = (uint16_t *)job->out + block + t * GK_KEY_BLOCK;
-            if (first == 0 && last == GK_KEY_BLOCK) store16_half_bits(out, load16(columns[t]));
+            if (first == 0 && last == GK_KEY_BLOCK) store16_half_bits(out, columns[t]);
             else for (int l = first; l < last; l++) out[l] = gk_float_to_half(columns[t][l]);
         } else {
             float *out = (float *)job->out + block + t * GK_KEY_BLOCK;
-            memcpy(out + first, columns[t] + first, sizeof(float) * (size_t)(last - first));
+            for (int l = first; l < last; l++) out[l] = columns[t][l];
         }
     }
 }

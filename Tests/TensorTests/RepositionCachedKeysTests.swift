@@ -5,11 +5,14 @@ import XCTest
 /// `RotaryTable.repositionCachedKeys` (keys recovered from a rotated cache slot, then rotated and
 /// blended) against a plain twin: the original unrotated keys rotated and blended in Double with
 /// the same angle rows, on random keys, at sequence positions where a float32 angle is coarse.
+/// The kernel works on a key block's 16 keys as vector lanes, 16 frequencies at a time, so the
+/// cases include a head of 40 dimensions (20 frequencies: one whole group and a partial one) and
+/// ranges that start and end inside a key block.
 final class RepositionCachedKeysTests: XCTestCase {
-    let d = 64, kvHeads = 2
+    let kvHeads = 2
 
     /// Element `t` of key `j`, kv head `g`, from a blocked key buffer of `type`.
-    func blockedElement(_ buffer: UnsafeRawPointer, type: CacheElementType, headStride: Int, j: Int, g: Int, t: Int) -> Float {
+    func blockedElement(_ buffer: UnsafeRawPointer, type: CacheElementType, headStride: Int, d: Int, j: Int, g: Int, t: Int) -> Float {
         if type == .q8_0 {
             return PlainQ8_0.keyElement(buffer, block: g * headStride + j / 16 * 16 * d, dimension: d, key: j % 16, element: t)
         }
@@ -25,15 +28,20 @@ final class RepositionCachedKeysTests: XCTestCase {
         try forEachKernelPath { _ in
             for convention in [RotaryConvention.halfSplit, .adjacentPairs] {
                 for type in CacheElementType.allCases {
-                    try check(type: type, convention: convention, random: &random, pool: pool)
+                    try check(type: type, convention: convention, d: 64, range: 16_300..<16_400, random: &random, pool: pool)
+                }
+                // q8_0 keys need a multiple of 32 dimensions
+                for type in [CacheElementType.f32, .f16] {
+                    try check(type: type, convention: convention, d: 40, range: 16_291..<16_397, random: &random, pool: pool)
                 }
             }
         }
     }
 
-    func check(type: CacheElementType, convention: RotaryConvention, random: inout SeededGenerator, pool: ThreadPool) throws {
-        // Keys 16,300..<16,400 of a cache: their float32 angles are rounded to about 1e-3 rad.
-        let range = 16_300..<16_400, capacity = range.upperBound
+    func check(type: CacheElementType, convention: RotaryConvention, d: Int, range: Range<Int>, random: inout SeededGenerator,
+               pool: ThreadPool) throws {
+        // Keys past 16,000 of a cache: their float32 angles are rounded to about 1e-3 rad.
+        let capacity = range.upperBound
         let table = RotaryTable(frequencies: .standard(base: 10000, dimension: d), convention: convention)
         let keys = random.floats(range.count * kvHeads * d, -3...3)  // key j at row j - range.lowerBound
         let stride = KeyBlockLayout.floatsPerHead(capacity: capacity, headDimension: d)
@@ -94,12 +102,12 @@ final class RepositionCachedKeysTests: XCTestCase {
                 let w = Double(weights[j])
                 for t in 0..<d {
                     let expected = (1 - w) * a[t] + w * b[t]
-                    let actual = Double(blockedElement(output, type: type, headStride: stride, j: j, g: g, t: t))
+                    let actual = Double(blockedElement(output, type: type, headStride: stride, d: d, j: j, g: g, t: t))
                     worst = max(worst, abs(actual - expected))
                 }
             }
         }
-        XCTAssertLessThan(worst, tolerance, "\(type) \(convention) on \(Kernels.path)")
+        XCTAssertLessThan(worst, tolerance, "\(type) \(convention) d \(d) on \(Kernels.path)")
         XCTAssertGreaterThan(worst, 0, "the comparison must have read the output")
     }
 }
