@@ -105,6 +105,21 @@ size_t gk_fast_panel_row_buffer_bytes(int64_t in_features);
 void gk_float_panel_pack(float *panel, int type, const uint8_t *weight, int64_t row_bytes, int64_t first,
                          int64_t count, int64_t in_features, int path, float *row_buffer);
 
+/* ---- Linear layers into a sink ---------------------------------------------------------- */
+
+/** Takes one tile of a linear layer instead of the output matrix: `tile[r · GK_PANEL + i]` is
+    output column first_output + i (i < count) of input row first_row + r (r < rows); `group` is
+    the task group of panels the tile belongs to. The tiles of one (group, row) come from one task,
+    in column order. */
+typedef void (*gk_tile_sink)(void *context, const float *tile, int64_t first_row, int rows, int64_t first_output, int count,
+                             int64_t group);
+/** gk_linear_apply with every tile handed to `sink`: tasks cover groups of `panels_per_group`
+    consecutive panels (GK_PANEL output columns each), so the sink can keep a state per row and
+    group without locks. Uses the panel kernels whatever the row count. Returns 0, or -1 as
+    gk_linear_apply does. */
+int gk_linear_apply_to_sink(gk_pool *pool, const gk_linear_input *x, const void *weight, int weight_type, int64_t out_features,
+                            int64_t panels_per_group, gk_tile_sink sink, void *sink_context, void *work);
+
 /* ---- Micro-kernels --------------------------------------------------------------------- */
 
 /** Row pointers of a tile of quantized activations. */

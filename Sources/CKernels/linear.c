@@ -127,8 +127,11 @@ typedef struct {
     float *output;
     int64_t output_stride;
     int64_t outputs_per_task;   /* direct and row modes */
-    int64_t chunks;             /* panel modes: tasks per panel */
+    int64_t chunks;             /* panel modes: tasks per group of panels */
     int64_t chunk_rows;
+    int64_t panels_per_task;    /* panel modes: consecutive panels of one task (a group) */
+    gk_tile_sink sink;          /* panel modes: takes the tiles instead of `output` when set */
+    void *sink_context;
     uint8_t *work;
     int64_t thread_bytes;
 } linear_job;
@@ -166,11 +169,23 @@ static void float_rows_task(void *context, int64_t task, int thread) {
     }
 }
 
+static void panel_rows(const linear_job *job, int64_t panel_index, int64_t group, int64_t chunk, int thread);
+
+/* Task = (group of panels_per_task panels, chunk of rows). */
 static void panel_task(void *context, int64_t task, int thread) {
     const linear_job *job = context;
+    const int64_t group = task / job->chunks, chunk = task % job->chunks;
+    const int64_t panels = ceil_div(job->out_features, GK_PANEL);
+    const int64_t last_panel = (group + 1) * job->panels_per_task < panels ? (group + 1) * job->panels_per_task : panels;
+    for (int64_t panel_index = group * job->panels_per_task; panel_index < last_panel; panel_index++)
+        panel_rows(job, panel_index, group, chunk, thread);
+}
+
+/* Rows of chunk `chunk` times panel `panel_index` (of task group `group`), into the output or
+   the sink. */
+static void panel_rows(const linear_job *job, int64_t panel_index, int64_t group, int64_t chunk, int thread) {
     const gk_linear_input *x = job->x;
     const int64_t in_features = x->in_features;
-    int64_t panel_index = task / job->chunks, chunk = task % job->chunks;
     uint8_t *mine = job->work + thread * job->thread_bytes;
     int64_t *packed = (int64_t *)mine;
     uint8_t *panel_memory = mine + HEADER_BYTES;
@@ -223,30 +238,72 @@ static void panel_task(void *context, int64_t task, int thread) {
             default: gk_float_tile_scalar(p, in_features, inputs, rows, tile); break;
             }
         }
+        if (job->sink) {
+            job->sink(job->sink_context, tile, r0, rows, first_output, (int)count, group);
+            continue;
+        }
         for (int r = 0; r < rows; r++)
             memcpy(job->output + (r0 + r) * job->output_stride + first_output, tile + r * GK_PANEL,
                    (size_t)count * sizeof(float));
     }
 }
 
+/* The job's fields every mode shares; 0, or -1 when the weight's rows are not whole blocks. */
+static int set_up(linear_job *job, const gk_linear_input *x, const void *weight, int weight_type, int64_t out_features,
+                  void *work) {
+    const int64_t block = gk_type_block_size(weight_type), in_features = x->in_features;
+    if (block == 0 || in_features <= 0 || in_features % block != 0) return -1;
+    memset(job, 0, sizeof *job);
+    job->x = x;
+    job->weight = weight;
+    job->type = weight_type;
+    job->path = gk_path();
+    job->out_features = out_features;
+    job->row_bytes = in_features / block * gk_type_block_bytes(weight_type);
+    job->work = work;
+    job->thread_bytes = thread_bytes(in_features);
+    job->panels_per_task = 1;
+    return 0;
+}
+
+/* Runs a panel mode job: tasks of `panels_per_task` panels and a chunk of rows. */
+static void run_panels(gk_pool *pool, linear_job *job, int threads) {
+    const gk_linear_input *x = job->x;
+    const int float_path = gk_type_is_float(job->type) || !x->quantized;
+    job->mode = float_path ? MODE_FLOAT_PANEL : MODE_FAST_PANEL;
+    job->tile_rows = float_path ? GK_FLOAT_TILE_ROWS : gk_fast_tile_rows(job->path);
+    const int64_t groups = ceil_div(ceil_div(job->out_features, GK_PANEL), job->panels_per_task);
+    /* Enough tasks to balance the threads, but as few row chunks as possible, since each chunk
+       packs the panel again (a thread reuses its panel for consecutive chunks). */
+    int64_t chunks = groups >= 4 * threads ? 1 : ceil_div(4 * threads, groups);
+    const int64_t most = ceil_div(x->rows, job->tile_rows);
+    if (chunks > most) chunks = most;
+    job->chunk_rows = ceil_div(ceil_div(x->rows, chunks), job->tile_rows) * job->tile_rows;
+    job->chunks = ceil_div(x->rows, job->chunk_rows);
+    for (int t = 0; t < threads; t++) *(int64_t *)(job->work + t * job->thread_bytes) = -1;
+    run(pool, groups * job->chunks, panel_task, job);
+}
+
+int gk_linear_apply_to_sink(gk_pool *pool, const gk_linear_input *x, const void *weight, int weight_type, int64_t out_features,
+                            int64_t panels_per_group, gk_tile_sink sink, void *sink_context, void *work) {
+    linear_job job;
+    if (set_up(&job, x, weight, weight_type, out_features, work) != 0 || panels_per_group < 1) return -1;
+    if (x->rows <= 0 || out_features <= 0) return 0;
+    job.panels_per_task = panels_per_group;
+    job.sink = sink;
+    job.sink_context = sink_context;
+    run_panels(pool, &job, pool ? gk_pool_thread_count(pool) : 1);
+    return 0;
+}
+
 int gk_linear_apply(gk_pool *pool, const gk_linear_input *x, const void *weight, int weight_type,
                     int64_t out_features, float *output, int64_t output_stride, void *work) {
-    int64_t block = gk_type_block_size(weight_type), in_features = x->in_features;
-    if (block == 0 || in_features <= 0 || in_features % block != 0) return -1;
-    if (x->rows <= 0 || out_features <= 0) return 0;
-    int threads = pool ? gk_pool_thread_count(pool) : 1;
     linear_job job;
-    memset(&job, 0, sizeof job);
-    job.x = x;
-    job.weight = weight;
-    job.type = weight_type;
-    job.path = gk_path();
-    job.out_features = out_features;
-    job.row_bytes = in_features / block * gk_type_block_bytes(weight_type);
+    if (set_up(&job, x, weight, weight_type, out_features, work) != 0) return -1;
+    if (x->rows <= 0 || out_features <= 0) return 0;
+    const int threads = pool ? gk_pool_thread_count(pool) : 1;
     job.output = output;
     job.output_stride = output_stride;
-    job.work = work;
-    job.thread_bytes = thread_bytes(in_features);
 
     int float_path = gk_type_is_float(weight_type) || !x->quantized;
     if (x->rows <= GK_DIRECT_ROWS && (float_path || gk_fast_direct_supported(job.path, weight_type))) {
@@ -263,17 +320,6 @@ int gk_linear_apply(gk_pool *pool, const gk_linear_input *x, const void *weight,
         return 0;
     }
 
-    job.mode = float_path ? MODE_FLOAT_PANEL : MODE_FAST_PANEL;
-    job.tile_rows = float_path ? GK_FLOAT_TILE_ROWS : gk_fast_tile_rows(job.path);
-    int64_t panels = ceil_div(out_features, GK_PANEL);
-    /* Enough tasks to balance the threads, but as few row chunks as possible, since each chunk
-       packs the panel again (a thread reuses its panel for consecutive chunks). */
-    int64_t chunks = panels >= 4 * threads ? 1 : ceil_div(4 * threads, panels);
-    int64_t most = ceil_div(x->rows, job.tile_rows);
-    if (chunks > most) chunks = most;
-    job.chunk_rows = ceil_div(ceil_div(x->rows, chunks), job.tile_rows) * job.tile_rows;
-    job.chunks = ceil_div(x->rows, job.chunk_rows);
-    for (int t = 0; t < threads; t++) *(int64_t *)((uint8_t *)work + t * job.thread_bytes) = -1;
-    run(pool, panels * job.chunks, panel_task, &job);
+    run_panels(pool, &job, threads);
     return 0;
 }

@@ -93,6 +93,34 @@ public final class LinearKernel: @unchecked Sendable {
         }
     }
 
+    /// The log-softmax pieces of an output head for scoring, without any row of logits: for
+    /// every prepared row `r`, `logSumExp[r] = log Σ_o exp(logit[r][o])` and
+    /// `targetLogits[r] = logit[r][targets[r]]` (NaN when `targets[r]` is not in
+    /// `0..<weight.rows`), where `logit = input · Wᵀ` comes from the same products as
+    /// `apply(_:output:outputStride:)`. The head's weights are unpacked once for all the
+    /// prepared rows instead of once per few rows. Throws when nothing was prepared, the column
+    /// counts differ, or `targets` does not have one entry per prepared row.
+    public func logSumExp(_ weight: WeightMatrix, targets: [Int], logSumExp: UnsafeMutablePointer<Float>,
+                          targetLogits: UnsafeMutablePointer<Float>) throws {
+        guard isPrepared else { throw TensorError.unsupported("logSumExp needs prepare(input:rows:columns:) first") }
+        guard weight.columns == Int(prepared.in_features) else {
+            throw TensorError.invalidShape("a weight of \(weight.columns) columns cannot take inputs of \(prepared.in_features) columns")
+        }
+        guard targets.count == Int(prepared.rows) else {
+            throw TensorError.invalidShape("\(targets.count) targets for \(prepared.rows) prepared rows")
+        }
+        let type = Int32(weight.dtype.rawValue)
+        let bytes = gk_output_log_sum_exp_work_bytes(type, prepared.rows, Int64(weight.columns), Int64(weight.rows), Int32(pool.threadCount))
+        LinearKernel.grow(&workBuffer, &workBufferBytes, to: bytes)
+        let status = targets.map(Int64.init).withUnsafeBufferPointer { targets in
+            gk_output_log_sum_exp(pool.pool, &prepared, weight.rowPointer(0), type, Int64(weight.rows), targets.baseAddress,
+                                  logSumExp, targetLogits, workBuffer)
+        }
+        guard status == 0 else {
+            throw TensorError.unsupported("output head with \(weight.dtype) weights of \(weight.columns) columns")
+        }
+    }
+
     private func run(_ weight: WeightMatrix, output: UnsafeMutablePointer<Float>, outputStride: Int) throws {
         let type = Int32(weight.dtype.rawValue)
         let bytes = gk_linear_work_bytes(type, Int64(weight.columns), Int32(pool.threadCount))

@@ -144,6 +144,16 @@ size_t gk_linear_work_bytes(int weight_type, int64_t in_features, int threads);
 int gk_linear_apply(gk_pool *pool, const gk_linear_input *input, const void *weight, int weight_type,
                     int64_t out_features, float *output, int64_t output_stride, void *work);
 
+/** Bytes of work memory (64-byte aligned) gk_output_log_sum_exp needs for `rows` rows. */
+size_t gk_output_log_sum_exp_work_bytes(int weight_type, int64_t rows, int64_t in_features, int64_t out_features, int threads);
+/** The log-softmax pieces of an output head without its rows: for every row r of `input`,
+    log_sum_exp[r] = log Σ_o exp(logit[r][o]) and target_logits[r] = logit[r][targets[r]] (NaN
+    when targets[r] is not in 0 ..< out_features), with logit[r][o] = Σ_c input[r][c] · W[o][c]
+    computed by the same products as gk_linear_apply (panel kernels at any row count). Results
+    do not depend on the number of threads. Returns 0, or -1 as gk_linear_apply does. */
+int gk_output_log_sum_exp(gk_pool *pool, const gk_linear_input *input, const void *weight, int weight_type, int64_t out_features,
+                          const int64_t *targets, float *log_sum_exp, float *target_logits, void *work);
+
 /* ---- Elementwise and row kernels ------------------------------------------------------- */
 
 /** y[r] = x[r] / sqrt(mean(x[r]^2) + eps) * weight, for `rows` rows of `dim` floats. */

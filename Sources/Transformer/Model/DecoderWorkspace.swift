@@ -13,6 +13,7 @@ final class DecoderWorkspace {
     let projection = FloatBuffer()
     let gate = FloatBuffer()
     let up = FloatBuffer()
+    /// Rows of logits, grown when logits rows are first asked for (scoring needs none).
     let logits = FloatBuffer()
     /// Per view: rotated queries.
     let viewQueries = (0..<AttentionKernel.maximumViews).map { _ in FloatBuffer() }
@@ -44,7 +45,6 @@ final class DecoderWorkspace {
         projection.ensure(rows * c.hiddenSize)
         gate.ensure(min(rows, DecoderWorkspace.feedForwardRowsPerBlock) * c.intermediateSize)
         up.ensure(min(rows, DecoderWorkspace.feedForwardRowsPerBlock) * c.intermediateSize)
-        logits.ensure(min(rows, DecoderWorkspace.logitRowsPerBlock) * c.vocabularySize)
         for buffer in viewQueries.prefix(views) { buffer.ensure(rows * queryWidth) }
         for buffer in positions { buffer.ensure(rows) }
         noiseRows.ensure(rows * c.headCount)

@@ -118,6 +118,22 @@ public final class InferenceSession {
     /// token `index + 1`.
     public func append(_ newTokens: [Int], logits selection: LogitSelection = .last,
                        onLogits: (Int, UnsafeBufferPointer<Float>) throws -> Void = { _, _ in }) throws {
+        let lastIndex = count + newTokens.count - 1
+        try append(newTokens, decodingFollows: selection == .last) { rows, first in
+            switch selection {
+            case .none: break
+            case .all: try emitLogits(rows: 0..<rows, firstIndex: first, onLogits)
+            case .last:
+                if first + rows - 1 == lastIndex { try emitLogits(rows: (rows - 1)..<rows, firstIndex: first, onLogits) }
+            }
+        }
+    }
+
+    /// Runs `newTokens` through the model; after each batch, `afterBatch(rows, first)` finds the
+    /// final-normed hidden states of the batch's `rows` tokens (the first at session index
+    /// `first`) in `workspace.normed`. `decodingFollows`: the last step keeps its re-positioned
+    /// keys per layer, ready for decoding.
+    func append(_ newTokens: [Int], decodingFollows: Bool, afterBatch: (Int, Int) throws -> Void) throws {
         guard !newTokens.isEmpty else { return }
         let vocabulary = model.configuration.vocabularySize
         if let bad = newTokens.first(where: { $0 < 0 || $0 >= vocabulary }) {
@@ -133,15 +149,13 @@ public final class InferenceSession {
             throw InferenceError.invalidArgument("the positioning scheme split \(newTokens.count) tokens into steps \(steps)")
         }
         reserve(count + newTokens.count)
-        let lastIndex = count + newTokens.count - 1
         var consumed = 0
         for (stepIndex, stepLength) in steps.enumerated() {
             let stepStart = count
             let layout = try positioning.layout(cached: stepStart, adding: stepLength, context: context)
             try layout.validate(cached: stepStart, count: stepLength)
             if !cache.keepsUnrotatedKeys { try layout.validateKeyRecovery(cached: stepStart, frequencies: context.baseFrequencies) }
-            let decodingFollows = selection == .last && stepIndex == steps.count - 1
-            let angles = prepareAngles(for: layout, keepsLayerKeys: decodingFollows)
+            let angles = prepareAngles(for: layout, keepsLayerKeys: decodingFollows && stepIndex == steps.count - 1)
             try local?.beginStep(cached: stepStart, adding: stepLength, session: self)
             let batch = layout.requiresWholeStep ? stepLength : min(batchSize, stepLength)
             workspace.reserve(rows: batch, configuration: model.configuration, views: layout.views.count)
@@ -154,13 +168,7 @@ public final class InferenceSession {
                 cache.commit(count: tokens.count)
                 local?.cache.commit(count: tokens.count)
                 onProgress?(consumed + rows.upperBound, newTokens.count)
-                let first = stepStart + rows.lowerBound
-                switch selection {
-                case .none: break
-                case .all: try emitLogits(rows: 0..<rows.count, firstIndex: first, onLogits)
-                case .last:
-                    if first + rows.count - 1 == lastIndex { try emitLogits(rows: (rows.count - 1)..<rows.count, firstIndex: first, onLogits) }
-                }
+                try afterBatch(rows.count, stepStart + rows.lowerBound)
                 row = rows.upperBound
             }
             consumed += stepLength
@@ -174,7 +182,7 @@ public final class InferenceSession {
         var start = rows.lowerBound
         while start < rows.upperBound {
             let end = min(start + block, rows.upperBound)
-            let logits = workspace.logits.pointer
+            let logits = workspace.logits.ensure(min(rows.count, block) * c.vocabularySize)
             model.linear.apply(model.weights.outputHead, input: workspace.normed.pointer + start * c.hiddenSize,
                                rows: end - start, output: logits)
             if c.options.finalLogitSoftCap > 0 {

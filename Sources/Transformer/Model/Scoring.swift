@@ -27,8 +27,10 @@ public struct ScoreResult: Sendable, Equatable {
 
 extension InferenceSession {
     /// Appends `tokens` (at least two) and returns the NLL of every token after the first,
-    /// computed from the same batched forward passes as a prefill; logits rows are reduced as
-    /// they come, so no `n × vocabulary` matrix is kept.
+    /// computed from the same batched forward passes as a prefill. No row of logits is kept: the
+    /// output head runs once per batch into each row's log-sum-exp and target logit
+    /// (`LinearKernel.logSumExp`), or, for models with a final logit soft-cap, a few rows at a
+    /// time, each row reduced as it comes.
     ///
     /// With `stride`, the tokens are appended in pieces of `stride` tokens, one forward call each,
     /// with the key/value cache carrying the context — the reference's perplexity protocol for
@@ -44,18 +46,38 @@ extension InferenceSession {
         var nll = [Float](repeating: 0, count: tokens.count - 1)
         let pieceLength = stride ?? tokens.count
         var offset = 0
+        let softCapped = model.configuration.options.finalLogitSoftCap > 0
         while offset < tokens.count {
             let piece = Array(tokens[offset..<min(offset + pieceLength, tokens.count)])
-            try append(piece, logits: .all) { index, row in
-                let local = index - start
-                if local < tokens.count - 1 {
-                    let target = tokens[local + 1]
-                    nll[local] = Kernels.logSumExp(row.baseAddress!, count: row.count) - row[target]
+            if softCapped {
+                try append(piece, logits: .all) { index, row in
+                    let local = index - start
+                    if local < tokens.count - 1 {
+                        let target = tokens[local + 1]
+                        nll[local] = Kernels.logSumExp(row.baseAddress!, count: row.count) - row[target]
+                    }
+                    if let progress, local % 64 == 63 || local == tokens.count - 1 { progress(local + 1, tokens.count) }
                 }
-                if let progress, local % 64 == 63 || local == tokens.count - 1 { progress(local + 1, tokens.count) }
+            } else {
+                try append(piece, decodingFollows: false) { rows, first in
+                    let local = first - start
+                    try scoreBatch(rows: rows, targets: (local..<(local + rows)).map { $0 + 1 < tokens.count ? tokens[$0 + 1] : -1 },
+                                   into: &nll, at: local)
+                    progress?(local + rows, tokens.count)
+                }
             }
             offset += piece.count
         }
         return ScoreResult(tokenCount: tokens.count, negativeLogLikelihoods: nll)
+    }
+
+    /// NLLs of the last batch's `rows` rows (`targets`: each row's next token, -1 for none) into
+    /// `nll[first...]`, from the output head's log-sum-exp and target logit per row.
+    private func scoreBatch(rows: Int, targets: [Int], into nll: inout [Float], at first: Int) throws {
+        let c = model.configuration
+        var logSumExp = [Float](repeating: 0, count: rows), targetLogits = [Float](repeating: 0, count: rows)
+        try model.linear.prepare(input: workspace.normed.pointer, rows: rows, columns: c.hiddenSize)
+        try model.linear.logSumExp(model.weights.outputHead, targets: targets, logSumExp: &logSumExp, targetLogits: &targetLogits)
+        for row in 0..<rows where targets[row] >= 0 { nll[first + row] = logSumExp[row] - targetLogits[row] }
     }
 }
