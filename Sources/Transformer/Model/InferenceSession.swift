@@ -176,7 +176,7 @@ public final class InferenceSession {
     }
 
     /// Applies the output head to the normalised final hidden states of `rows` of the last batch.
-    private func emitLogits(rows: Range<Int>, firstIndex: Int, _ onLogits: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
+    func emitLogits(rows: Range<Int>, firstIndex: Int, _ onLogits: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
         let c = model.configuration
         let block = DecoderWorkspace.logitRowsPerBlock
         var start = rows.lowerBound

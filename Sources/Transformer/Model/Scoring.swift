@@ -27,10 +27,9 @@ public struct ScoreResult: Sendable, Equatable {
 
 extension InferenceSession {
     /// Appends `tokens` (at least two) and returns the NLL of every token after the first,
-    /// computed from the same batched forward passes as a prefill. No row of logits is kept: the
-    /// output head runs once per batch into each row's log-sum-exp and target logit
-    /// (`LinearKernel.logSumExp`), or, for models with a final logit soft-cap, a few rows at a
-    /// time, each row reduced as it comes.
+    /// computed from the same batched forward passes as a prefill. No `n × vocabulary` matrix is
+    /// kept: the output head runs once per batch into each row's log-sum-exp and target logit
+    /// (`LinearKernel.logSumExp`), or for short batches a few logit rows at a time.
     ///
     /// With `stride`, the tokens are appended in pieces of `stride` tokens, one forward call each,
     /// with the key/value cache carrying the context — the reference's perplexity protocol for
@@ -46,35 +45,33 @@ extension InferenceSession {
         var nll = [Float](repeating: 0, count: tokens.count - 1)
         let pieceLength = stride ?? tokens.count
         var offset = 0
-        let softCapped = model.configuration.options.finalLogitSoftCap > 0
         while offset < tokens.count {
             let piece = Array(tokens[offset..<min(offset + pieceLength, tokens.count)])
-            if softCapped {
-                try append(piece, logits: .all) { index, row in
-                    let local = index - start
-                    if local < tokens.count - 1 {
-                        let target = tokens[local + 1]
-                        nll[local] = Kernels.logSumExp(row.baseAddress!, count: row.count) - row[target]
-                    }
-                    if let progress, local % 64 == 63 || local == tokens.count - 1 { progress(local + 1, tokens.count) }
-                }
-            } else {
-                try append(piece, decodingFollows: false) { rows, first in
-                    let local = first - start
-                    try scoreBatch(rows: rows, targets: (local..<(local + rows)).map { $0 + 1 < tokens.count ? tokens[$0 + 1] : -1 },
-                                   into: &nll, at: local)
-                    progress?(local + rows, tokens.count)
-                }
+            try append(piece, decodingFollows: false) { rows, first in
+                let local = first - start
+                let targets = (local..<(local + rows)).map { $0 + 1 < tokens.count ? tokens[$0 + 1] : -1 }
+                try scoreBatch(rows: rows, firstIndex: first, targets: targets, into: &nll, at: local)
+                progress?(local + rows, tokens.count)
             }
             offset += piece.count
         }
         return ScoreResult(tokenCount: tokens.count, negativeLogLikelihoods: nll)
     }
 
-    /// NLLs of the last batch's `rows` rows (`targets`: each row's next token, -1 for none) into
-    /// `nll[first...]`, from the output head's log-sum-exp and target logit per row.
-    private func scoreBatch(rows: Int, targets: [Int], into nll: inout [Float], at first: Int) throws {
+    /// NLLs of the last batch's `rows` rows (the first at session index `firstIndex`; `targets`:
+    /// each row's next token, -1 for none) into `nll[first...]`. A batch of more rows than the
+    /// output head computes at once runs the head once into each row's log-sum-exp and target
+    /// logit, so its weights are unpacked once for the batch. Shorter batches, and models with a
+    /// final logit soft-cap, reduce logit rows as they come (up to three rows need no unpacking).
+    private func scoreBatch(rows: Int, firstIndex: Int, targets: [Int], into nll: inout [Float], at first: Int) throws {
         let c = model.configuration
+        if rows <= DecoderWorkspace.logitRowsPerBlock || c.options.finalLogitSoftCap > 0 {
+            try emitLogits(rows: 0..<rows, firstIndex: firstIndex) { index, row in
+                let target = targets[index - firstIndex]
+                if target >= 0 { nll[first + index - firstIndex] = Kernels.logSumExp(row.baseAddress!, count: row.count) - row[target] }
+            }
+            return
+        }
         var logSumExp = [Float](repeating: 0, count: rows), targetLogits = [Float](repeating: 0, count: rows)
         try model.linear.prepare(input: workspace.normed.pointer, rows: rows, columns: c.hiddenSize)
         try model.linear.logSumExp(model.weights.outputHead, targets: targets, logSumExp: &logSumExp, targetLogits: &targetLogits)
