@@ -540,25 +540,23 @@ GK_INLINE void attention_tile(const attention_job *job, const int64_t *tile_q, c
         const int64_t values = g * a->value_head_stride + j0 * D;
         int count = (int)(last_key + 1 - j0);
         if (count > STEP) count = STEP;
-        for (int c = 0; c < D / 16; c += 2) {
-            v16f o0[MAX_TILE], o1[MAX_TILE];
-            for (int r = 0; r < TR; r++) {
-                o0[r] = o[r][c] * splat(alpha[r]);
-                o1[r] = o[r][c + 1] * splat(alpha[r]);
-            }
+        /* value slices per pass: all of a row's when few rows leave registers for them */
+        enum { MAX_SLICES = 4 };
+        const int slices = TR * D / 16 <= 12 ? D / 16 : 2;
+        for (int c = 0; c < D / 16; c += slices) {
+            v16f acc[MAX_TILE][MAX_SLICES];
+            for (int r = 0; r < TR; r++)
+                for (int s = 0; s < slices; s++) acc[r][s] = o[r][c + s] * splat(alpha[r]);
             for (int l = 0; l < count; l++) {
-                v16f v0, v1;
-                load_cached32(a->values, values + l * D + c * 16, &v0, &v1, READ);
+                v16f v[MAX_SLICES];
+                for (int s = 0; s < slices; s += 2) load_cached32(a->values, values + l * D + (c + s) * 16, &v[s], &v[s + 1], READ);
                 for (int r = 0; r < TR; r++) {
-                    v16f w = splat(weights[r][l]);
-                    o0[r] += w * v0;
-                    o1[r] += w * v1;
+                    const v16f w = splat(weights[r][l]);
+                    for (int s = 0; s < slices; s++) acc[r][s] += w * v[s];
                 }
             }
-            for (int r = 0; r < TR; r++) {
-                o[r][c] = o0[r];
-                o[r][c + 1] = o1[r];
-            }
+            for (int r = 0; r < TR; r++)
+                for (int s = 0; s < slices; s++) o[r][c + s] = acc[r][s];
         }
     }
     for (int r = 0; r < rows; r++) {
